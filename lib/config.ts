@@ -1,0 +1,16 @@
+import type { Logger } from './logger.ts';
+import type { Serde } from './serdes/serde.ts';
+import type { ExceptionHandlerOption } from './task/exception-handlers.ts';
+
+/** Settings shared by every host of a topology: the Kafka runtime and the test helpers. */
+export interface StreamsConfig {
+  /** Names the consumer group, and prefixes internal topics: `<applicationId>-<name>-repartition`. */
+  readonly applicationId: string;
+  readonly defaultKeySerde?: Serde<any>;
+  readonly defaultValueSerde?: Serde<any>;
+  /** What to do with a record whose bytes a serde cannot read. Default `'fail'`. */
+  readonly deserializationExceptionHandler?: ExceptionHandlerOption;
+  /** What to do when a user function throws. Default `'fail'`. */
+  readonly processingExceptionHandler?: ExceptionHandlerOption;
+  readonly logger?: Logger;
+}

@@ -1,0 +1,66 @@
+/** Where a failure happened: as much of it as is known. */
+export interface ErrorLocation {
+  readonly taskId?: string;
+  readonly nodeName?: string;
+  readonly storeName?: string;
+  readonly topic?: string;
+  readonly partition?: number;
+  readonly offset?: number;
+}
+
+function describeLocation(location: ErrorLocation): string {
+  const parts: string[] = [];
+  if (location.taskId !== undefined) parts.push(`task ${location.taskId}`);
+  if (location.nodeName !== undefined) parts.push(`processor ${location.nodeName}`);
+  if (location.storeName !== undefined) parts.push(`store ${location.storeName}`);
+  if (location.topic !== undefined) {
+    let where = `topic ${location.topic}`;
+    if (location.partition !== undefined) where += ` partition ${location.partition}`;
+    if (location.offset !== undefined) where += ` offset ${location.offset}`;
+    parts.push(where);
+  }
+  return parts.join(', ');
+}
+
+/**
+ * The root of every error rx-kafka-streams raises; `location` says where it happened.
+ */
+export class StreamsException extends Error {
+  override readonly name: string = 'StreamsException';
+  readonly location: ErrorLocation;
+
+  constructor(message: string, options: { cause?: unknown; location?: ErrorLocation } = {}) {
+    const location = options.location ?? {};
+    const where = describeLocation(location);
+    super(where ? `${message} (at ${where})` : message, { cause: options.cause });
+    this.location = location;
+  }
+}
+
+/** The topology cannot be built or run as written; the message says what to change. */
+export class TopologyException extends StreamsException {
+  override readonly name = 'TopologyException';
+
+  constructor(message: string) {
+    super(`Invalid topology: ${message}`);
+  }
+}
+
+/** Bytes a serde could not read, or data it could not write. */
+export class SerializationException extends StreamsException {
+  override readonly name = 'SerializationException';
+}
+
+/** A state store was used in a way it does not allow (unknown, closed, not connected, read-only). */
+export class InvalidStateStoreException extends StreamsException {
+  override readonly name = 'InvalidStateStoreException';
+}
+
+/** A user function (predicate, mapper, aggregator, processor) threw while processing a record. */
+export class ProcessingException extends StreamsException {
+  override readonly name = 'ProcessingException';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,42 @@
+// The public API of rx-kafka-streams. Test helpers are also published as 'rx-kafka-streams/testing'.
+export { StreamsBuilder } from './kstream/streams-builder.ts';
+export type { KStream } from './kstream/kstream.ts';
+export type { BranchedKStream } from './kstream/branched-kstream.ts';
+export type { KGroupedStream } from './kstream/kgrouped-stream.ts';
+export type { Consumed, Produced, Grouped, Materialized, Repartitioned } from './kstream/options.ts';
+export type { KTable } from './ktable/ktable.ts';
+export type { KGroupedTable } from './ktable/kgrouped-table.ts';
+export type { GlobalKTable } from './ktable/global-ktable.ts';
+export type { Change } from './ktable/change.ts';
+
+export { Topology, type SourceOptions, type SinkOptions } from './topology/topology.ts';
+export { TopologyDescription, type NodeDescription, type SubtopologyDescription } from './topology/topology-description.ts';
+export type { TimestampExtractor, TopicNameExtractor, StreamPartitioner } from './topology/internal/node-defs.ts';
+
+export type { Processor, ProcessorContext, ProcessorSupplier } from './processor/processor.ts';
+export type { PunctuationType, Punctuator, Cancellable } from './processor/punctuation.ts';
+export { NO_HEADERS, type StreamRecord, type RecordContext, type RecordHeaders, type ConsumedRecord, type ProducedRecord, type KeyValue } from './processor/record.ts';
+
+export { Stores } from './state/stores.ts';
+export type { StoreBuilder } from './state/store-builder.ts';
+export type { StateStore, StateStoreContext } from './state/state-store.ts';
+export type { KeyValueStore, ReadOnlyKeyValueStore } from './state/key-value-store.ts';
+export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
+
+export { Serdes } from './serdes/serdes.ts';
+export type { Serde } from './serdes/serde.ts';
+
+export type { StreamsConfig } from './config.ts';
+export type { ExceptionHandler, ExceptionHandlerOption, ExceptionHandlerResponse } from './task/exception-handlers.ts';
+export { consoleLogger, type Logger, type LogLevel } from './logger.ts';
+export {
+  StreamsException,
+  TopologyException,
+  SerializationException,
+  InvalidStateStoreException,
+  ProcessingException,
+  type ErrorLocation,
+} from './errors.ts';
+
+export { TopologyTestDriver, TestInputTopic, TestOutputTopic, runTopology } from './testing/index.ts';
+export type { TestRecord, InputRecord, TopologyRun, RunTopologyOptions } from './testing/index.ts';

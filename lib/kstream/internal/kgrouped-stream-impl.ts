@@ -1,0 +1,54 @@
+import { KTableImpl } from '../../ktable/internal/ktable-impl.ts';
+import type { KTable } from '../../ktable/ktable.ts';
+import type { KGroupedStream } from '../kgrouped-stream.ts';
+import type { Materialized } from '../options.ts';
+import type { InternalStreamsBuilder, KnownSerdes } from './internal-streams-builder.ts';
+import { addRepartition } from './repartition.ts';
+import { streamAggregateStep, type AggregateFold } from './stream-aggregate-step.ts';
+
+/** A grouped stream: the aggregation node goes behind a repartition topic when the key changed. */
+export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    private readonly serdes: KnownSerdes<K, V>,
+    private readonly groupName: string | undefined,
+    private readonly repartitionRequired: boolean,
+  ) {}
+
+  count(materialized?: Materialized<K, number>, name?: string): KTable<K, number> {
+    // Kafka Streams burns one index for a count with an unnamed Materialized; names stay aligned.
+    if (materialized && materialized.storeName === undefined) this.builder.newStoreName('KSTREAM-AGGREGATE-');
+    return this.aggregateAs<number>('KSTREAM-AGGREGATE-', materialized ?? {}, name, undefined, (_key, _value, count) => (count ?? 0) + 1);
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}, name?: string): KTable<K, V> {
+    return this.aggregateAs<V>('KSTREAM-REDUCE-', materialized, name, this.serdes.valueSerde, (_key, value, aggregate) =>
+      aggregate === undefined ? value : reducer(aggregate, value),
+    );
+  }
+
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}, name?: string): KTable<K, VA> {
+    return this.aggregateAs<VA>('KSTREAM-AGGREGATE-', materialized, name, undefined, (key, value, aggregate) =>
+      aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
+    );
+  }
+
+  private aggregateAs<VA>(
+    prefix: string,
+    materialized: Materialized<K, VA>,
+    name: string | undefined,
+    defaultValueSerde: KnownSerdes<K, VA>['valueSerde'],
+    fold: AggregateFold<K, V, VA>,
+  ): KTable<K, VA> {
+    const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
+    const processorName = this.builder.nameOrGenerate(name, prefix);
+    const parent = this.repartitionRequired
+      ? addRepartition(this.builder, this.nodeName, this.groupName ?? storeName, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
+      : this.nodeName;
+    const serdes = { keySerde: materialized.keySerde ?? this.serdes.keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    this.builder.addProcessor(processorName, [parent], streamAggregateStep(storeName, fold), [storeName]);
+    return new KTableImpl<K, VA>(this.builder, processorName, storeName, serdes);
+  }
+}

@@ -1,0 +1,31 @@
+import { StreamsException } from '../../errors.ts';
+import type { KeyValueStore } from '../../state/key-value-store.ts';
+import type { Change } from '../../ktable/change.ts';
+import { nodeStep } from './record-step.ts';
+
+/** Folds each record into the aggregate of its key; `undefined` old aggregate means none yet. */
+export type AggregateFold<K, V, VA> = (key: K, value: V, oldAggregate: VA | undefined) => VA;
+
+/**
+ * KGroupedStream's count, reduce and aggregate: read the key's aggregate, fold the record in,
+ * store it, and forward the change. As in Kafka Streams, records with a null value are skipped
+ * (count does not count them); a null key cannot be grouped and is an error.
+ */
+export function streamAggregateStep<K, V, VA>(storeName: string, fold: AggregateFold<K, V, VA>) {
+  return nodeStep<K, V, K, Change<VA>>((node) => {
+    const store = node.store<KeyValueStore<K, VA>>(storeName);
+    return (record, out) => {
+      if (record.key === null || record.key === undefined) {
+        throw new StreamsException(`${node.name} cannot aggregate a record with a null key into store ${storeName}; give records a key before grouping`);
+      }
+      if (record.value === null || record.value === undefined) {
+        node.task.logger.debug(`Skipping a record with a null value at ${node.name}`, node.task.location(node.name) as Record<string, unknown>);
+        return;
+      }
+      const oldAggregate = store.get(record.key);
+      const newAggregate = fold(record.key, record.value, oldAggregate);
+      store.put(record.key, newAggregate);
+      out.next({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers });
+    };
+  });
+}

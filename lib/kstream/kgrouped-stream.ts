@@ -1,0 +1,10 @@
+import type { KTable } from '../ktable/ktable.ts';
+import type { Materialized } from './options.ts';
+
+/** A stream grouped by key, ready to aggregate into a table. */
+export interface KGroupedStream<K, V> {
+  /** Records per key (records with a null value are not counted, as in Kafka Streams). */
+  count(materialized?: Materialized<K, number>, name?: string): KTable<K, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized?: Materialized<K, VA>, name?: string): KTable<K, VA>;
+}

@@ -1,0 +1,78 @@
+import type { OperatorFunction } from 'rxjs';
+import type { ProcessorSupplier } from '../processor/processor.ts';
+import type { KeyValue, RecordContext, StreamRecord } from '../processor/record.ts';
+import type { TopicNameExtractor } from '../topology/internal/node-defs.ts';
+import type { BranchedKStream } from './branched-kstream.ts';
+import type { KGroupedStream } from './kgrouped-stream.ts';
+import type { KTable } from '../ktable/ktable.ts';
+import type { Grouped, Materialized, Produced, Repartitioned } from './options.ts';
+
+/**
+ * An unbounded stream of key-value records: every record is an event. Each method adds a
+ * processor to the topology and returns the stream of its output; `name` names that processor.
+ *
+ * ```ts
+ * builder.stream<string, Order>('orders', { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() })
+ *   .filter((_key, order) => order.quantity > 0)
+ *   .mapValues((order) => order.quantity)
+ *   .to('quantities', { valueSerde: Serdes.Int() });
+ * ```
+ */
+export interface KStream<K, V> {
+  filter(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V>;
+  filterNot(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V>;
+  /** Replaces key and value; marks the stream for repartitioning before any grouping or join. */
+  map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, name?: string): KStream<KR, VR>;
+  mapValues<VR>(mapper: (value: V, key: K) => VR, name?: string): KStream<K, VR>;
+  flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, name?: string): KStream<KR, VR>;
+  flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, name?: string): KStream<K, VR>;
+  selectKey<KR>(selector: (key: K, value: V) => KR, name?: string): KStream<KR, V>;
+  peek(action: (key: K, value: V) => void, name?: string): KStream<K, V>;
+  foreach(action: (key: K, value: V) => void, name?: string): void;
+  merge(other: KStream<K, V>, name?: string): KStream<K, V>;
+  /** Splits the stream into branches by predicate; `prefix` names the splitter and its branches. */
+  split(prefix?: string): BranchedKStream<K, V>;
+  /** Writes every record to a topic, or to the topic the extractor picks per record. */
+  to(topic: string | ((key: K, value: V, recordContext: RecordContext | undefined) => string), produced?: Produced<K, V>): void;
+  /** Writes the stream through a repartition topic, so it is partitioned by its current key. */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V>;
+  /** The stream read as a changelog: each record upserts its key (a null value deletes it). */
+  toTable(materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V>;
+  groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
+  /** Runs a Processor API processor on each record; `storeNames` connects stores to it. */
+  process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut>;
+  /** Like `process`, with a name for the processor. */
+  processNamed<KOut, VOut>(name: string, supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut>;
+  /**
+   * Pipes the stream's records through any RxJS operators. The last operator must emit records
+   * (`{ key, value, timestamp, headers }`). Operators that wait on timers run on the task's
+   * scheduler (virtual inside `TestScheduler.run`).
+   */
+  pipe(): KStream<K, V>;
+  pipe<K1, V1>(op1: OperatorFunction<StreamRecord<K, V>, StreamRecord<K1, V1>>): KStream<K1, V1>;
+  pipe<A, K2, V2>(op1: OperatorFunction<StreamRecord<K, V>, A>, op2: OperatorFunction<A, StreamRecord<K2, V2>>): KStream<K2, V2>;
+  pipe<A, B, K3, V3>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, StreamRecord<K3, V3>>,
+  ): KStream<K3, V3>;
+  pipe<A, B, C, K4, V4>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, StreamRecord<K4, V4>>,
+  ): KStream<K4, V4>;
+  pipe<A, B, C, D, K5, V5>(
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, D>,
+    op5: OperatorFunction<D, StreamRecord<K5, V5>>,
+  ): KStream<K5, V5>;
+  pipe(...operators: OperatorFunction<unknown, unknown>[]): KStream<unknown, unknown>;
+  /** Like `pipe`, with a name for the processor. */
+  pipeNamed<KR, VR>(name: string, ...operators: OperatorFunction<unknown, unknown>[]): KStream<KR, VR>;
+}
+
+export type { TopicNameExtractor };

@@ -1,0 +1,46 @@
+import type { Serde } from '../serdes/serde.ts';
+import type { StreamPartitioner, TimestampExtractor } from '../topology/internal/node-defs.ts';
+
+/** How a topic is read (Kafka Streams' `Consumed`). */
+export interface Consumed<K, V> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  readonly timestampExtractor?: TimestampExtractor<K, V>;
+  /** Name of the source processor. */
+  readonly name?: string;
+}
+
+/** How records are written to a topic (Kafka Streams' `Produced`). */
+export interface Produced<K, V> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  readonly partitioner?: StreamPartitioner<K, V>;
+  /** Name of the sink processor. */
+  readonly name?: string;
+}
+
+/** How records are grouped and, if the key changed, repartitioned (Kafka Streams' `Grouped`). */
+export interface Grouped<K, V> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  /** Names the repartition topic (`<applicationId>-<name>-repartition`) and the grouping processor. */
+  readonly name?: string;
+}
+
+/** How a table is kept in a state store (Kafka Streams' `Materialized`). */
+export interface Materialized<K, V> {
+  readonly storeName?: string;
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  /** False turns the store's changelog topic off. Default true. */
+  readonly loggingEnabled?: boolean;
+}
+
+/** How `repartition()` writes and reads its topic (Kafka Streams' `Repartitioned`). */
+export interface Repartitioned<K, V> {
+  readonly name?: string;
+  readonly numberOfPartitions?: number;
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  readonly partitioner?: StreamPartitioner<K, V>;
+}

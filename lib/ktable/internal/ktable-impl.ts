@@ -1,0 +1,68 @@
+import type { KeyValue } from '../../processor/record.ts';
+import type { InternalStreamsBuilder, KnownSerdes } from '../../kstream/internal/internal-streams-builder.ts';
+import { KStreamImpl } from '../../kstream/internal/kstream-impl.ts';
+import { recordStep } from '../../kstream/internal/record-step.ts';
+import type { KStream } from '../../kstream/kstream.ts';
+import type { Grouped, Materialized } from '../../kstream/options.ts';
+import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
+import type { Change } from '../change.ts';
+import type { KGroupedTable } from '../kgrouped-table.ts';
+import type { KTable } from '../ktable.ts';
+import { KGroupedTableImpl } from './kgrouped-table-impl.ts';
+import { ktableFilterStep } from './ktable-filter-step.ts';
+import { ktableMapValuesStep } from './ktable-map-values-step.ts';
+import { ktableRepartitionMapStep } from './ktable-repartition-map-step.ts';
+
+/** A KTable is the node whose output is its changes, and the store that holds it, if any. */
+export class KTableImpl<K, V> implements KTable<K, V> {
+  constructor(
+    readonly builder: InternalStreamsBuilder,
+    readonly nodeName: string,
+    readonly queryableStoreName: string | undefined,
+    readonly serdes: KnownSerdes<K, V>,
+  ) {}
+
+  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V> {
+    return this.derive('KTABLE-FILTER-', name, materialized, this.serdes, (store) => ktableFilterStep(predicate, false, store));
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V> {
+    return this.derive('KTABLE-FILTER-', name, materialized, this.serdes, (store) => ktableFilterStep(predicate, true, store));
+  }
+
+  mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR> {
+    return this.derive<VR>('KTABLE-MAPVALUES-', name, materialized, { keySerde: this.serdes.keySerde }, (store) => ktableMapValuesStep(mapper, store));
+  }
+
+  toStream(name?: string): KStream<K, V> {
+    const nodeName = this.builder.nameOrGenerate(name, 'KTABLE-TOSTREAM-');
+    this.builder.addProcessor(
+      nodeName,
+      [this.nodeName],
+      recordStep<K, Change<V>, K, V | null>((r, out) => out.next({ key: r.key, value: r.value.newValue, timestamp: r.timestamp, headers: r.headers })),
+    );
+    return new KStreamImpl<K, V>(this.builder, nodeName, this.serdes, false);
+  }
+
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped: Grouped<KR, VR> = {}): KGroupedTable<KR, VR> {
+    const selectName = this.builder.nameOrGenerate(grouped.name, 'KTABLE-SELECT-');
+    this.builder.addProcessor(selectName, [this.nodeName], ktableRepartitionMapStep(selector));
+    return new KGroupedTableImpl<KR, VR>(this.builder, selectName, { keySerde: grouped.keySerde, valueSerde: grouped.valueSerde }, grouped.name);
+  }
+
+  /** A child table; with `materialized` it gets a store of its own (named, or generated). */
+  private derive<VR>(
+    prefix: string,
+    name: string | undefined,
+    materialized: Materialized<K, VR> | undefined,
+    serdes: KnownSerdes<K, VR>,
+    step: (storeName: string | undefined) => NodeImplementation,
+  ): KTable<K, VR> {
+    const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName(prefix)) : undefined;
+    const nodeName = this.builder.nameOrGenerate(name, prefix);
+    const tableSerdes = { keySerde: materialized?.keySerde ?? serdes.keySerde, valueSerde: materialized?.valueSerde ?? serdes.valueSerde };
+    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, tableSerdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
+    this.builder.addProcessor(nodeName, [this.nodeName], step(storeName), storeName === undefined ? [] : [storeName]);
+    return new KTableImpl<K, VR>(this.builder, nodeName, storeName, tableSerdes);
+  }
+}

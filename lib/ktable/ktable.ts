@@ -1,0 +1,21 @@
+import type { KeyValue } from '../processor/record.ts';
+import type { KStream } from '../kstream/kstream.ts';
+import type { Grouped, Materialized } from '../kstream/options.ts';
+import type { KGroupedTable } from './kgrouped-table.ts';
+
+/**
+ * A changelog stream read as a table: the latest value per key, where a null value deletes the
+ * key. Updates flow on as changes (new value and the value it replaced).
+ */
+export interface KTable<K, V> {
+  /** The state store that holds this table, if it is materialized. */
+  readonly queryableStoreName: string | undefined;
+  /** Keeps rows for which the predicate holds; a row that stops matching is deleted downstream. */
+  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  /** The table's updates as a stream: each update is a record, a delete is a null value. */
+  toStream(name?: string): KStream<K, V>;
+  /** Regroups rows by a new key; the groups' aggregates subtract rows that move out. */
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
+}

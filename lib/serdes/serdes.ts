@@ -1,0 +1,39 @@
+import { BufferSerde } from './buffer-serde.ts';
+import { DoubleSerde } from './double-serde.ts';
+import { IntSerde } from './int-serde.ts';
+import { JsonSerde } from './json-serde.ts';
+import { LongSerde } from './long-serde.ts';
+import type { Serde } from './serde.ts';
+import { StringSerde } from './string-serde.ts';
+import { VoidSerde } from './void-serde.ts';
+
+const stringSerde = new StringSerde();
+const intSerde = new IntSerde();
+const longSerde = new LongSerde();
+const doubleSerde = new DoubleSerde();
+const bufferSerde = new BufferSerde();
+const voidSerde = new VoidSerde();
+const jsonSerde = new JsonSerde<unknown>();
+
+/**
+ * The built-in serdes. Each is stateless, so the same instance is handed out every time.
+ *
+ * ```ts
+ * import { Serdes } from 'rx-kafka-streams';
+ * builder.stream<string, Order>('orders', { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() });
+ * ```
+ */
+export const Serdes = {
+  String: (): Serde<string> => stringSerde,
+  Json: <T>(): Serde<T> => jsonSerde as Serde<T>,
+  Int: (): Serde<number> => intSerde,
+  Long: (): Serde<bigint> => longSerde,
+  Double: (): Serde<number> => doubleSerde,
+  Buffer: (): Serde<Buffer> => bufferSerde,
+  Void: (): Serde<null> => voidSerde,
+} as const;
+
+/** True for the String serde, whose keys can index the in-memory stores as they are. */
+export function isStringSerde(serde: Serde<unknown> | undefined): boolean {
+  return serde instanceof StringSerde;
+}

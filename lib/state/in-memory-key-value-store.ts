@@ -1,0 +1,108 @@
+import { InvalidStateStoreException } from '../errors.ts';
+import type { KeyValue } from '../processor/record.ts';
+import type { Serde } from '../serdes/serde.ts';
+import { keyComparator } from './internal/key-order.ts';
+import { storeKeyEncoder } from './internal/store-key.ts';
+import type { KeyValueStore } from './key-value-store.ts';
+import type { StateStoreContext } from './state-store.ts';
+
+/**
+ * A key-value store held in a `Map`: the synchronous working set every store in this library
+ * reads and writes per record. Values are kept as objects, not bytes, so a get costs no
+ * deserialization; the serdes serve ordering, object keys and (later layers) persistence.
+ */
+export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  readonly persistent = false;
+  private readonly values = new Map<unknown, V>();
+  /** Original keys, kept only for keys that had to be encoded (objects, Buffers). */
+  private readonly encodedKeys = new Map<unknown, K>();
+  private readonly encode: (key: K) => unknown;
+  private readonly compare: (a: K, b: K) => number;
+  private open = false;
+
+  constructor(
+    readonly name: string,
+    readonly keySerde?: Serde<K>,
+    readonly valueSerde?: Serde<V>,
+  ) {
+    this.encode = storeKeyEncoder(keySerde, name);
+    this.compare = keyComparator(keySerde, name);
+  }
+
+  init(_context: StateStoreContext): void {
+    this.open = true;
+  }
+
+  get(key: K): V | undefined {
+    this.assertOpen();
+    return this.values.get(this.encode(key));
+  }
+
+  put(key: K, value: V | null): void {
+    this.assertOpen();
+    if (key === null || key === undefined) throw new InvalidStateStoreException(`Store ${this.name} cannot hold a null key`);
+    const encoded = this.encode(key);
+    if (value === null || value === undefined) {
+      this.values.delete(encoded);
+      this.encodedKeys.delete(encoded);
+      return;
+    }
+    this.values.set(encoded, value);
+    if (encoded !== key) this.encodedKeys.set(encoded, key);
+  }
+
+  putIfAbsent(key: K, value: V): V | undefined {
+    const existing = this.get(key);
+    if (existing === undefined) this.put(key, value);
+    return existing;
+  }
+
+  putAll(entries: Iterable<KeyValue<K, V | null>>): void {
+    for (const entry of entries) this.put(entry.key, entry.value);
+  }
+
+  delete(key: K): V | undefined {
+    const existing = this.get(key);
+    if (existing !== undefined) this.put(key, null);
+    return existing;
+  }
+
+  range(from: K, to: K): KeyValue<K, V>[] {
+    return this.sortedEntries().filter((entry) => this.compare(entry.key, from) >= 0 && this.compare(entry.key, to) <= 0);
+  }
+
+  all(): KeyValue<K, V>[] {
+    return this.sortedEntries();
+  }
+
+  approximateNumEntries(): number {
+    this.assertOpen();
+    return this.values.size;
+  }
+
+  flush(): void {
+    // Nothing buffered: the Map is the store.
+  }
+
+  close(): void {
+    this.open = false;
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  private sortedEntries(): KeyValue<K, V>[] {
+    this.assertOpen();
+    const entries: KeyValue<K, V>[] = [];
+    for (const [encoded, value] of this.values) {
+      const key = this.encodedKeys.get(encoded) ?? (encoded as K);
+      entries.push({ key, value });
+    }
+    return entries.sort((a, b) => this.compare(a.key, b.key));
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw new InvalidStateStoreException(`Store ${this.name} is not open`);
+  }
+}

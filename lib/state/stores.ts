@@ -1,0 +1,39 @@
+import type { Serde } from '../serdes/serde.ts';
+import { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
+import type { KeyValueStore } from './key-value-store.ts';
+import type { StoreBuilder } from './store-builder.ts';
+
+class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
+  constructor(
+    readonly name: string,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+    readonly loggingEnabled: boolean,
+  ) {}
+
+  withLoggingDisabled(): StoreBuilder<KeyValueStore<K, V>> {
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, false);
+  }
+
+  withLoggingEnabled(): StoreBuilder<KeyValueStore<K, V>> {
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, true);
+  }
+
+  build(): KeyValueStore<K, V> {
+    return new InMemoryKeyValueStore<K, V>(this.name, this.keySerde, this.valueSerde);
+  }
+}
+
+/**
+ * Factories for state stores, for the Processor API.
+ *
+ * ```ts
+ * topology.addStateStore(Stores.keyValueStoreBuilder('counts', Serdes.String(), Serdes.Int()), 'counter');
+ * ```
+ */
+export const Stores = {
+  keyValueStoreBuilder<K, V>(name: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): StoreBuilder<KeyValueStore<K, V>> {
+    if (!name) throw new TypeError('A store needs a non-empty name');
+    return new KeyValueStoreBuilder<K, V>(name, keySerde, valueSerde, true);
+  },
+} as const;

@@ -1,0 +1,245 @@
+import { Observable, Subject, Subscription, share, type OperatorFunction } from 'rxjs';
+import { SerializationException, StreamsException } from '../errors.ts';
+import type { Processor } from '../processor/processor.ts';
+import type { ConsumedRecord, ProducedRecord, StreamRecord } from '../processor/record.ts';
+import type { Serde } from '../serdes/serde.ts';
+import type { NodeDef, ProcessorNodeDef, SinkNodeDef, SourceNodeDef } from '../topology/internal/node-defs.ts';
+import { NodeRuntime } from './node-runtime.ts';
+import { ProcessorContextImpl } from './processor-context-impl.ts';
+import { recordOperator } from './record-operator.ts';
+import { deserializeOrThrow, serializeOrThrow } from './serde-errors.ts';
+import { TaskContext } from './task-context.ts';
+import type { TaskOptions } from './task-options.ts';
+
+type AnyRecord = StreamRecord<unknown, unknown>;
+/** A record read from a topic partition: bytes in serialized mode, objects otherwise. */
+export type TaskInput = ConsumedRecord<unknown, unknown>;
+/** A record for a topic, serialized in serialized mode. */
+export type TaskOutput = ProducedRecord<unknown, unknown>;
+
+/** Each node's output, per child: children of one node share one run of it. */
+type NodeOutput = (childName: string) => Observable<AnyRecord>;
+
+interface SourceEntry {
+  readonly node: SourceNodeDef;
+  readonly subject: Subject<AnyRecord>;
+  readonly keySerde?: Serde<unknown>;
+  readonly valueSerde?: Serde<unknown>;
+}
+
+/**
+ * One task: a sub-topology compiled for one partition into an RxJS pipeline from the records of
+ * its input partitions to the records its sinks produce. Records run through it synchronously,
+ * so when `next(record)` returns, its outputs have been emitted and its stores updated.
+ */
+export class StreamTask {
+  readonly context: TaskContext;
+  /** The task as an operator; it can be subscribed once. */
+  readonly pipeline: OperatorFunction<TaskInput, TaskOutput>;
+  private used = false;
+
+  constructor(readonly options: TaskOptions) {
+    this.context = new TaskContext(options);
+    this.pipeline = (input$) => new Observable<TaskOutput>((subscriber) => this.run(input$, subscriber));
+  }
+
+  get id(): string {
+    return this.context.taskId;
+  }
+
+  private run(input$: Observable<TaskInput>, subscriber: { next(r: TaskOutput): void; error(e: unknown): void; complete(): void }): () => void {
+    if (this.used) throw new StreamsException(`Task ${this.id} is already running; build a new StreamTask to run it again`);
+    this.used = true;
+    const task = this.context;
+    const subscription = new Subscription();
+    const processors: Processor<unknown, unknown, unknown, unknown>[] = [];
+    const outputs = new Map<string, NodeOutput>();
+    const sources = new Map<string, SourceEntry>();
+    let pending = 1;
+    const completeOne = (): void => {
+      if (--pending === 0) subscriber.complete();
+    };
+    const terminal = (stream: Observable<AnyRecord | TaskOutput>, next?: (record: TaskOutput) => void): void => {
+      pending++;
+      subscription.add(stream.subscribe({ next: next as (r: unknown) => void, error: (error) => task.fail(error), complete: completeOne }));
+    };
+    task.setFailureListener((error) => subscriber.error(error));
+
+    const inputOf = (node: ProcessorNodeDef | SinkNodeDef): Observable<AnyRecord> => {
+      const parents = node.parents.map((parent) => outputs.get(parent)!(node.name));
+      return parents.length === 1 ? parents[0]! : new Observable<AnyRecord>((s) => {
+        const inner = new Subscription();
+        let open = parents.length;
+        for (const parent of parents) inner.add(parent.subscribe({ next: (r) => s.next(r), error: (e) => s.error(e), complete: () => --open === 0 && s.complete() }));
+        return inner;
+      });
+    };
+
+    for (const node of this.options.subTopology.nodes) {
+      const runtime = new NodeRuntime(node.name, task, node.kind === 'processor' ? node.stores : new Set());
+      if (node.kind === 'source') {
+        const subject = new Subject<AnyRecord>();
+        outputs.set(node.name, fanOut(subject, node));
+        const entry: SourceEntry = {
+          node,
+          subject,
+          keySerde: node.keySerde ?? this.options.defaultKeySerde,
+          valueSerde: wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper),
+        };
+        for (const topic of node.topics) sources.set(task.resolveTopic(topic), entry);
+      } else if (node.kind === 'sink') {
+        terminal(inputOf(node).pipe(this.sinkOperator(node, runtime)), (record) => subscriber.next(record));
+      } else if (node.implementation.type === 'operator') {
+        const stream = inputOf(node).pipe(node.implementation.create(runtime));
+        outputs.set(node.name, fanOut(stream, node));
+        if (node.children.length === 0) terminal(stream);
+      } else {
+        const children = new Map(node.children.map((child) => [child, new Subject<AnyRecord>()]));
+        outputs.set(node.name, (child) => children.get(child)!);
+        const processor = node.implementation.supplier();
+        processors.push(processor);
+        try {
+          processor.init?.(new ProcessorContextImpl(runtime, children));
+        } catch (error) {
+          task.fail(new StreamsException(`Processor ${node.name} failed to initialize: ${(error as Error).message}`, { cause: error, location: task.location(node.name) }));
+        }
+        subscription.add(
+          inputOf(node).subscribe({
+            next: (record) => {
+              try {
+                processor.process(record);
+              } catch (error) {
+                runtime.error(error);
+              }
+            },
+            error: (error) => task.fail(error),
+            complete: () => children.forEach((child) => child.complete()),
+          }),
+        );
+      }
+    }
+
+    subscription.add(
+      input$.subscribe({
+        next: (record) => this.process(record, sources),
+        error: (error) => task.fail(error),
+        complete: () => {
+          for (const entry of new Set(sources.values())) entry.subject.complete();
+          completeOne();
+        },
+      }),
+    );
+
+    return () => {
+      subscription.unsubscribe();
+      for (const processor of processors) {
+        try {
+          processor.close?.();
+        } catch (error) {
+          task.logger.warn(`A processor threw while closing: ${(error as Error).message}`);
+        }
+      }
+      task.close();
+    };
+  }
+
+  private process(input: TaskInput, sources: ReadonlyMap<string, SourceEntry>): void {
+    const task = this.context;
+    if (task.failure) return;
+    const source = sources.get(input.topic);
+    if (source === undefined) {
+      task.fail(new StreamsException(`Task ${this.id} received a record from topic ${input.topic}, which it does not read; it reads [${[...sources.keys()].join(', ')}]`));
+      return;
+    }
+    task.current = input;
+    try {
+      let key = input.key;
+      let value = input.value;
+      if (this.options.serialized) {
+        const location = task.location(source.node.name);
+        try {
+          key = deserializeOrThrow(requireSerde(source.keySerde, 'key', source.node, input.topic), input.topic, key, 'key', location);
+          value = deserializeOrThrow(requireSerde(source.valueSerde, 'value', source.node, input.topic), input.topic, value, 'value', location);
+        } catch (error) {
+          if (error instanceof SerializationException) task.deserializationError(error);
+          else task.fail(error);
+          return;
+        }
+      }
+      let timestamp = input.timestamp;
+      const extractor = source.node.timestampExtractor;
+      if (extractor) {
+        try {
+          timestamp = extractor({ ...input, key, value }, task.streamTime);
+        } catch (error) {
+          task.processingError(error, source.node.name);
+          return;
+        }
+      }
+      if (!(timestamp >= 0)) {
+        task.processingError(
+          new StreamsException(`Record has an invalid timestamp ${timestamp}; give the source a timestampExtractor that returns a time >= 0`, {
+            location: task.location(source.node.name),
+          }),
+          source.node.name,
+        );
+        return;
+      }
+      task.advanceStreamTime(timestamp);
+      source.subject.next({ key, value, timestamp, headers: input.headers });
+    } finally {
+      task.current = undefined;
+    }
+    task.punctuateStreamTime();
+  }
+
+  private sinkOperator(node: SinkNodeDef, runtime: NodeRuntime): OperatorFunction<AnyRecord, TaskOutput> {
+    const task = this.context;
+    const { serialized, partitionCount } = this.options;
+    const fixedTopic = typeof node.topic === 'string' ? task.resolveTopic(node.topic) : undefined;
+    const extractor = typeof node.topic === 'function' ? node.topic : undefined;
+    const keySerde = node.keySerde ?? this.options.defaultKeySerde;
+    const valueSerde = wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper);
+    return recordOperator<AnyRecord, TaskOutput>((record, out) => {
+      try {
+        const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);
+        if (typeof topic !== 'string' || !topic) throw new StreamsException(`The topic name extractor of sink ${node.name} returned ${String(topic)}, not a topic name`);
+        let partition: number | undefined;
+        if (node.partitioner) {
+          const count = partitionCount?.(topic) ?? 1;
+          partition = node.partitioner(topic, record.key, record.value, count);
+          if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < count)) {
+            throw new StreamsException(`The partitioner of sink ${node.name} chose partition ${partition} for topic ${topic}, which has ${count}`);
+          }
+        }
+        let key = record.key;
+        let value = record.value;
+        if (serialized) {
+          const location = task.location(node.name);
+          key = serializeOrThrow(requireSerde(keySerde, 'key', node, topic), topic, key, 'key', location);
+          value = serializeOrThrow(requireSerde(valueSerde, 'value', node, topic), topic, value, 'value', location);
+        }
+        out.next(partition === undefined ? { topic, key, value, timestamp: record.timestamp, headers: record.headers } : { topic, partition, key, value, timestamp: record.timestamp, headers: record.headers });
+      } catch (error) {
+        runtime.error(error);
+      }
+    });
+  }
+}
+
+/** Children of one node share a single run of it; a lone child needs no multicast. */
+function fanOut(stream: Observable<AnyRecord>, node: NodeDef): NodeOutput {
+  if (node.children.length <= 1) return () => stream;
+  const shared = stream.pipe(share());
+  return () => shared;
+}
+
+function wrapSerde(serde: Serde<unknown> | undefined, wrapper: ((inner: Serde<unknown>) => Serde<unknown>) | undefined): Serde<unknown> | undefined {
+  return serde && wrapper ? wrapper(serde) : serde;
+}
+
+function requireSerde(serde: Serde<unknown> | undefined, part: 'key' | 'value', node: NodeDef, topic: string): Serde<unknown> {
+  if (serde) return serde;
+  const option = node.kind === 'source' ? `consumed ${part}Serde` : `produced ${part}Serde`;
+  throw new StreamsException(`${node.kind === 'source' ? 'Source' : 'Sink'} ${node.name} has no ${part} serde for topic ${topic}: pass ${option} or set default${part === 'key' ? 'Key' : 'Value'}Serde in the config`);
+}

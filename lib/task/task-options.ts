@@ -1,0 +1,31 @@
+import type { Logger } from '../logger.ts';
+import type { Serde } from '../serdes/serde.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { StoreBuilder } from '../state/store-builder.ts';
+import type { SubTopology } from '../topology/internal/topology-plan.ts';
+import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
+import type { Clock } from './clock.ts';
+import type { ExceptionHandler } from './exception-handlers.ts';
+
+/** Everything a host (driver, runTopology, Kafka runtime) gives a task it creates. */
+export interface TaskOptions {
+  readonly applicationId: string;
+  readonly graph: TopologyGraph;
+  readonly subTopology: SubTopology;
+  readonly partition: number;
+  /** True when inputs are Buffers to deserialize and outputs must be serialized. */
+  readonly serialized: boolean;
+  readonly defaultKeySerde?: Serde<unknown>;
+  readonly defaultValueSerde?: Serde<unknown>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Global stores, shared by every task of the host. */
+  readonly globalStores: ReadonlyMap<string, StateStore>;
+  /** Builds a store for this task; hosts wrap it with logging and persistence. */
+  readonly buildStore?: (builder: StoreBuilder<StateStore>, taskId: string) => StateStore;
+  /** Partition count of an output topic, for custom partitioners; undefined when unknown. */
+  readonly partitionCount?: (topic: string) => number | undefined;
+  readonly onProcessingError?: ExceptionHandler;
+  readonly onDeserializationError?: ExceptionHandler;
+  readonly appConfigs?: Readonly<Record<string, unknown>>;
+}

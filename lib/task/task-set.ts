@@ -1,0 +1,69 @@
+import type { StreamsConfig } from '../config.ts';
+import { consoleLogger } from '../logger.ts';
+import type { StateStore } from '../state/state-store.ts';
+import { graphOf, type Topology } from '../topology/topology.ts';
+import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
+import type { Clock } from './clock.ts';
+import { resolveExceptionHandler } from './exception-handlers.ts';
+import { StreamTask } from './stream-task.ts';
+
+/**
+ * Every task of a topology for partition 0 with the global stores they share: what the test
+ * driver and `runTopology` run. Maps each (resolved) source topic to the task that reads it.
+ */
+export class TaskSet {
+  readonly plan: TopologyPlan;
+  readonly tasks: StreamTask[] = [];
+  readonly globalStores = new Map<string, StateStore>();
+  readonly taskByTopic = new Map<string, StreamTask>();
+
+  constructor(topology: Topology, config: StreamsConfig, clock: Clock, serialized: boolean) {
+    const graph = graphOf(topology);
+    this.plan = topology.plan();
+    const logger = config.logger ?? consoleLogger('warn');
+    for (const global of this.plan.globals) {
+      for (const name of global.stores) {
+        const store = graph.stores.get(name)!.builder.build();
+        store.init({ applicationId: config.applicationId, taskId: `${global.id}_global` });
+        this.globalStores.set(name, store);
+      }
+    }
+    for (const subTopology of [...this.plan.globals, ...this.plan.subTopologies]) {
+      const task = new StreamTask({
+        applicationId: config.applicationId,
+        graph,
+        subTopology,
+        partition: 0,
+        serialized,
+        defaultKeySerde: config.defaultKeySerde,
+        defaultValueSerde: config.defaultValueSerde,
+        clock,
+        logger,
+        globalStores: this.globalStores,
+        onProcessingError: resolveExceptionHandler(config.processingExceptionHandler),
+        onDeserializationError: resolveExceptionHandler(config.deserializationExceptionHandler),
+      });
+      this.tasks.push(task);
+      for (const topic of subTopology.sourceTopics) this.taskByTopic.set(task.context.resolveTopic(topic), task);
+    }
+  }
+
+  /** A store by name: a global store or the one task store of that name. */
+  store(name: string): StateStore | undefined {
+    const global = this.globalStores.get(name);
+    if (global) return global;
+    for (const task of this.tasks) {
+      const store = task.context.stores.get(name);
+      if (store) return store;
+    }
+    return undefined;
+  }
+
+  storeNames(): string[] {
+    return [...this.globalStores.keys(), ...this.tasks.flatMap((task) => [...task.context.stores.keys()])];
+  }
+
+  close(): void {
+    for (const store of this.globalStores.values()) if (store.isOpen()) store.close();
+  }
+}

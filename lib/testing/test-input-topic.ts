@@ -1,0 +1,63 @@
+import type { KeyValue, RecordHeaders } from '../processor/record.ts';
+import type { Serde } from '../serdes/serde.ts';
+
+/** What a TestInputTopic needs from its driver. */
+export interface InputTopicSink {
+  pipeSerialized(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number | undefined, headers: RecordHeaders | undefined): void;
+}
+
+/**
+ * Writes records into one topic of a TopologyTestDriver, serialized with the given serdes.
+ * Without a timestamp a record gets the topic's current time: the `startTimestamp` given at
+ * creation, moved by `autoAdvanceMs` after each record, or else the driver's wall-clock time.
+ */
+export class TestInputTopic<K, V> {
+  private currentTime: number | undefined;
+  private readonly autoAdvanceMs: number;
+
+  constructor(
+    readonly topic: string,
+    private readonly driver: InputTopicSink,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+    options: { startTimestamp?: number; autoAdvanceMs?: number } = {},
+  ) {
+    this.currentTime = options.startTimestamp;
+    this.autoAdvanceMs = options.autoAdvanceMs ?? 0;
+  }
+
+  pipeInput(key: K, value: V, timestampMs?: number, headers?: RecordHeaders): void {
+    const timestamp = timestampMs ?? this.nextTimestamp();
+    this.driver.pipeSerialized(this.topic, this.keySerde.serialize(this.topic, key), this.valueSerde.serialize(this.topic, value), timestamp, headers);
+  }
+
+  /** Pipes a value with a null key. */
+  pipeValue(value: V, timestampMs?: number): void {
+    this.pipeInput(null as K, value, timestampMs);
+  }
+
+  pipeKeyValueList(records: Iterable<KeyValue<K, V>>, startTimestampMs?: number, advanceMs = 0): void {
+    let time = startTimestampMs;
+    for (const record of records) {
+      this.pipeInput(record.key, record.value, time);
+      if (time !== undefined) time += advanceMs;
+    }
+  }
+
+  pipeValueList(values: Iterable<V>): void {
+    for (const value of values) this.pipeValue(value);
+  }
+
+  /** Moves this topic's current time (the timestamp of records piped without one). */
+  advanceTime(ms: number): void {
+    if (this.currentTime === undefined) throw new Error(`Input topic ${this.topic} has no startTimestamp, so its time follows the driver's wall clock`);
+    this.currentTime += ms;
+  }
+
+  private nextTimestamp(): number | undefined {
+    if (this.currentTime === undefined) return undefined;
+    const time = this.currentTime;
+    this.currentTime += this.autoAdvanceMs;
+    return time;
+  }
+}

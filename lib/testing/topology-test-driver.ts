@@ -1,0 +1,160 @@
+import { Subject } from 'rxjs';
+import type { StreamsConfig } from '../config.ts';
+import { InvalidStateStoreException, StreamsException } from '../errors.ts';
+import { NO_HEADERS, type RecordHeaders } from '../processor/record.ts';
+import type { Serde } from '../serdes/serde.ts';
+import { isKeyValueStore, type KeyValueStore } from '../state/key-value-store.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { TaskInput, TaskOutput } from '../task/stream-task.ts';
+import { TaskSet } from '../task/task-set.ts';
+import type { Topology } from '../topology/topology.ts';
+import { ManualClock } from './manual-clock.ts';
+import { TestInputTopic } from './test-input-topic.ts';
+import { TestOutputTopic } from './test-output-topic.ts';
+
+export type TestDriverConfig = Partial<StreamsConfig>;
+
+/**
+ * Runs a topology with no broker, synchronously: when `pipeInput` returns, the record and every
+ * record it caused (through repartition topics too) has been processed, outputs are readable and
+ * stores are up to date. It runs the same compiled tasks as the Kafka runtime, with serdes.
+ *
+ * ```ts
+ * const driver = new TopologyTestDriver(topology);
+ * const orders = driver.createInputTopic('orders', Serdes.String(), Serdes.Json<Order>());
+ * orders.pipeInput('o-1', { item: 'laptop', quantity: 1 });
+ * driver.getKeyValueStore<string, number>('item-quantity').get('laptop'); // 1
+ * ```
+ */
+export class TopologyTestDriver {
+  readonly applicationId: string;
+  private readonly clock: ManualClock;
+  private readonly tasks: TaskSet;
+  private readonly inputs = new Map<string, Subject<TaskInput>>();
+  private readonly outputs = new Map<string, TaskOutput[]>();
+  private readonly offsets = new Map<string, number>();
+  private readonly pending: TaskInput[] = [];
+  private draining = false;
+  private failure: unknown;
+  private closed = false;
+
+  constructor(topology: Topology, config: TestDriverConfig = {}, initialWallClockTimeMs = Date.now()) {
+    this.applicationId = config.applicationId ?? 'topology-test-driver';
+    this.clock = new ManualClock(initialWallClockTimeMs);
+    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true);
+    for (const task of this.tasks.tasks) {
+      const input = new Subject<TaskInput>();
+      input.pipe(task.pipeline).subscribe({
+        next: (record) => this.capture(record),
+        error: (error) => {
+          this.failure ??= error;
+        },
+      });
+      for (const topic of task.options.subTopology.sourceTopics) this.inputs.set(task.context.resolveTopic(topic), input);
+    }
+  }
+
+  createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, options?: { startTimestamp?: number; autoAdvanceMs?: number }): TestInputTopic<K, V> {
+    if (!this.inputs.has(topic)) throw new StreamsException(`Unknown topic: ${topic}; the topology reads [${[...this.inputs.keys()].join(', ')}]`);
+    return new TestInputTopic(topic, this, keySerde, valueSerde, options);
+  }
+
+  createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
+    return new TestOutputTopic(topic, this, keySerde, valueSerde);
+  }
+
+  /** Pipes one serialized record into a topic and processes everything it causes. */
+  pipeSerialized(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number | undefined, headers: RecordHeaders | undefined): void {
+    this.assertUsable();
+    this.enqueue({ topic, partition: 0, offset: this.nextOffset(topic), timestamp: timestamp ?? this.clock.now(), key, value, headers: headers ?? NO_HEADERS });
+    this.drain();
+  }
+
+  /** Moves the mocked wall clock and fires the wall-clock punctuations that fell due. */
+  advanceWallClockTime(ms: number): void {
+    this.assertUsable();
+    this.clock.advance(ms);
+    this.drain();
+  }
+
+  getStateStore(name: string): StateStore {
+    const store = this.tasks.store(name);
+    if (store === undefined) throw new InvalidStateStoreException(`No state store named ${name}; the topology has [${this.tasks.storeNames().join(', ')}]`);
+    return store;
+  }
+
+  getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!isKeyValueStore(store)) throw new InvalidStateStoreException(`State store ${name} is not a key-value store`);
+    return store as KeyValueStore<K, V>;
+  }
+
+  getAllStateStores(): Map<string, StateStore> {
+    return new Map(this.tasks.storeNames().map((name) => [name, this.tasks.store(name)!]));
+  }
+
+  /** Every topic the topology has written to, internal topics included. */
+  producedTopicNames(): Set<string> {
+    return new Set(this.outputs.keys());
+  }
+
+  readOutput(topic: string): TaskOutput | undefined {
+    return this.outputs.get(topic)?.shift();
+  }
+
+  queueSize(topic: string): number {
+    return this.outputs.get(topic)?.length ?? 0;
+  }
+
+  /** Completes the inputs, which closes every processor and store. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const input of new Set(this.inputs.values())) input.complete();
+    this.tasks.close();
+  }
+
+  private capture(record: TaskOutput): void {
+    const queue = this.outputs.get(record.topic) ?? [];
+    queue.push(record);
+    this.outputs.set(record.topic, queue);
+    // As Kafka's driver does: what goes to a topic the topology reads is processed again.
+    if (this.inputs.has(record.topic)) {
+      this.enqueue({ topic: record.topic, partition: 0, offset: this.nextOffset(record.topic), timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers });
+    }
+  }
+
+  private enqueue(record: TaskInput): void {
+    this.pending.push(record);
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
+        this.inputs.get(next.topic)!.next(next);
+        if (this.failure !== undefined) {
+          this.pending.length = 0;
+          break;
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private nextOffset(topic: string): number {
+    const offset = this.offsets.get(topic) ?? 0;
+    this.offsets.set(topic, offset + 1);
+    return offset;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new StreamsException('The TopologyTestDriver is closed');
+    if (this.failure !== undefined) {
+      throw new StreamsException(`The topology failed earlier and processes nothing more: ${(this.failure as Error).message}`, { cause: this.failure });
+    }
+  }
+}

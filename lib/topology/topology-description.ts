@@ -1,0 +1,110 @@
+import type { NodeDef } from './internal/node-defs.ts';
+import type { TopologyGraph } from './internal/topology-graph.ts';
+import type { SubTopology, TopologyPlan } from './internal/topology-plan.ts';
+
+/** One node as `describe()` shows it. */
+export interface NodeDescription {
+  readonly type: 'source' | 'processor' | 'sink';
+  readonly name: string;
+  readonly topics?: readonly string[];
+  readonly topic?: string;
+  readonly stores?: readonly string[];
+  readonly successors: readonly string[];
+  readonly predecessors: readonly string[];
+}
+
+export interface SubtopologyDescription {
+  readonly id: number;
+  /** True for the sub-topology that feeds a global store (it creates no tasks). */
+  readonly global: boolean;
+  readonly nodes: readonly NodeDescription[];
+}
+
+/**
+ * What a topology is made of, printed like Kafka Streams' TopologyDescription so that the two
+ * can be compared line by line, or drawn as a Mermaid flowchart.
+ */
+export class TopologyDescription {
+  readonly subtopologies: readonly SubtopologyDescription[];
+
+  constructor(graph: TopologyGraph, plan: TopologyPlan) {
+    this.subtopologies = [...plan.subTopologies, ...plan.globals].sort((a, b) => a.id - b.id).map((sub) => describeSubTopology(graph, sub));
+  }
+
+  toString(): string {
+    let text = 'Topologies:\n ';
+    for (const sub of this.subtopologies) {
+      text += `  Sub-topology: ${sub.id}${sub.global ? ' for global store (will not generate tasks)' : ''}\n`;
+      for (const node of sub.nodes) text += `    ${nodeLine(node)}\n`;
+      text += '\n';
+    }
+    return text;
+  }
+
+  /** A Mermaid flowchart: one subgraph per sub-topology, topics as stadium nodes, stores as cylinders. */
+  toMermaid(): string {
+    const lines = ['flowchart TD'];
+    const id = (kind: string, name: string): string => `${kind}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const topics = new Set<string>();
+    const stores = new Set<string>();
+    for (const sub of this.subtopologies) {
+      lines.push(`  subgraph sub${sub.id}["Sub-topology ${sub.id}${sub.global ? ' (global store)' : ''}"]`);
+      for (const node of sub.nodes) lines.push(`    ${id('node', node.name)}["${node.type}: ${node.name}"]`);
+      lines.push('  end');
+      for (const node of sub.nodes) {
+        for (const successor of node.successors) lines.push(`  ${id('node', node.name)} --> ${id('node', successor)}`);
+        for (const topic of node.topics ?? []) {
+          topics.add(topic);
+          lines.push(`  ${id('topic', topic)} --> ${id('node', node.name)}`);
+        }
+        if (node.topic !== undefined) {
+          topics.add(node.topic);
+          lines.push(`  ${id('node', node.name)} --> ${id('topic', node.topic)}`);
+        }
+        for (const store of node.stores ?? []) {
+          stores.add(store);
+          lines.push(`  ${id('node', node.name)} -.- ${id('store', store)}`);
+        }
+      }
+    }
+    for (const topic of topics) lines.push(`  ${id('topic', topic)}(["${topic}"])`);
+    for (const store of stores) lines.push(`  ${id('store', store)}[("${store}")]`);
+    return lines.join('\n') + '\n';
+  }
+}
+
+function nodeLine(node: NodeDescription): string {
+  const list = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.join(', '));
+  if (node.type === 'source') return `Source: ${node.name} (topics: [${node.topics!.join(', ')}])\n      --> ${list(node.successors)}`;
+  if (node.type === 'sink') {
+    const target = node.topic !== undefined ? `topic: ${node.topic}` : 'extractor class: function';
+    return `Sink: ${node.name} (${target})\n      <-- ${list(node.predecessors)}`;
+  }
+  return `Processor: ${node.name} (stores: [${node.stores!.join(', ')}])\n      --> ${list(node.successors)}\n      <-- ${list(node.predecessors)}`;
+}
+
+/** Nodes in Kafka Streams' order: larger downstream sub-tree first, then by name. */
+function describeSubTopology(graph: TopologyGraph, sub: SubTopology): SubtopologyDescription {
+  const sizes = new Map<string, number>();
+  const size = (name: string): number => {
+    const known = sizes.get(name);
+    if (known !== undefined) return known;
+    const node = graph.nodes.get(name)!;
+    const total = 1 + node.children.reduce((sum, child) => sum + size(child), 0);
+    sizes.set(name, total);
+    return total;
+  };
+  const byKafkaOrder = (a: string, b: string): number => size(b) - size(a) || (a < b ? -1 : a > b ? 1 : 0);
+  const nodes = [...sub.nodes].sort((a, b) => byKafkaOrder(a.name, b.name));
+  return { id: sub.id, global: sub.global, nodes: nodes.map((node) => describeNode(node, byKafkaOrder)) };
+}
+
+function describeNode(node: NodeDef, order: (a: string, b: string) => number): NodeDescription {
+  const successors = [...node.children].sort(order);
+  if (node.kind === 'source') return { type: 'source', name: node.name, topics: node.topics, successors, predecessors: [] };
+  const predecessors = [...node.parents].sort(order);
+  if (node.kind === 'sink') {
+    return { type: 'sink', name: node.name, topic: typeof node.topic === 'string' ? node.topic : undefined, successors: [], predecessors };
+  }
+  return { type: 'processor', name: node.name, stores: [...node.stores], successors, predecessors };
+}
