@@ -40,3 +40,9 @@ export {
 
 export { TopologyTestDriver, TestInputTopic, TestOutputTopic, runTopology } from './testing/index.ts';
 export type { TestRecord, InputRecord, TopologyRun, RunTopologyOptions } from './testing/index.ts';
+
+export { KafkaStreams } from './runtime/kafka-streams.ts';
+export type { KafkaStreamsConfig, DeadLetterQueue, RuntimeExceptionHandlerOption } from './runtime/kafka-streams-config.ts';
+export type { StreamsState } from './runtime/streams-state.ts';
+export { fromTopic, type FromTopicOptions } from './kafka/from-topic.ts';
+export { toTopic, type ToTopicOptions, type ToTopicRecord } from './kafka/to-topic.ts';

@@ -71,8 +71,31 @@ export interface KStream<K, V> {
     op5: OperatorFunction<D, StreamRecord<K5, V5>>,
   ): KStream<K5, V5>;
   pipe(...operators: OperatorFunction<unknown, unknown>[]): KStream<unknown, unknown>;
-  /** Like `pipe`, with a name for the processor. */
-  pipeNamed<KR, VR>(name: string, ...operators: OperatorFunction<unknown, unknown>[]): KStream<KR, VR>;
+  /** Like `pipe`, with a name for the processor; typed the same way, so typed operators fit. */
+  pipeNamed<K1, V1>(name: string, op1: OperatorFunction<StreamRecord<K, V>, StreamRecord<K1, V1>>): KStream<K1, V1>;
+  pipeNamed<A, K2, V2>(name: string, op1: OperatorFunction<StreamRecord<K, V>, A>, op2: OperatorFunction<A, StreamRecord<K2, V2>>): KStream<K2, V2>;
+  pipeNamed<A, B, K3, V3>(
+    name: string,
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, StreamRecord<K3, V3>>,
+  ): KStream<K3, V3>;
+  pipeNamed<A, B, C, K4, V4>(
+    name: string,
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, StreamRecord<K4, V4>>,
+  ): KStream<K4, V4>;
+  pipeNamed<A, B, C, D, K5, V5>(
+    name: string,
+    op1: OperatorFunction<StreamRecord<K, V>, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, D>,
+    op5: OperatorFunction<D, StreamRecord<K5, V5>>,
+  ): KStream<K5, V5>;
+  pipeNamed(name: string, ...operators: OperatorFunction<unknown, unknown>[]): KStream<unknown, unknown>;
 }
 
 export type { TopicNameExtractor };

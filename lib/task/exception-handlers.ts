@@ -1,4 +1,5 @@
 import type { StreamsException } from '../errors.ts';
+import type { ConsumedRecord } from '../processor/record.ts';
 
 /** What to do after a record could not be deserialized or processed. */
 export type ExceptionHandlerResponse = 'continue' | 'fail';
@@ -6,8 +7,9 @@ export type ExceptionHandlerResponse = 'continue' | 'fail';
 /**
  * Decides the fate of a failed record. `'fail'` stops the task with the error (nothing past the
  * record is committed); `'continue'` skips the record after the handler has dealt with it.
+ * `record` is the input record as it was read (bytes, on a Kafka or driver task), when there is one.
  */
-export type ExceptionHandler = (error: StreamsException) => ExceptionHandlerResponse;
+export type ExceptionHandler = (error: StreamsException, record: ConsumedRecord<unknown, unknown> | undefined) => ExceptionHandlerResponse;
 
 export const failOnError: ExceptionHandler = () => 'fail';
 

@@ -1,4 +1,4 @@
-import type { Subject } from 'rxjs';
+import type { Fanout } from './fanout.ts';
 import { StreamsException } from '../errors.ts';
 import type { ProcessorContext } from '../processor/processor.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.ts';
@@ -10,11 +10,11 @@ type AnyRecord = StreamRecord<unknown, unknown>;
 
 /** The ProcessorContext of one Processor API node in one task. */
 export class ProcessorContextImpl<KForward, VForward> implements ProcessorContext<KForward, VForward> {
-  private readonly allChildren: Subject<AnyRecord>[];
+  private readonly allChildren: Fanout<AnyRecord>[];
 
   constructor(
     private readonly node: NodeRuntime,
-    private readonly children: ReadonlyMap<string, Subject<AnyRecord>>,
+    private readonly children: ReadonlyMap<string, Fanout<AnyRecord>>,
   ) {
     this.allChildren = [...children.values()];
   }

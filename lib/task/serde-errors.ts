@@ -11,26 +11,26 @@ export function deserializeOrThrow(
   topic: string,
   bytes: unknown,
   part: 'key' | 'value',
-  location: ErrorLocation,
+  location: () => ErrorLocation,
 ): unknown {
   if (bytes !== null && bytes !== undefined && !Buffer.isBuffer(bytes)) {
-    throw new SerializationException(`Expected the ${part} as bytes (a Buffer) but got a ${typeof bytes}`, { location });
+    throw new SerializationException(`Expected the ${part} as bytes (a Buffer) but got a ${typeof bytes}`, { location: location() });
   }
   try {
     return serde.deserialize(topic, (bytes ?? null) as Buffer | null);
   } catch (error) {
-    throw new SerializationException(`Could not deserialize the ${part} with ${serdeName(serde)}: ${errorMessage(error)}`, { cause: error, location });
+    throw new SerializationException(`Could not deserialize the ${part} with ${serdeName(serde)}: ${errorMessage(error)}`, { cause: error, location: location() });
   }
 }
 
 /** Serializes one side of a record, naming the record and the serde when the data does not fit. */
-export function serializeOrThrow(serde: Serde<unknown>, topic: string, data: unknown, part: 'key' | 'value', location: ErrorLocation): Buffer | null {
+export function serializeOrThrow(serde: Serde<unknown>, topic: string, data: unknown, part: 'key' | 'value', location: () => ErrorLocation): Buffer | null {
   try {
     return serde.serialize(topic, data);
   } catch (error) {
     throw new SerializationException(`Could not serialize the ${part} for topic ${topic} with ${serdeName(serde)}: ${errorMessage(error)}`, {
       cause: error,
-      location,
+      location: location(),
     });
   }
 }

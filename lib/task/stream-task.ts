@@ -1,12 +1,14 @@
-import { Observable, Subject, Subscription, share, type OperatorFunction } from 'rxjs';
-import { SerializationException, StreamsException } from '../errors.ts';
+import { Observable, Subscription, share, type OperatorFunction } from 'rxjs';
+import { SerializationException, StreamsException, type ErrorLocation } from '../errors.ts';
 import type { Processor } from '../processor/processor.ts';
 import type { ConsumedRecord, ProducedRecord, StreamRecord } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
-import type { NodeDef, ProcessorNodeDef, SinkNodeDef, SourceNodeDef } from '../topology/internal/node-defs.ts';
+import type { NodeDef, ProcessorNodeDef, RecordStep, SinkNodeDef, SourceNodeDef } from '../topology/internal/node-defs.ts';
+import { CallbackSubscriber } from './callback-subscriber.ts';
+import { Fanout } from './fanout.ts';
 import { NodeRuntime } from './node-runtime.ts';
 import { ProcessorContextImpl } from './processor-context-impl.ts';
-import { recordOperator } from './record-operator.ts';
+import { recordOperator, stepsOperator, type Emitter } from './record-operator.ts';
 import { deserializeOrThrow, serializeOrThrow } from './serde-errors.ts';
 import { TaskContext } from './task-context.ts';
 import type { TaskOptions } from './task-options.ts';
@@ -22,9 +24,11 @@ type NodeOutput = (childName: string) => Observable<AnyRecord>;
 
 interface SourceEntry {
   readonly node: SourceNodeDef;
-  readonly subject: Subject<AnyRecord>;
+  readonly subject: Fanout<AnyRecord>;
   readonly keySerde?: Serde<unknown>;
   readonly valueSerde?: Serde<unknown>;
+  /** Where a record of this source failed: the task's current record at this node. */
+  readonly locate: () => ErrorLocation;
 }
 
 /**
@@ -55,13 +59,15 @@ export class StreamTask {
     const processors: Processor<unknown, unknown, unknown, unknown>[] = [];
     const outputs = new Map<string, NodeOutput>();
     const sources = new Map<string, SourceEntry>();
+    /** Step nodes with a single child, whose chain that child may extend. */
+    const chains = new Map<string, StepChain>();
     let pending = 1;
     const completeOne = (): void => {
       if (--pending === 0) subscriber.complete();
     };
     const terminal = (stream: Observable<AnyRecord | TaskOutput>, next?: (record: TaskOutput) => void): void => {
       pending++;
-      subscription.add(stream.subscribe({ next: next as (r: unknown) => void, error: (error) => task.fail(error), complete: completeOne }));
+      subscription.add(stream.subscribe(new CallbackSubscriber<unknown>({ next: next as (r: unknown) => void, error: (error) => task.fail(error), complete: completeOne })));
     };
     task.setFailureListener((error) => subscriber.error(error));
 
@@ -78,23 +84,38 @@ export class StreamTask {
     for (const node of this.options.subTopology.nodes) {
       const runtime = new NodeRuntime(node.name, task, node.kind === 'processor' ? node.stores : new Set());
       if (node.kind === 'source') {
-        const subject = new Subject<AnyRecord>();
+        const subject = new Fanout<AnyRecord>();
         outputs.set(node.name, fanOut(subject, node));
         const entry: SourceEntry = {
           node,
           subject,
           keySerde: node.keySerde ?? this.options.defaultKeySerde,
           valueSerde: wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper),
+          locate: () => task.location(node.name),
         };
         for (const topic of node.topics) sources.set(task.resolveTopic(topic), entry);
       } else if (node.kind === 'sink') {
-        terminal(inputOf(node).pipe(this.sinkOperator(node, runtime)), (record) => subscriber.next(record));
+        // A sink ends the line of steps before it, if any.
+        const upstream = node.parents.length === 1 ? chains.get(node.parents[0]!) : undefined;
+        const sink = this.sinkStep(node, runtime) as unknown as RecordStep;
+        const stream = upstream ? upstream.input.pipe(stepsOperator([...upstream.steps, sink])) : inputOf(node).pipe(recordOperator(sink));
+        terminal(stream, (record) => subscriber.next(record));
       } else if (node.implementation.type === 'operator') {
-        const stream = inputOf(node).pipe(node.implementation.create(runtime));
+        let stream: Observable<AnyRecord>;
+        const step = node.implementation.step?.(runtime);
+        if (step) {
+          // Steps in a line (one parent, whose only child this is) run as one operator.
+          const upstream = node.parents.length === 1 ? chains.get(node.parents[0]!) : undefined;
+          const chain: StepChain = upstream ? { input: upstream.input, steps: [...upstream.steps, step] } : { input: inputOf(node), steps: [step] };
+          if (node.children.length === 1) chains.set(node.name, chain);
+          stream = chain.input.pipe(stepsOperator(chain.steps));
+        } else {
+          stream = inputOf(node).pipe(node.implementation.create(runtime));
+        }
         outputs.set(node.name, fanOut(stream, node));
         if (node.children.length === 0) terminal(stream);
       } else {
-        const children = new Map(node.children.map((child) => [child, new Subject<AnyRecord>()]));
+        const children = new Map(node.children.map((child) => [child, new Fanout<AnyRecord>()]));
         outputs.set(node.name, (child) => children.get(child)!);
         const processor = node.implementation.supplier();
         processors.push(processor);
@@ -104,30 +125,34 @@ export class StreamTask {
           task.fail(new StreamsException(`Processor ${node.name} failed to initialize: ${(error as Error).message}`, { cause: error, location: task.location(node.name) }));
         }
         subscription.add(
-          inputOf(node).subscribe({
-            next: (record) => {
-              try {
-                processor.process(record);
-              } catch (error) {
-                runtime.error(error);
-              }
-            },
-            error: (error) => task.fail(error),
-            complete: () => children.forEach((child) => child.complete()),
-          }),
+          inputOf(node).subscribe(
+            new CallbackSubscriber<AnyRecord>({
+              next: (record) => {
+                try {
+                  processor.process(record);
+                } catch (error) {
+                  runtime.error(error);
+                }
+              },
+              error: (error) => task.fail(error),
+              complete: () => children.forEach((child) => child.complete()),
+            }),
+          ),
         );
       }
     }
 
     subscription.add(
-      input$.subscribe({
-        next: (record) => this.process(record, sources),
-        error: (error) => task.fail(error),
-        complete: () => {
-          for (const entry of new Set(sources.values())) entry.subject.complete();
-          completeOne();
-        },
-      }),
+      input$.subscribe(
+        new CallbackSubscriber<TaskInput>({
+          next: (record) => this.process(record, sources),
+          error: (error) => task.fail(error),
+          complete: () => {
+            for (const entry of new Set(sources.values())) entry.subject.complete();
+            completeOne();
+          },
+        }),
+      ),
     );
 
     return () => {
@@ -152,55 +177,59 @@ export class StreamTask {
       return;
     }
     task.current = input;
-    try {
-      let key = input.key;
-      let value = input.value;
-      if (this.options.serialized) {
-        const location = task.location(source.node.name);
-        try {
-          key = deserializeOrThrow(requireSerde(source.keySerde, 'key', source.node, input.topic), input.topic, key, 'key', location);
-          value = deserializeOrThrow(requireSerde(source.valueSerde, 'value', source.node, input.topic), input.topic, value, 'value', location);
-        } catch (error) {
-          if (error instanceof SerializationException) task.deserializationError(error);
-          else task.fail(error);
-          return;
-        }
-      }
-      let timestamp = input.timestamp;
-      const extractor = source.node.timestampExtractor;
-      if (extractor) {
-        try {
-          timestamp = extractor({ ...input, key, value }, task.streamTime);
-        } catch (error) {
-          task.processingError(error, source.node.name);
-          return;
-        }
-      }
-      if (!(timestamp >= 0)) {
-        task.processingError(
-          new StreamsException(`Record has an invalid timestamp ${timestamp}; give the source a timestampExtractor that returns a time >= 0`, {
-            location: task.location(source.node.name),
-          }),
-          source.node.name,
-        );
-        return;
-      }
-      task.advanceStreamTime(timestamp);
-      source.subject.next({ key, value, timestamp, headers: input.headers });
-    } finally {
-      task.current = undefined;
+    const record = this.readRecord(input, source);
+    if (record !== undefined) {
+      task.advanceStreamTime(record.timestamp);
+      source.subject.next(record);
     }
+    task.current = undefined;
     task.punctuateStreamTime();
   }
 
-  private sinkOperator(node: SinkNodeDef, runtime: NodeRuntime): OperatorFunction<AnyRecord, TaskOutput> {
+  /** Deserializes and timestamps an input record; undefined when a handler chose to skip it. */
+  private readRecord(input: TaskInput, source: SourceEntry): AnyRecord | undefined {
+    const task = this.context;
+    const nodeName = source.node.name;
+    let key = input.key;
+    let value = input.value;
+    if (this.options.serialized) {
+      try {
+        key = deserializeOrThrow(requireSerde(source.keySerde, 'key', source.node, input.topic), input.topic, key, 'key', source.locate);
+        value = deserializeOrThrow(requireSerde(source.valueSerde, 'value', source.node, input.topic), input.topic, value, 'value', source.locate);
+      } catch (error) {
+        if (error instanceof SerializationException) task.deserializationError(error);
+        else task.fail(error);
+        return undefined;
+      }
+    }
+    let timestamp = input.timestamp;
+    const extractor = source.node.timestampExtractor;
+    if (extractor) {
+      try {
+        timestamp = extractor({ ...input, key, value }, task.streamTime);
+      } catch (error) {
+        task.processingError(error, nodeName);
+        return undefined;
+      }
+    }
+    if (!(timestamp >= 0)) {
+      const message = `Record has an invalid timestamp ${timestamp}; give the source a timestampExtractor that returns a time >= 0`;
+      task.processingError(new StreamsException(message, { location: task.location(nodeName) }), nodeName);
+      return undefined;
+    }
+    // A consumed record already is a StreamRecord: pass it on as is when nothing about it changed.
+    return key === input.key && value === input.value && timestamp === input.timestamp ? input : { key, value, timestamp, headers: input.headers };
+  }
+
+  private sinkStep(node: SinkNodeDef, runtime: NodeRuntime): (record: AnyRecord, out: Emitter<TaskOutput>) => void {
     const task = this.context;
     const { serialized, partitionCount } = this.options;
     const fixedTopic = typeof node.topic === 'string' ? task.resolveTopic(node.topic) : undefined;
     const extractor = typeof node.topic === 'function' ? node.topic : undefined;
     const keySerde = node.keySerde ?? this.options.defaultKeySerde;
     const valueSerde = wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper);
-    return recordOperator<AnyRecord, TaskOutput>((record, out) => {
+    const location = () => task.location(node.name);
+    return (record, out) => {
       try {
         const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);
         if (typeof topic !== 'string' || !topic) throw new StreamsException(`The topic name extractor of sink ${node.name} returned ${String(topic)}, not a topic name`);
@@ -215,7 +244,6 @@ export class StreamTask {
         let key = record.key;
         let value = record.value;
         if (serialized) {
-          const location = task.location(node.name);
           key = serializeOrThrow(requireSerde(keySerde, 'key', node, topic), topic, key, 'key', location);
           value = serializeOrThrow(requireSerde(valueSerde, 'value', node, topic), topic, value, 'value', location);
         }
@@ -223,8 +251,13 @@ export class StreamTask {
       } catch (error) {
         runtime.error(error);
       }
-    });
+    };
   }
+}
+
+interface StepChain {
+  readonly input: Observable<AnyRecord>;
+  readonly steps: readonly RecordStep[];
 }
 
 /** Children of one node share a single run of it; a lone child needs no multicast. */

@@ -1,7 +1,7 @@
 import { InvalidStateStoreException, ProcessingException, StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.ts';
-import type { RecordContext } from '../processor/record.ts';
+import type { ConsumedRecord } from '../processor/record.ts';
 import { isKeyValueStore } from '../state/key-value-store.ts';
 import { readOnlyKeyValueStore } from '../state/read-only-key-value-store.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -20,8 +20,8 @@ export class TaskContext {
   readonly logger: Logger;
   /** Largest timestamp seen so far; -1 before the first record. */
   streamTime = -1;
-  /** The input record being processed; undefined between records and in punctuations. */
-  current: RecordContext | undefined;
+  /** The input record being processed, as read; undefined between records and in punctuations. */
+  current: ConsumedRecord<unknown, unknown> | undefined;
   /** Set once the task has failed; a failed task processes nothing more. */
   failure: StreamsException | undefined;
   commitRequested = false;
@@ -102,12 +102,13 @@ export class TaskContext {
       throw new InvalidStateStoreException(
         `Processor ${nodeName} has no access to StateStore ${name} as the store is not connected to the processor; ` +
           `connect it with addStateStore(builder, '${nodeName}') or by passing '${name}' to process()`,
-        { location: { taskId: this.taskId, nodeName } },
+        // The current record (if any) is named too, so an error in process() says which record hit it.
+        { location: this.location(nodeName) },
       );
     }
     const known = [...this.options.graph.stores.keys()];
     throw new InvalidStateStoreException(`Processor ${nodeName} asked for unknown StateStore ${name}; the topology has [${known.join(', ')}]`, {
-      location: { taskId: this.taskId, nodeName },
+      location: this.location(nodeName),
     });
   }
 
@@ -139,9 +140,13 @@ export class TaskContext {
     this.wallClockSchedules.mayPunctuate(this.options.clock.now(), this.firePunctuation);
   }
 
+  /** Stops the task's timers. Its stores stay open: the host closes them (tests read them after a run). */
   close(): void {
     this.cancelWallClockTimer?.();
     this.cancelWallClockTimer = undefined;
+  }
+
+  closeStores(): void {
     for (const store of this.stores.values()) if (store.isOpen()) store.close();
   }
 
@@ -174,7 +179,7 @@ export class TaskContext {
   private handle(error: StreamsException, handler: ExceptionHandler, kind: string): void {
     let response;
     try {
-      response = handler(error);
+      response = handler(error, this.current);
     } catch (handlerError) {
       this.fail(new StreamsException(`The ${kind} exception handler threw: ${errorMessage(handlerError)}`, { cause: error, location: error.location }));
       return;

@@ -64,6 +64,7 @@ export class TaskSet {
   }
 
   close(): void {
+    for (const task of this.tasks) task.context.closeStores();
     for (const store of this.globalStores.values()) if (store.isOpen()) store.close();
   }
 }

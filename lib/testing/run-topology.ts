@@ -1,9 +1,11 @@
-import { Observable, Subject, asyncScheduler, map, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, map, type SchedulerLike, type Subscription } from 'rxjs';
 import type { StreamsConfig } from '../config.ts';
 import { InvalidStateStoreException, StreamsException } from '../errors.ts';
 import { NO_HEADERS, type KeyValue, type ProducedRecord, type RecordHeaders } from '../processor/record.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
+import { CallbackSubscriber } from '../task/callback-subscriber.ts';
 import type { Clock } from '../task/clock.ts';
+import { Fanout } from '../task/fanout.ts';
 import type { StreamTask, TaskInput, TaskOutput } from '../task/stream-task.ts';
 import { TaskSet } from '../task/task-set.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -33,6 +35,7 @@ export interface TopologyRun {
  * in as objects and come out as objects. The run starts when the first output is subscribed, so
  * subscribe to every output you want before the inputs emit (as `expectObservable` does).
  * Outputs complete when every input has completed, and error when the topology fails.
+ * `store(name)` reads a store while the run goes on and, once it has ended, what the store held then.
  *
  * ```ts
  * testScheduler.run(({ cold, expectObservable }) => {
@@ -55,10 +58,10 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
   for (const topic of Object.keys(inputs)) {
     if (!tasks.taskByTopic.has(topic)) throw new StreamsException(`runTopology: the topology does not read topic ${topic}; it reads [${[...tasks.taskByTopic.keys()].join(', ')}]`);
   }
-  const outputs = new Map<string, Subject<TaskOutput>>();
-  const outputSubject = (topic: string): Subject<TaskOutput> => {
+  const outputs = new Map<string, Fanout<TaskOutput>>();
+  const outputSubject = (topic: string): Fanout<TaskOutput> => {
     let subject = outputs.get(topic);
-    if (!subject) outputs.set(topic, (subject = new Subject<TaskOutput>()));
+    if (!subject) outputs.set(topic, (subject = new Fanout<TaskOutput>()));
     return subject;
   };
   let started = false;
@@ -69,7 +72,7 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
   };
   const records = <K, V>(topic: string): Observable<ProducedRecord<K, V>> =>
     new Observable<ProducedRecord<K, V>>((subscriber) => {
-      const subscription = (outputSubject(topic) as unknown as Subject<ProducedRecord<K, V>>).subscribe(subscriber);
+      const subscription = (outputSubject(topic) as unknown as Fanout<ProducedRecord<K, V>>).subscribe(subscriber);
       start();
       return subscription;
     });
@@ -98,9 +101,12 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
  * input completes when everything that writes to its topics has completed.
  */
 class TopologyRunner {
-  private readonly taskInputs = new Map<StreamTask, Subject<TaskInput>>();
+  private readonly taskInputs = new Map<StreamTask, Fanout<TaskInput>>();
   private readonly writersLeft = new Map<StreamTask, number>();
-  private readonly offsets = new Map<string, number>();
+  /** Per topic: where its records go, with the topic's own offset counter. */
+  private readonly deliverers = new Map<string, (key: unknown, value: unknown, timestamp: number, headers: RecordHeaders) => void>();
+  /** Per output topic: its output Observable, then the task that reads it, if any. */
+  private readonly routes = new Map<string, (record: TaskOutput) => void>();
   private readonly subscriptions: Subscription[] = [];
   private tasksLeft: number;
   private failed = false;
@@ -109,8 +115,8 @@ class TopologyRunner {
     private readonly tasks: TaskSet,
     private readonly inputs: Readonly<Record<string, Observable<InputRecord>>>,
     private readonly scheduler: SchedulerLike,
-    private readonly outputSubject: (topic: string) => Subject<TaskOutput>,
-    private readonly allOutputs: () => Iterable<Subject<TaskOutput>>,
+    private readonly outputSubject: (topic: string) => Fanout<TaskOutput>,
+    private readonly allOutputs: () => Iterable<Fanout<TaskOutput>>,
   ) {
     this.tasksLeft = tasks.tasks.length;
   }
@@ -118,8 +124,15 @@ class TopologyRunner {
   start(): void {
     const { tasks } = this;
     for (const task of tasks.tasks) {
-      this.taskInputs.set(task, new Subject<TaskInput>());
+      this.taskInputs.set(task, new Fanout<TaskInput>());
       this.writersLeft.set(task, 0);
+    }
+    for (const [topic, task] of tasks.taskByTopic) {
+      const input = this.taskInputs.get(task)!;
+      let offset = 0;
+      this.deliverers.set(topic, (key, value, timestamp, headers) => {
+        if (!this.failed) input.next({ topic, partition: 0, offset: offset++, timestamp, key, value, headers });
+      });
     }
     const downstreamOf = new Map<StreamTask, Set<StreamTask>>();
     for (const task of tasks.tasks) {
@@ -138,39 +151,46 @@ class TopologyRunner {
 
     for (const task of tasks.tasks) {
       this.subscriptions.push(
-        this.taskInputs.get(task)!.pipe(task.pipeline).subscribe({
-          next: (record) => this.route(record),
-          error: (error) => this.fail(error),
-          complete: () => {
-            for (const reader of downstreamOf.get(task)!) this.writerDone(reader);
-            if (--this.tasksLeft === 0) for (const output of this.allOutputs()) output.complete();
-          },
-        }),
+        this.taskInputs
+          .get(task)!
+          .pipe(task.pipeline)
+          .subscribe(
+            new CallbackSubscriber<TaskOutput>({
+              next: (record) => this.route(record),
+              error: (error) => this.fail(error),
+              complete: () => {
+                for (const reader of downstreamOf.get(task)!) this.writerDone(reader);
+                if (--this.tasksLeft === 0) for (const output of this.allOutputs()) output.complete();
+              },
+            }),
+          ),
       );
     }
     for (const task of tasks.tasks) if (this.writersLeft.get(task) === 0) this.taskInputs.get(task)!.complete();
     for (const [topic, input$] of Object.entries(this.inputs)) {
       const reader = tasks.taskByTopic.get(topic)!;
+      const deliver = this.deliverers.get(topic)!;
       this.subscriptions.push(
-        input$.subscribe({
-          next: (record) => this.deliver(topic, record.key, record.value, record.timestamp ?? this.scheduler.now(), record.headers ?? NO_HEADERS),
-          error: (error) => this.fail(error),
-          complete: () => this.writerDone(reader),
-        }),
+        input$.subscribe(
+          new CallbackSubscriber<InputRecord>({
+            next: (record) => deliver(record.key, record.value, record.timestamp ?? this.scheduler.now(), record.headers ?? NO_HEADERS),
+            error: (error) => this.fail(error),
+            complete: () => this.writerDone(reader),
+          }),
+        ),
       );
     }
   }
 
   private route(record: TaskOutput): void {
-    this.outputSubject(record.topic).next(record);
-    if (this.tasks.taskByTopic.has(record.topic)) this.deliver(record.topic, record.key, record.value, record.timestamp, record.headers);
-  }
-
-  private deliver(topic: string, key: unknown, value: unknown, timestamp: number, headers: RecordHeaders): void {
-    if (this.failed) return;
-    const offset = this.offsets.get(topic) ?? 0;
-    this.offsets.set(topic, offset + 1);
-    this.taskInputs.get(this.tasks.taskByTopic.get(topic)!)!.next({ topic, partition: 0, offset, timestamp, key, value, headers });
+    let route = this.routes.get(record.topic);
+    if (!route) {
+      const output = this.outputSubject(record.topic);
+      const deliver = this.deliverers.get(record.topic);
+      route = deliver ? (r) => (output.next(r), deliver(r.key, r.value, r.timestamp, r.headers)) : (r) => output.next(r);
+      this.routes.set(record.topic, route);
+    }
+    route(record);
   }
 
   private writerDone(task: StreamTask): void {

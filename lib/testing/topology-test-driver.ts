@@ -1,10 +1,10 @@
-import { Subject } from 'rxjs';
 import type { StreamsConfig } from '../config.ts';
 import { InvalidStateStoreException, StreamsException } from '../errors.ts';
 import { NO_HEADERS, type RecordHeaders } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { isKeyValueStore, type KeyValueStore } from '../state/key-value-store.ts';
 import type { StateStore } from '../state/state-store.ts';
+import { Fanout } from '../task/fanout.ts';
 import type { TaskInput, TaskOutput } from '../task/stream-task.ts';
 import { TaskSet } from '../task/task-set.ts';
 import type { Topology } from '../topology/topology.ts';
@@ -30,7 +30,7 @@ export class TopologyTestDriver {
   readonly applicationId: string;
   private readonly clock: ManualClock;
   private readonly tasks: TaskSet;
-  private readonly inputs = new Map<string, Subject<TaskInput>>();
+  private readonly inputs = new Map<string, Fanout<TaskInput>>();
   private readonly outputs = new Map<string, TaskOutput[]>();
   private readonly offsets = new Map<string, number>();
   private readonly pending: TaskInput[] = [];
@@ -43,7 +43,7 @@ export class TopologyTestDriver {
     this.clock = new ManualClock(initialWallClockTimeMs);
     this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true);
     for (const task of this.tasks.tasks) {
-      const input = new Subject<TaskInput>();
+      const input = new Fanout<TaskInput>();
       input.pipe(task.pipeline).subscribe({
         next: (record) => this.capture(record),
         error: (error) => {
@@ -51,6 +51,12 @@ export class TopologyTestDriver {
         },
       });
       for (const topic of task.options.subTopology.sourceTopics) this.inputs.set(task.context.resolveTopic(topic), input);
+    }
+    // As Kafka's driver does: a processor whose init() throws fails the constructor, not a later pipeInput.
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.close();
+      throw failure;
     }
   }
 

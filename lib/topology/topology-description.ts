@@ -1,3 +1,4 @@
+import { javaHashSetOrder } from './internal/java-hash-set-order.ts';
 import type { NodeDef } from './internal/node-defs.ts';
 import type { TopologyGraph } from './internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from './internal/topology-plan.ts';
@@ -36,7 +37,8 @@ export class TopologyDescription {
     for (const sub of this.subtopologies) {
       text += `  Sub-topology: ${sub.id}${sub.global ? ' for global store (will not generate tasks)' : ''}\n`;
       for (const node of sub.nodes) text += `    ${nodeLine(node)}\n`;
-      text += '\n';
+      // As in Kafka Streams: a global store's block is not followed by a blank line.
+      if (!sub.global) text += '\n';
     }
     return text;
   }
@@ -101,10 +103,10 @@ function describeSubTopology(graph: TopologyGraph, sub: SubTopology): Subtopolog
 
 function describeNode(node: NodeDef, order: (a: string, b: string) => number): NodeDescription {
   const successors = [...node.children].sort(order);
-  if (node.kind === 'source') return { type: 'source', name: node.name, topics: node.topics, successors, predecessors: [] };
+  if (node.kind === 'source') return { type: 'source', name: node.name, topics: javaHashSetOrder(node.topics), successors, predecessors: [] };
   const predecessors = [...node.parents].sort(order);
   if (node.kind === 'sink') {
     return { type: 'sink', name: node.name, topic: typeof node.topic === 'string' ? node.topic : undefined, successors: [], predecessors };
   }
-  return { type: 'processor', name: node.name, stores: [...node.stores], successors, predecessors };
+  return { type: 'processor', name: node.name, stores: javaHashSetOrder([...node.stores]), successors, predecessors };
 }

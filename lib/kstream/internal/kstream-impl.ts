@@ -153,7 +153,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return this.then('KSTREAM-PIPE-', undefined, pipeStep(operators), {}, true);
   }
 
-  pipeNamed<KR, VR>(name: string, ...operators: OperatorFunction<unknown, unknown>[]): KStream<KR, VR> {
+  pipeNamed(name: string, ...operators: OperatorFunction<any, any>[]): KStream<any, any> {
     return this.then('KSTREAM-PIPE-', name, pipeStep(operators), {}, true);
   }
 

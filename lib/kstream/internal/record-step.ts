@@ -1,10 +1,9 @@
-import type { Subscriber } from 'rxjs';
 import type { StreamRecord } from '../../processor/record.ts';
 import type { NodeRuntime } from '../../task/node-runtime.ts';
-import { recordOperator } from '../../task/record-operator.ts';
-import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
+import { recordOperator, type Emitter } from '../../task/record-operator.ts';
+import type { NodeImplementation, RecordStep } from '../../topology/internal/node-defs.ts';
 
-type Step<KIn, VIn, KOut, VOut> = (record: StreamRecord<KIn, VIn>, out: Subscriber<StreamRecord<KOut, VOut>>) => void;
+type Step<KIn, VIn, KOut, VOut> = (record: StreamRecord<KIn, VIn>, out: Emitter<StreamRecord<KOut, VOut>>) => void;
 
 /**
  * A DSL step as an RxJS operator node. `create` runs once per task (to look up stores) and
@@ -12,19 +11,17 @@ type Step<KIn, VIn, KOut, VOut> = (record: StreamRecord<KIn, VIn>, out: Subscrib
  * to the task's processing exception handler, which fails the task or skips the record.
  */
 export function nodeStep<KIn, VIn, KOut, VOut>(create: (node: NodeRuntime) => Step<KIn, VIn, KOut, VOut>): NodeImplementation {
-  return {
-    type: 'operator',
-    create: (node) => {
-      const step = create(node) as Step<unknown, unknown, unknown, unknown>;
-      return recordOperator<StreamRecord<unknown, unknown>, StreamRecord<unknown, unknown>>((record, out) => {
-        try {
-          step(record, out);
-        } catch (error) {
-          node.error(error);
-        }
-      });
-    },
+  const guarded = (node: NodeRuntime): RecordStep => {
+    const step = create(node) as Step<unknown, unknown, unknown, unknown>;
+    return (record, out) => {
+      try {
+        step(record, out);
+      } catch (error) {
+        node.error(error);
+      }
+    };
   };
+  return { type: 'operator', step: guarded, create: (node) => recordOperator(guarded(node)) };
 }
 
 /** A step that needs nothing from its task. */

@@ -2,7 +2,7 @@ import { StreamsException } from '../../errors.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import type { StreamPartitioner } from '../../topology/internal/node-defs.ts';
 import type { InternalStreamsBuilder } from './internal-streams-builder.ts';
-import { recordStep } from './record-step.ts';
+import { nodeStep } from './record-step.ts';
 
 export interface RepartitionOptions {
   readonly keySerde?: Serde<unknown>;
@@ -12,6 +12,11 @@ export interface RepartitionOptions {
   readonly numberOfPartitions?: number;
   /** Add the key guard node (streams); table repartitions check keys in their mapper instead. */
   readonly guardKeys: boolean;
+  /**
+   * Table repartitions (no key guard) name their sink and source after the aggregation's own name
+   * (`<name>-sink`), else generate them; never after the topic, as Kafka Streams' KGroupedTableImpl.
+   */
+  readonly operationName?: string;
 }
 
 /**
@@ -26,9 +31,11 @@ export function addRepartition(builder: InternalStreamsBuilder, parent: string, 
   const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
   const topic = prefix.endsWith('-repartition') ? prefix : `${prefix}-repartition`;
   const generated = /^KSTREAM.*-[0-9]{10}$/.test(prefix) || /^KTABLE.*-[0-9]{10}$/.test(prefix);
-  const sinkName = generated ? generatedSink : `${topic}-sink`;
-  const filterName = generated ? generatedFilter : `${topic}-filter`;
-  const sourceName = generated ? generatedSource : `${topic}-source`;
+  const byTopic = options.guardKeys && !generated;
+  const byOperation = !options.guardKeys && options.operationName !== undefined;
+  const sinkName = byTopic ? `${topic}-sink` : byOperation ? `${options.operationName}-sink` : generatedSink;
+  const filterName = byTopic ? `${topic}-filter` : generatedFilter;
+  const sourceName = byTopic ? `${topic}-source` : byOperation ? `${options.operationName}-source` : generatedSource;
   if (options.numberOfPartitions !== undefined && !(Number.isInteger(options.numberOfPartitions) && options.numberOfPartitions > 0)) {
     throw new StreamsException(`Repartition topic ${topic} needs a positive whole number of partitions, got ${options.numberOfPartitions}`);
   }
@@ -62,12 +69,16 @@ export function addRepartition(builder: InternalStreamsBuilder, parent: string, 
   return sourceName;
 }
 
-/** A repartitioned record without a key has no task to go to: that is an error, not a silent drop. */
+/**
+ * A repartitioned record without a key has no task to go to: that is an error, not a silent drop.
+ * The location points the user at the input record that lost its key.
+ */
 function keyGuard(topic: string) {
-  return recordStep<unknown, unknown, unknown, unknown>((record, out) => {
+  return nodeStep<unknown, unknown, unknown, unknown>((node) => (record, out) => {
     if (record.key === null || record.key === undefined) {
       throw new StreamsException(
         `A record with a null key cannot be grouped or repartitioned (through ${topic}); ` + `give it a key with selectKey, map or groupBy first, or filter such records out`,
+        { location: node.task.location(node.name) },
       );
     }
     out.next(record);

@@ -16,7 +16,9 @@ export function streamAggregateStep<K, V, VA>(storeName: string, fold: Aggregate
     const store = node.store<KeyValueStore<K, VA>>(storeName);
     return (record, out) => {
       if (record.key === null || record.key === undefined) {
-        throw new StreamsException(`${node.name} cannot aggregate a record with a null key into store ${storeName}; give records a key before grouping`);
+        throw new StreamsException(`${node.name} cannot aggregate a record with a null key into store ${storeName}; give records a key before grouping`, {
+          location: node.task.location(node.name),
+        });
       }
       if (record.value === null || record.value === undefined) {
         node.task.logger.debug(`Skipping a record with a null value at ${node.name}`, node.task.location(node.name) as Record<string, unknown>);

@@ -57,6 +57,7 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
       ...(this.serdes as KnownSerdes<unknown, unknown>),
       valueSerdeWrapper: (inner) => new ChangeSerde(inner),
       guardKeys: false,
+      operationName: name,
     });
     const processorName = this.builder.nameOrGenerate(name, prefix);
     const serdes = { keySerde: materialized.keySerde ?? this.serdes.keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };

@@ -31,8 +31,10 @@ export class TopologyGraph {
   addSource(node: SourceNodeDef, global = false): void {
     this.assertNewName(node.name);
     if (node.topics.length === 0) throw new TopologyException(`Source ${node.name} needs at least one topic`);
-    for (const topic of node.topics) {
+    for (const [index, topic] of node.topics.entries()) {
       if (!topic) throw new TopologyException(`Source ${node.name} has an empty topic name`);
+      // Kafka Streams rejects a topic listed twice as it rejects one read by two sources.
+      if (node.topics.indexOf(topic) !== index) throw new TopologyException(`Topic ${topic} is listed twice by source ${node.name}`);
       const owner = this.sourceByTopic.get(topic);
       if (owner !== undefined) {
         throw new TopologyException(`Topic ${topic} has already been registered by source ${owner}; source ${node.name} cannot read it too`);

@@ -81,21 +81,31 @@ export function planTopology(graph: TopologyGraph): TopologyPlan {
 
 function assertNoTopicCycle(subTopologies: readonly SubTopology[], byTopic: ReadonlyMap<string, SubTopology>): void {
   const state = new Map<number, 'visiting' | 'done'>();
-  const visit = (sub: SubTopology, path: string[]): void => {
+  // The sub-topologies being visited, and the topic each one writes to reach the next.
+  const stack: SubTopology[] = [];
+  const via: string[] = [];
+  const visit = (sub: SubTopology): void => {
     if (state.get(sub.id) === 'done') return;
     state.set(sub.id, 'visiting');
+    stack.push(sub);
     for (const topic of sub.sinkTopics) {
       const next = byTopic.get(topic);
       if (next === undefined || next.global) continue;
       if (state.get(next.id) === 'visiting') {
+        // Name the cycle exactly: from the topic that re-enters `next`, around to it again.
+        const loop = [topic, ...via.slice(stack.indexOf(next)), topic];
+        const reader = next === sub ? 'its own input' : `the input of sub-topology ${next.id}, upstream of it`;
         throw new TopologyException(
-          `cycle through topics ${[...path, topic].join(' -> ')}: sub-topology ${sub.id} writes to topic ${topic}, ` +
-            `which feeds back into its own input; write to a topic the topology does not read`,
+          `cycle through topics ${loop.join(' -> ')}: sub-topology ${sub.id} writes to topic ${topic}, ` +
+            `which is ${reader}; write to a topic the topology does not read`,
         );
       }
-      visit(next, [...path, topic]);
+      via.push(topic);
+      visit(next);
+      via.pop();
     }
+    stack.pop();
     state.set(sub.id, 'done');
   };
-  for (const sub of subTopologies) visit(sub, sub.sourceTopics.slice(0, 1));
+  for (const sub of subTopologies) visit(sub);
 }

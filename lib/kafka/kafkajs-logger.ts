@@ -1,0 +1,27 @@
+import { logLevel, type logCreator } from 'kafkajs';
+import type { Logger, LogLevel } from '../logger.ts';
+
+const kafkajsLevels: Record<LogLevel, logLevel> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
+export function toKafkajsLogLevel(level: LogLevel): logLevel {
+  return kafkajsLevels[level];
+}
+
+/** Routes kafkajs' log lines through our logger, under the `kafkajs` namespace. */
+export function kafkajsLogCreator(logger: Logger): logCreator {
+  const log = logger.namespace('kafkajs');
+  return () => (entry) => {
+    const { message, ...extra } = entry.log;
+    const line = `${entry.namespace}: ${message}`;
+    if (entry.level === logLevel.ERROR) log.error(line, extra);
+    else if (entry.level === logLevel.WARN) log.warn(line, extra);
+    else if (entry.level === logLevel.INFO) log.info(line, extra);
+    else log.debug(line, extra);
+  };
+}

@@ -1,0 +1,59 @@
+import { bufferTime, concatMap, defer, filter, finalize, type OperatorFunction } from 'rxjs';
+import type { Kafka, ProducerConfig, RecordMetadata } from 'kafkajs';
+import { NO_HEADERS, type RecordHeaders } from '../processor/record.ts';
+import type { Serde } from '../serdes/serde.ts';
+import { serializeOrThrow } from '../task/serde-errors.ts';
+import { toKafkaMessage } from './kafka-records.ts';
+
+export interface ToTopicOptions<K, V> {
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<V>;
+  /** Records are sent in batches of at most this many. Default 500. */
+  readonly maxBatchSize?: number;
+  /** How long a batch may wait to fill up. Default 5 ms. */
+  readonly lingerMs?: number;
+  readonly producer?: ProducerConfig;
+}
+
+export interface ToTopicRecord<K, V> {
+  readonly key: K;
+  readonly value: V;
+  readonly timestamp?: number;
+  readonly headers?: RecordHeaders;
+  readonly partition?: number;
+}
+
+/**
+ * Writes the records of an Observable to a topic in batches (one `send` per batch, acks from
+ * all replicas) and emits the metadata of each acknowledged batch, in order.
+ *
+ * ```ts
+ * orders$.pipe(toTopic(kafka, 'orders', { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() })).subscribe();
+ * ```
+ */
+export function toTopic<K, V>(kafka: Kafka, topic: string, options: ToTopicOptions<K, V>): OperatorFunction<ToTopicRecord<K, V>, RecordMetadata[]> {
+  return (source) =>
+    defer(() => {
+      const producer = kafka.producer(options.producer);
+      const connected = producer.connect();
+      return source.pipe(
+        bufferTime(options.lingerMs ?? 5, null, options.maxBatchSize ?? 500),
+        filter((batch) => batch.length > 0),
+        concatMap(async (batch) => {
+          await connected;
+          const messages = batch.map((record) =>
+            toKafkaMessage({
+              topic,
+              partition: record.partition,
+              key: serializeOrThrow(options.keySerde as Serde<unknown>, topic, record.key, 'key', () => ({ topic })),
+              value: serializeOrThrow(options.valueSerde as Serde<unknown>, topic, record.value, 'value', () => ({ topic })),
+              timestamp: record.timestamp ?? Date.now(),
+              headers: record.headers ?? NO_HEADERS,
+            }),
+          );
+          return producer.send({ topic, messages, acks: -1 });
+        }),
+        finalize(() => void producer.disconnect()),
+      );
+    });
+}

@@ -1,0 +1,88 @@
+// The shop sample on a real broker: orders in, running quantity per item out.
+//   npm start                      starts a local broker (unless KAFKA_BROKERS is set), runs ~20 s
+//   SHOP_DURATION_MS=60000 npm start
+// Ctrl-C stops it cleanly at any time.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { mergeAll, type Subscription } from 'rxjs';
+import { KafkaStreams, Serdes, consoleLogger, fromTopic } from '../../lib/index.ts';
+import { generateOrders } from './orders.ts';
+import { buildShopTopology } from './topology.ts';
+
+const ORDERS = 'orders';
+const TOTALS = 'item-quantity';
+const durationMs = Number(process.env.SHOP_DURATION_MS ?? 20_000);
+const kafkaScript = fileURLToPath(new URL('../../scripts/kafka.sh', import.meta.url));
+
+function brokerRunning(): boolean {
+  try {
+    execFileSync('bash', [kafkaScript, 'status'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  // Start the local broker unless KAFKA_BROKERS names one, and stop it at the end only if we started it.
+  const startedBroker = !process.env.KAFKA_BROKERS && !brokerRunning();
+  if (startedBroker) execFileSync('bash', [kafkaScript, 'start'], { stdio: 'inherit' });
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const kafka = new Kafka({ clientId: 'shop-sample', brokers, logLevel: logLevel.ERROR });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const missing = [ORDERS, TOTALS].filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: 3 }));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  await admin.disconnect();
+
+  // A fresh application id per run: it reads the whole orders topic, so totals cover every order ever placed.
+  const app = new KafkaStreams(buildShopTopology(), {
+    applicationId: `shop-${Date.now()}`,
+    kafka: { brokers },
+    commitIntervalMs: 1000,
+    kafkaLogLevel: 'error',
+    logger: consoleLogger('warn'),
+  });
+  await app.start();
+  console.log(`shop: running (tasks ${app.activeTasks().join(', ')}); placing orders for ${durationMs / 1000} s, Ctrl-C to stop`);
+
+  const totals = new Map<string, number>();
+  const printer: Subscription = fromTopic(kafka, TOTALS, { groupId: `shop-printer-${Date.now()}`, keySerde: Serdes.String(), valueSerde: Serdes.Int(), fromBeginning: false, consumer: { maxWaitTimeInMs: 100 } })
+    .pipe(mergeAll())
+    .subscribe((record) => {
+      totals.set(record.key, record.value);
+      console.log(`  ${record.key.padEnd(10)} ${String(record.value).padStart(6)}   (partition ${record.partition})`);
+    });
+
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  let stopping = false;
+  const stop = (): void => {
+    stopping = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const until = Date.now() + durationMs;
+  let placed = 0;
+  while (!stopping && Date.now() < until) {
+    const orders = generateOrders(5, placed + 1).map((order, i) => ({ ...order, order_id: String(placed + i + 1) }));
+    await producer.send({ topic: ORDERS, messages: orders.map((order) => ({ key: order.order_id, value: JSON.stringify(order) })) });
+    placed += orders.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await producer.disconnect();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // The printer's consumer leaves its group while the app closes.
+  printer.unsubscribe();
+  await app.close();
+  console.log(`shop: placed ${placed} orders this run; latest totals seen: ${JSON.stringify(Object.fromEntries([...totals].sort()))}`);
+  if (startedBroker) execFileSync('bash', [kafkaScript, 'stop'], { stdio: 'inherit' });
+}
+
+main().catch((error) => {
+  console.error('shop: failed:', error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { KafkaStreams, Serdes, StreamsBuilder, consoleLogger, type StreamsState } from '../../lib/index.ts';
+import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
+
+const quiet = consoleLogger('nothing');
+
+describe('KafkaStreams on a real broker', function () {
+  this.timeout(120_000);
+  let kafka: KafkaTestContext;
+  const apps: KafkaStreams[] = [];
+
+  beforeEach(async () => {
+    kafka = await KafkaTestContext.create();
+  });
+
+  afterEach(async () => {
+    await Promise.allSettled(apps.splice(0).map((app) => app.close()));
+    await kafka.close();
+  });
+
+  function startApp(topologyBuild: (builder: StreamsBuilder) => void, overrides: Partial<ConstructorParameters<typeof KafkaStreams>[1]> = {}): KafkaStreams {
+    const builder = new StreamsBuilder();
+    topologyBuild(builder);
+    const app = new KafkaStreams(builder.build(), {
+      applicationId: kafka.name('app'),
+      kafka: { brokers: kafka.brokers },
+      commitIntervalMs: 200,
+      logger: quiet,
+      kafkaLogLevel: 'nothing',
+      ...overrides,
+    });
+    apps.push(app);
+    return app;
+  }
+
+  it('moves from CREATED through REBALANCING to RUNNING, and to NOT_RUNNING on close', async () => {
+    const input = kafka.name('in');
+    await kafka.createTopic(input);
+    const app = startApp((b) => b.stream(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() }).to(kafka.name('out')));
+    const states: StreamsState[] = [];
+    app.state$.subscribe((state) => states.push(state));
+    await app.start();
+    expect(app.state).to.equal('RUNNING');
+    await app.close();
+    expect(states).to.deep.equal(['CREATED', 'REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
+  });
+
+  it('sends 10,000 records through map/filter/to, each exactly once on a clean run', async () => {
+    const input = kafka.name('numbers');
+    const output = kafka.name('evens');
+    await kafka.createTopic(input, 2);
+    await kafka.createTopic(output, 2);
+    const app = startApp((b) =>
+      b
+        .stream<string, number>(input, { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
+        .filter((_key, value) => value % 2 === 0)
+        .mapValues((value) => value * 10)
+        .to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }),
+    );
+    await kafka.produce(
+      input,
+      Array.from({ length: 10_000 }, (_, i) => ({ key: `k${i % 97}`, value: Serdes.Int().serialize(input, i) })),
+    );
+    await app.start();
+    const records = await kafka.readTopic(output, 5000);
+    const values = records.map((record) => Serdes.Int().deserialize(output, record.value));
+    expect(values).to.have.length(5000);
+    expect(new Set(values).size).to.equal(5000);
+    expect(values.every((value) => value % 20 === 0)).to.equal(true);
+  });
+
+  it('runs a 3-partition topic as 3 tasks and keeps each partition in order', async () => {
+    const input = kafka.name('seq');
+    const output = kafka.name('seq-out');
+    await kafka.createTopic(input, 3);
+    await kafka.createTopic(output, 3);
+    const app = startApp((b) => b.stream(input, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }).to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }));
+    const messages = [];
+    for (let i = 0; i < 900; i++) messages.push({ key: `p${i % 3}`, value: Serdes.Int().serialize(input, i), partition: i % 3 });
+    await kafka.produce(input, messages);
+    await app.start();
+    expect(app.activeTasks()).to.deep.equal(['0_0', '0_1', '0_2']);
+    const records = await kafka.readTopic(output, 900);
+    for (const key of ['p0', 'p1', 'p2']) {
+      const sequence = records.filter((record) => record.key?.toString() === key).map((record) => Serdes.Int().deserialize(output, record.value));
+      expect(sequence).to.have.length(300);
+      expect(sequence).to.deep.equal([...sequence].sort((a, b) => a - b));
+    }
+  });
+
+  it('fails to start with a clear error when a source topic is missing', async () => {
+    const app = startApp((b) => b.stream(kafka.name('nowhere')).to(kafka.name('out')));
+    let failure: Error | undefined;
+    await app.start().catch((error: Error) => (failure = error));
+    expect(failure?.message).to.match(/Source topics \[nowhere-\w+\] do not exist/);
+    expect(app.state).to.equal('ERROR');
+  });
+
+  it('creates the repartition topic and aggregates by the new key', async () => {
+    const input = kafka.name('orders');
+    const output = kafka.name('totals');
+    await kafka.createTopic(input, 2);
+    await kafka.createTopic(output);
+    const app = startApp((b) =>
+      b
+        .stream<string, string>(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+        .groupBy((_key, item) => item, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+        .count()
+        .toStream()
+        .to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }),
+    );
+    const items = ['laptop', 'mouse', 'laptop', 'desk', 'laptop', 'mouse'];
+    await kafka.produce(input, items.map((item, i) => ({ key: `order-${i}`, value: item })));
+    await app.start();
+    const records = await kafka.readTopic(output, items.length);
+    const latest = new Map<string, number>();
+    for (const record of records) latest.set(record.key!.toString(), Serdes.Int().deserialize(output, record.value));
+    expect(Object.fromEntries(latest)).to.deep.equal({ laptop: 3, mouse: 2, desk: 1 });
+    const admin = await kafka.admin();
+    const topics = await admin.listTopics();
+    expect(topics.some((topic) => topic.startsWith(`${kafka.name('app')}-`) && topic.endsWith('-repartition'))).to.equal(true);
+  });
+});
+
+export { waitFor };

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { kafkaBrokers } from './kafka-broker.ts';
+
+export interface ReadRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly partition: number;
+  readonly offset: number;
+  readonly headers: IHeaders;
+}
+
+/** A kafkajs client per spec, unique names, and bounded waits, in the manner of kafkajs' own tests. */
+export class KafkaTestContext {
+  readonly kafka: Kafka;
+  readonly id = randomUUID().slice(0, 8);
+  private readonly closers: (() => Promise<unknown>)[] = [];
+
+  private constructor(readonly brokers: string[]) {
+    this.kafka = new Kafka({ clientId: `spec-${this.id}`, brokers, logLevel: logLevel.NOTHING });
+  }
+
+  static async create(): Promise<KafkaTestContext> {
+    return new KafkaTestContext(await kafkaBrokers());
+  }
+
+  name(prefix: string): string {
+    return `${prefix}-${this.id}`;
+  }
+
+  async admin(): Promise<Admin> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    this.closers.push(() => admin.disconnect());
+    return admin;
+  }
+
+  async createTopic(topic: string, numPartitions = 1): Promise<void> {
+    const admin = await this.admin();
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+  }
+
+  async producer(): Promise<Producer> {
+    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.closers.push(() => producer.disconnect());
+    return producer;
+  }
+
+  async produce(topic: string, messages: { key?: string | Buffer | null; value: string | Buffer | null; partition?: number; headers?: IHeaders }[]): Promise<void> {
+    const producer = await this.producer();
+    for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic, messages: messages.slice(i, i + 5000), acks: -1 });
+  }
+
+  /** Reads a topic from the beginning until `count` records arrived or `timeoutMs` passed. */
+  async readTopic(topic: string, count: number, timeoutMs = 30_000, isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted'): Promise<ReadRecord[]> {
+    const consumer = this.kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 100, readUncommitted: isolation === 'read_uncommitted' });
+    this.closers.push(() => consumer.disconnect());
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const records: ReadRecord[] = [];
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        records.push({ key: message.key, value: message.value, partition, offset: Number(message.offset), headers: message.headers ?? {} });
+      },
+    });
+    await waitFor(() => records.length >= count, timeoutMs, () => `${records.length} of ${count} records arrived on ${topic}`);
+    await consumer.stop();
+    return records;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.closers.reverse().map((close) => close()));
+    this.closers.length = 0;
+  }
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs` with what `describe` says. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
