@@ -1,33 +1,40 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
-import { StreamsException, errorMessage } from '../errors.ts';
+import { InvalidStateStoreException, StreamsException, errorMessage } from '../errors.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
-import { toConsumedRecord, toTopicMessages } from '../kafka/kafka-records.ts';
+import { toConsumedRecord } from '../kafka/kafka-records.ts';
 import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
+import { isKeyValueStore, type ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
+import { keyComparator } from '../state/internal/key-order.ts';
 import { systemClock } from '../task/clock.ts';
 import { resolveExceptionHandler, type ExceptionHandler } from '../task/exception-handlers.ts';
 import type { TaskOutput } from '../task/stream-task.ts';
 import { graphOf, type Topology } from '../topology/topology.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
+import { AtLeastOnceCommitter } from './at-least-once-committer.ts';
+import { restoreChangelogs, type RestoreProgress } from './changelog-restorer.ts';
 import { deadLetterHandler } from './dead-letter.ts';
+import { ExactlyOnceCommitter } from './exactly-once-committer.ts';
+import { GlobalState } from './global-state.ts';
 import { repartitionTopicPartitions } from './internal-topics.ts';
 import type { KafkaStreamsConfig, RuntimeExceptionHandlerOption } from './kafka-streams-config.ts';
 import { RuntimeTask } from './runtime-task.ts';
 import { canTransition, type StreamsState } from './streams-state.ts';
+import { TaskStores, changelogTopicName } from './task-stores.ts';
 
-interface CommitOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
+/** Restoration progress of one changelog partition of one task. */
+export interface TaskRestoreProgress extends RestoreProgress {
+  readonly taskId: string;
 }
 
 /**
  * Runs a topology against Kafka: a kafkajs consumer group named by the application id, one task
  * per input partition of each sub-topology, batches of records processed synchronously through
- * the task pipelines, outputs sent in batches, and offsets committed only after the outputs of
- * those records are acknowledged (at-least-once).
+ * the task pipelines, outputs sent in batches. Stores log to compacted changelog topics, persist
+ * to Keyv, and are restored before a task processes its first record. At-least-once commits
+ * offsets after the outputs are acknowledged; exactly-once commits both in one transaction.
  *
  * ```ts
  * const app = new KafkaStreams(topology, { applicationId: 'shop', kafka: { brokers: ['127.0.0.1:9092'] } });
@@ -41,6 +48,9 @@ export class KafkaStreams {
   private readonly stateSubject = new BehaviorSubject<StreamsState>('CREATED');
   /** CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING or ERROR, as they happen. */
   readonly state$: Observable<StreamsState> = this.stateSubject.asObservable();
+  private readonly restorationSubject = new Subject<TaskRestoreProgress>();
+  /** Progress of every changelog restoration: records restored, total, records per second. */
+  readonly restoration$: Observable<TaskRestoreProgress> = this.restorationSubject.asObservable();
   /** Why the instance went to ERROR. */
   error: StreamsException | undefined;
 
@@ -48,15 +58,17 @@ export class KafkaStreams {
   private readonly plan: TopologyPlan;
   private readonly logger: Logger;
   private readonly kafka: Kafka;
+  private readonly exactlyOnce: boolean;
   private readonly commitIntervalMs: number;
   private readonly subTopologyByTopic = new Map<string, SubTopology>();
   private readonly tasks = new Map<string, RuntimeTask>();
-  private readonly committable = new Map<string, CommitOffset>();
   private readonly partitionCountByTopic = new Map<string, number>();
+  private readonly globalState: GlobalState;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private admin: Admin | undefined;
-  private sending: Promise<unknown> = Promise.resolve();
+  private atLeastOnce: AtLeastOnceCommitter | undefined;
+  private exactly: ExactlyOnceCommitter | undefined;
   private readonly batchesInFlight = new Set<Promise<void>>();
   private lastCommit = Date.now();
   private commitTimer: NodeJS.Timeout | undefined;
@@ -68,20 +80,21 @@ export class KafkaStreams {
     if (!config.applicationId) throw new StreamsException('KafkaStreams needs an applicationId: it names the consumer group and the internal topics');
     if (!config.kafka?.brokers) throw new StreamsException('KafkaStreams needs kafka.brokers, e.g. { kafka: { brokers: ["127.0.0.1:9092"] } }');
     const guarantee = config.processingGuarantee ?? 'at_least_once';
-    if (guarantee !== 'at_least_once') throw new StreamsException(`processingGuarantee ${String(guarantee)} is not supported; use 'at_least_once'`);
+    if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
+      throw new StreamsException(`processingGuarantee ${String(guarantee)} is not supported; use 'at_least_once' or 'exactly_once_v2'`);
+    }
+    this.exactlyOnce = guarantee === 'exactly_once_v2';
     this.graph = graphOf(topology);
     this.plan = topology.plan();
-    if (this.plan.globals.length > 0) {
-      throw new StreamsException('Global stores and GlobalKTables are not supported by the Kafka runtime yet; read the topic as a table (builder.table) instead');
-    }
     this.logger = (config.logger ?? consoleLogger('info')).namespace(`app-${config.applicationId}`);
-    this.commitIntervalMs = config.commitIntervalMs ?? 30_000;
+    this.commitIntervalMs = config.commitIntervalMs ?? (this.exactlyOnce ? 100 : 30_000);
     this.kafka = new Kafka({
       clientId: config.applicationId,
       logLevel: toKafkajsLogLevel(config.kafkaLogLevel ?? 'warn'),
       logCreator: kafkajsLogCreator(this.logger),
       ...config.kafka,
     });
+    this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.streamsConfig(), this.logger, (error) => this.fail(error));
     for (const sub of this.plan.subTopologies) for (const topic of sub.sourceTopics) this.subTopologyByTopic.set(this.resolveTopic(topic), sub);
   }
 
@@ -89,21 +102,31 @@ export class KafkaStreams {
     return this.stateSubject.value;
   }
 
-  /** Creates internal topics, joins the group, and resolves once tasks are assigned and RUNNING. */
+  /**
+   * Creates internal topics, bootstraps global stores, joins the group, and resolves once tasks
+   * are assigned and RUNNING (their stores may still be restoring: see `restoration$`).
+   */
   async start(): Promise<void> {
     if (this.state !== 'CREATED') throw new StreamsException(`start() can be called once, on a CREATED instance; this one is ${this.state}`);
     this.transition('REBALANCING');
     try {
       await this.prepareTopics();
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...this.config.producer });
-      await this.producer.connect();
+      await this.globalState.start();
       const consumer = (this.consumer = this.kafka.consumer({
         heartbeatInterval: 1000,
         sessionTimeout: 10_000,
         maxWaitTimeInMs: 100,
         ...this.config.consumer,
         groupId: this.config.applicationId,
+        readUncommitted: false,
       }));
+      if (this.exactlyOnce) {
+        this.exactly = new ExactlyOnceCommitter(this.kafka, this.config.applicationId);
+      } else {
+        this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...this.config.producer });
+        await this.producer.connect();
+        this.atLeastOnce = new AtLeastOnceCommitter(this.producer, consumer, this.logger);
+      }
       const joined = new Promise<void>((resolve, reject) => {
         consumer.on(consumer.events.GROUP_JOIN, (event) => {
           this.assign(event.payload.memberAssignment);
@@ -129,17 +152,17 @@ export class KafkaStreams {
         eachBatch: (payload) => this.trackBatch(this.processBatch(payload)),
       });
       await joined;
-      this.commitTimer = setInterval(() => void this.flushAndCommit(), this.commitIntervalMs);
+      this.commitTimer = setInterval(() => void this.commitAll().catch((error) => this.fail(asStreamsException(error, 'Committing failed'))), this.commitIntervalMs);
       this.commitTimer.unref();
     } catch (error) {
-      const failure = error instanceof StreamsException ? error : new StreamsException(`start() failed: ${errorMessage(error)}`, { cause: error });
+      const failure = asStreamsException(error, 'start() failed');
       this.fail(failure);
       await this.disconnect();
       throw failure;
     }
   }
 
-  /** Sends what is pending, commits, leaves the group and closes every task. */
+  /** Finishes the batches in flight, commits, writes the stores to Keyv, leaves the group. */
   async close(): Promise<void> {
     if (this.state === 'NOT_RUNNING' || this.state === 'PENDING_SHUTDOWN') return;
     const failed = this.state === 'ERROR';
@@ -148,13 +171,15 @@ export class KafkaStreams {
     try {
       // Commit before leaving the group: once the consumer stops, its commits are refused.
       await Promise.allSettled([...this.batchesInFlight]);
-      if (!failed) await this.flushAndCommit();
+      await Promise.allSettled([...this.tasks.values()].map((task) => task.ready));
+      if (!failed) await this.commitAll(true);
       await this.consumer?.stop();
     } catch (error) {
       this.logger.warn(`Could not send or commit everything while closing: ${errorMessage(error)}`);
     }
-    for (const task of this.tasks.values()) task.close();
+    for (const task of this.tasks.values()) await this.closeTask(task);
     this.tasks.clear();
+    await this.globalState.close();
     await this.disconnect();
     this.transition('NOT_RUNNING');
   }
@@ -164,77 +189,112 @@ export class KafkaStreams {
     return [...this.tasks.keys()].sort();
   }
 
+  /**
+   * A read-only view of the store `name` across this instance's tasks (interactive queries).
+   * Reads throw InvalidStateStoreException while a task of the store restores, or when no task of
+   * it runs here.
+   */
+  store<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> {
+    const registration = this.graph.stores.get(name);
+    if (!registration) throw new InvalidStateStoreException(`No state store named ${name}; the topology has [${[...this.graph.stores.keys()].join(', ')}]`);
+    const stores = (): ReadOnlyKeyValueStore<K, V>[] => {
+      if (registration.global) {
+        const global = this.globalState.stores.get(name);
+        if (!global || !global.isOpen()) throw new InvalidStateStoreException(`Global store ${name} is not available: the instance is ${this.state}`);
+        return [global as unknown as ReadOnlyKeyValueStore<K, V>];
+      }
+      const hosting = [...this.tasks.values()].filter((task) => task.task.context.stores.has(name));
+      if (hosting.length === 0) throw new InvalidStateStoreException(`Store ${name} is not hosted on this instance: none of its tasks is assigned here`);
+      const restoring = hosting.filter((task) => task.restoring).map((task) => task.id);
+      if (restoring.length > 0) throw new InvalidStateStoreException(`Store ${name} is restoring (tasks ${restoring.join(', ')}); query it again once they are restored`);
+      return hosting.map((task) => task.task.context.stores.get(name)).filter((s) => s !== undefined && isKeyValueStore(s)) as unknown as ReadOnlyKeyValueStore<K, V>[];
+    };
+    const compare = keyComparator(registration.builder.keySerde as never, name) as (a: K, b: K) => number;
+    const merged = (read: (store: ReadOnlyKeyValueStore<K, V>) => { key: K; value: V }[]) => stores().flatMap(read).sort((a, b) => compare(a.key, b.key));
+    return {
+      get: (key) => {
+        for (const store of stores()) {
+          const value = store.get(key);
+          if (value !== undefined) return value;
+        }
+        return undefined;
+      },
+      range: (from, to) => merged((store) => store.range(from, to)),
+      all: () => merged((store) => store.all()),
+      approximateNumEntries: () => stores().reduce((sum, store) => sum + store.approximateNumEntries(), 0),
+    };
+  }
+
   private trackBatch(batch: Promise<void>): Promise<void> {
     this.batchesInFlight.add(batch);
     return batch.finally(() => this.batchesInFlight.delete(batch));
-  }
-
-  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (!this.processing()) return;
-    const task = this.taskFor(batch.topic, batch.partition);
-    let lastProcessed: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !this.processing()) break;
-      if (!task.process(toConsumedRecord(batch.topic, batch.partition, message))) break;
-      lastProcessed = message.offset;
-    }
-    try {
-      await this.send();
-    } catch (error) {
-      this.fail(new StreamsException(`Sending the outputs of task ${task.id} failed: ${errorMessage(error)}`, { cause: error }));
-      return;
-    }
-    if (lastProcessed !== undefined) {
-      resolveOffset(lastProcessed);
-      this.committable.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastProcessed) + 1) });
-    }
-    if (task.failure) {
-      await this.commit();
-      this.fail(task.failure);
-      return;
-    }
-    if (Date.now() - this.lastCommit >= this.commitIntervalMs || task.task.context.commitRequested) {
-      task.task.context.commitRequested = false;
-      await this.commit();
-    }
-    await heartbeat();
   }
 
   private processing(): boolean {
     return this.state === 'RUNNING' || this.state === 'REBALANCING';
   }
 
-  /** Sends every task's pending outputs in one batch; sends happen one after another, in order. */
-  private send(): Promise<unknown> {
-    const outputs: TaskOutput[] = [];
-    for (const task of this.tasks.values()) if (task.outputs.length > 0) outputs.push(...task.takeOutputs());
-    if (outputs.length > 0) {
-      const producer = this.producer!;
-      this.sending = this.sending.then(() => producer.sendBatch({ topicMessages: toTopicMessages(outputs), acks: -1 }));
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!this.processing()) return;
+    const task = this.taskFor(batch.topic, batch.partition);
+    // Restoration can take long; keep the group membership alive while waiting for it.
+    let restored = false;
+    const ready = task.ready.then(() => (restored = true));
+    while (!restored) {
+      await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      if (!restored) await heartbeat();
     }
-    return this.sending;
+    let lastProcessed: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || !this.processing()) break;
+      if (!task.process(toConsumedRecord(batch.topic, batch.partition, message))) break;
+      lastProcessed = message.offset;
+    }
+    if (lastProcessed !== undefined) {
+      task.markProcessed(batch.topic, batch.partition, lastProcessed);
+      resolveOffset(lastProcessed);
+    }
+    try {
+      if (this.exactlyOnce) {
+        if (task.failure || task.task.context.commitRequested || Date.now() - task.lastCommit >= this.commitIntervalMs) {
+          task.task.context.commitRequested = false;
+          await this.exactly!.commit(task);
+        }
+      } else {
+        const ready = this.readyTasks();
+        await this.atLeastOnce!.send(ready);
+        if (task.failure || task.task.context.commitRequested || Date.now() - this.lastCommit >= this.commitIntervalMs) {
+          task.task.context.commitRequested = false;
+          this.lastCommit = Date.now();
+          await this.atLeastOnce!.commit(ready);
+        }
+      }
+    } catch (error) {
+      this.fail(asStreamsException(error, `Committing task ${task.id} failed`));
+      return;
+    }
+    if (task.failure) {
+      this.fail(task.failure);
+      return;
+    }
+    await heartbeat();
   }
 
-  private async commit(): Promise<void> {
-    if (this.committable.size === 0) return;
-    const offsets = [...this.committable.values()];
-    this.committable.clear();
-    try {
-      await this.consumer!.commitOffsets(offsets);
+  /** Sends and commits every task's pending work (on the commit interval, and when closing). */
+  private async commitAll(clean = false): Promise<void> {
+    const tasks = this.readyTasks();
+    if (this.exactlyOnce) {
+      await Promise.all(tasks.map((task) => this.exactly!.commit(task, clean)));
+    } else if (this.atLeastOnce) {
+      await this.atLeastOnce.send(tasks);
       this.lastCommit = Date.now();
-    } catch (error) {
-      // The records will be processed again by whoever owns them next: at-least-once holds.
-      this.logger.warn(`Commit failed, the records since the last commit will be processed again: ${errorMessage(error)}`);
+      await this.atLeastOnce.commit(tasks, clean);
     }
   }
 
-  private async flushAndCommit(): Promise<void> {
-    try {
-      await this.send();
-      await this.commit();
-    } catch (error) {
-      this.fail(new StreamsException(`Sending outputs failed: ${errorMessage(error)}`, { cause: error }));
-    }
+  /** Tasks done restoring: the only ones whose stores are drained and persisted. */
+  private readyTasks(): RuntimeTask[] {
+    return [...this.tasks.values()].filter((task) => !task.restoring);
   }
 
   /** Creates the tasks of newly assigned partitions and closes those of partitions taken away. */
@@ -250,14 +310,18 @@ export class KafkaStreams {
     }
     for (const [id, task] of this.tasks) {
       if (wanted.has(id)) continue;
-      task.close();
       this.tasks.delete(id);
-    }
-    for (const [key, offset] of this.committable) {
-      const sub = this.subTopologyByTopic.get(offset.topic);
-      if (!sub || !wanted.has(`${sub.id}_${offset.partition}`)) this.committable.delete(key);
+      for (const topic of task.task.options.subTopology.sourceTopics) this.atLeastOnce?.forget(this.resolveTopic(topic), task.task.options.partition);
+      void this.closeTask(task);
     }
     this.logger.info(`Assigned tasks [${this.activeTasks().join(', ')}]`);
+  }
+
+  private async closeTask(task: RuntimeTask): Promise<void> {
+    await task.ready.catch(() => {});
+    task.close();
+    await this.exactly?.taskClosed(task);
+    await task.stores.disconnect();
   }
 
   private taskFor(topic: string, partition: number): RuntimeTask {
@@ -265,8 +329,18 @@ export class KafkaStreams {
     if (!subTopology) throw new StreamsException(`Received records from topic ${topic}, which the topology does not read`);
     const id = `${subTopology.id}_${partition}`;
     let task = this.tasks.get(id);
-    if (!task) {
-      task = new RuntimeTask((emit) => ({
+    if (task) return task;
+    const stores = new TaskStores({
+      applicationId: this.config.applicationId,
+      taskId: id,
+      partition,
+      factories: this.config.stores ?? {},
+      defaultKeySerde: this.config.defaultKeySerde,
+      defaultValueSerde: this.config.defaultValueSerde,
+      logged: new Set(subTopology.stores.filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled)),
+    });
+    const created = new RuntimeTask(
+      (emit) => ({
         applicationId: this.config.applicationId,
         graph: this.graph,
         subTopology,
@@ -276,14 +350,45 @@ export class KafkaStreams {
         defaultValueSerde: this.config.defaultValueSerde,
         clock: systemClock,
         logger: this.logger,
-        globalStores: new Map(),
+        globalStores: this.globalState.stores,
+        buildStore: stores.build,
         partitionCount: (name) => this.partitionCountByTopic.get(name),
         onProcessingError: this.handler(this.config.processingExceptionHandler, emit),
         onDeserializationError: this.handler(this.config.deserializationExceptionHandler, emit),
-      }));
-      this.tasks.set(id, task);
+      }),
+      stores,
+    );
+    this.tasks.set(id, created);
+    created.restoring = true;
+    created.ready = this.restore(created).then(
+      () => {
+        created.restoring = false;
+      },
+      (error) => {
+        this.fail(asStreamsException(error, `Restoring task ${id} failed`));
+        throw error;
+      },
+    );
+    created.ready.catch(() => {});
+    return created;
+  }
+
+  /** Fences an earlier owner (exactly-once), loads Keyv, then replays the changelogs' tails. */
+  private async restore(task: RuntimeTask): Promise<void> {
+    if (this.exactly) await this.exactly.taskCreated(task);
+    const replayFrom = await task.stores.load(this.exactlyOnce);
+    if (replayFrom.size === 0) return;
+    const partition = task.task.options.partition;
+    const requests = [];
+    for (const [topic, from] of replayFrom) {
+      const offsets = await this.admin!.fetchTopicOffsets(topic);
+      const end = Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
+      requests.push({ topic, partition, from, to: end, apply: (key: Buffer | null, value: Buffer | null) => task.stores.restore(topic, key, value) });
     }
-    return task;
+    await restoreChangelogs(this.kafka, this.config.applicationId, requests, this.logger, (progress) =>
+      this.restorationSubject.next({ ...progress, taskId: task.id }),
+    );
+    for (const request of requests) task.stores.restoredTo(request.topic, request.to);
   }
 
   private handler(option: RuntimeExceptionHandlerOption | undefined, emit: (record: TaskOutput) => void): ExceptionHandler {
@@ -291,28 +396,47 @@ export class KafkaStreams {
     return resolveExceptionHandler(option);
   }
 
-  /** Checks the source topics exist, then creates the repartition topics with the right partition counts. */
+  /**
+   * Checks the source topics exist, then creates the repartition topics and the compacted
+   * changelog topics, each with as many partitions as the tasks that write them.
+   */
   private async prepareTopics(): Promise<void> {
     const admin = (this.admin = this.kafka.admin());
     await admin.connect();
-    const userTopics = new Set<string>();
+    const userTopics = new Set<string>(this.globalState.topics);
     for (const sub of this.plan.subTopologies) {
       for (const topic of [...sub.sourceTopics, ...sub.sinkTopics]) if (!this.graph.internalTopics.has(topic)) userTopics.add(topic);
     }
     const counts = await partitionCounts(admin, [...userTopics]);
-    const missing = this.plan.subTopologies.flatMap((sub) => sub.sourceTopics).filter((topic) => !this.graph.internalTopics.has(topic) && !counts.has(topic));
+    const sources = [...this.plan.subTopologies.flatMap((sub) => sub.sourceTopics), ...this.globalState.topics];
+    const missing = sources.filter((topic) => !this.graph.internalTopics.has(topic) && !counts.has(topic));
     if (missing.length > 0) throw new StreamsException(`Source topics [${missing.join(', ')}] do not exist; create them before starting ${this.config.applicationId}`);
     const repartition = repartitionTopicPartitions(this.graph, this.plan, counts);
-    await ensureTopics(
-      admin,
-      [...repartition].map(([topic, numPartitions]) => ({ topic: this.resolveTopic(topic), numPartitions, replicationFactor: -1 })),
+    const taskCount = (sub: SubTopology): number => Math.max(1, ...sub.sourceTopics.map((topic) => counts.get(topic) ?? repartition.get(topic) ?? 1));
+    const changelogs = this.plan.subTopologies.flatMap((sub) =>
+      sub.stores
+        .filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled && !this.graph.stores.get(name)!.global)
+        .map((name) => ({ topic: changelogTopicName(this.config.applicationId, name), numPartitions: taskCount(sub), replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
     );
+    await ensureTopics(admin, [
+      ...[...repartition].map(([topic, numPartitions]) => ({ topic: this.resolveTopic(topic), numPartitions, replicationFactor: -1 })),
+      ...changelogs,
+    ]);
     for (const [topic, count] of counts) this.partitionCountByTopic.set(topic, count);
     for (const [topic, count] of repartition) this.partitionCountByTopic.set(this.resolveTopic(topic), count);
   }
 
   private resolveTopic(topic: string): string {
     return this.graph.internalTopics.has(topic) ? `${this.config.applicationId}-${topic}` : topic;
+  }
+
+  private streamsConfig() {
+    const { deserializationExceptionHandler, processingExceptionHandler, ...rest } = this.config;
+    return {
+      ...rest,
+      deserializationExceptionHandler: typeof deserializationExceptionHandler === 'object' ? undefined : deserializationExceptionHandler,
+      processingExceptionHandler: typeof processingExceptionHandler === 'object' ? undefined : processingExceptionHandler,
+    };
   }
 
   private fail(error: StreamsException): void {
@@ -326,7 +450,7 @@ export class KafkaStreams {
   }
 
   private async disconnect(): Promise<void> {
-    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect(), this.admin?.disconnect()]);
+    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect(), this.exactly?.close(), this.admin?.disconnect()]);
   }
 
   private transition(to: StreamsState): void {
@@ -336,4 +460,8 @@ export class KafkaStreams {
     this.logger.info(`State ${from} -> ${to}`);
     this.stateSubject.next(to);
   }
+}
+
+function asStreamsException(error: unknown, context: string): StreamsException {
+  return error instanceof StreamsException ? error : new StreamsException(`${context}: ${errorMessage(error)}`, { cause: error });
 }

@@ -1,29 +1,49 @@
 import type { Subscription } from 'rxjs';
-import { Fanout } from '../task/fanout.ts';
 import type { StreamsException } from '../errors.ts';
+import { CallbackSubscriber } from '../task/callback-subscriber.ts';
+import { Fanout } from '../task/fanout.ts';
 import { StreamTask, type TaskInput, type TaskOutput } from '../task/stream-task.ts';
 import type { TaskOptions } from '../task/task-options.ts';
+import type { TaskStores } from './task-stores.ts';
+
+export interface CommitOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
 
 /**
  * A task as the Kafka runtime holds it: the compiled pipeline fed record by record from fetched
- * batches, and the outputs it produced that are not yet sent.
+ * batches, the outputs it produced that are not yet sent, the input offsets it may commit once
+ * they are, and its stores' persistence.
  */
 export class RuntimeTask {
   readonly task: StreamTask;
   /** Outputs waiting for the next send; the runtime takes them all at once. */
   outputs: TaskOutput[] = [];
+  /** Per input partition, the offset after the last record whose work is complete. */
+  readonly committable = new Map<string, CommitOffset>();
   failure: StreamsException | undefined;
+  /** Resolves once the stores are restored; no record is processed before. */
+  ready: Promise<void> = Promise.resolve();
+  restoring = false;
+  lastCommit = Date.now();
   private readonly input = new Fanout<TaskInput>();
   private readonly subscription: Subscription;
 
-  constructor(options: (outputs: (record: TaskOutput) => void) => TaskOptions) {
+  constructor(
+    options: (outputs: (record: TaskOutput) => void) => TaskOptions,
+    readonly stores: TaskStores,
+  ) {
     this.task = new StreamTask(options((record) => this.outputs.push(record)));
-    this.subscription = this.input.pipe(this.task.pipeline).subscribe({
-      next: (record) => this.outputs.push(record),
-      error: (error) => {
-        this.failure ??= error as StreamsException;
-      },
-    });
+    this.subscription = this.input.pipe(this.task.pipeline).subscribe(
+      new CallbackSubscriber<TaskOutput>({
+        next: (record) => this.outputs.push(record),
+        error: (error) => {
+          this.failure ??= error as StreamsException;
+        },
+      }),
+    );
   }
 
   get id(): string {
@@ -37,10 +57,17 @@ export class RuntimeTask {
     return this.failure === undefined;
   }
 
-  takeOutputs(): TaskOutput[] {
+  markProcessed(topic: string, partition: number, offset: string): void {
+    this.committable.set(`${topic}:${partition}`, { topic, partition, offset: String(Number(offset) + 1) });
+  }
+
+  /** Takes the outputs and the committable offsets together, so they always match. */
+  takeWork(): { outputs: TaskOutput[]; offsets: CommitOffset[] } {
     const outputs = this.outputs;
     this.outputs = [];
-    return outputs;
+    const offsets = [...this.committable.values()];
+    this.committable.clear();
+    return { outputs, offsets };
   }
 
   /** Completes the input, which closes the processors, then closes the stores. */

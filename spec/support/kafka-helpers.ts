@@ -53,7 +53,18 @@ export class KafkaTestContext {
   }
 
   /** Reads a topic from the beginning until `count` records arrived or `timeoutMs` passed. */
-  async readTopic(topic: string, count: number, timeoutMs = 30_000, isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted'): Promise<ReadRecord[]> {
+  readTopic(topic: string, count: number, timeoutMs = 30_000, isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted'): Promise<ReadRecord[]> {
+    return this.readTopicUntil(topic, (records) => records.length >= count, timeoutMs, isolation, () => `${count} records`);
+  }
+
+  /** Reads a topic from the beginning until what arrived satisfies `done`, or fails after `timeoutMs`. */
+  async readTopicUntil(
+    topic: string,
+    done: (records: readonly ReadRecord[]) => boolean,
+    timeoutMs = 30_000,
+    isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted',
+    describe: () => string = () => 'the expected records',
+  ): Promise<ReadRecord[]> {
     const consumer = this.kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 100, readUncommitted: isolation === 'read_uncommitted' });
     this.closers.push(() => consumer.disconnect());
     await consumer.connect();
@@ -64,7 +75,7 @@ export class KafkaTestContext {
         records.push({ key: message.key, value: message.value, partition, offset: Number(message.offset), headers: message.headers ?? {} });
       },
     });
-    await waitFor(() => records.length >= count, timeoutMs, () => `${records.length} of ${count} records arrived on ${topic}`);
+    await waitFor(() => done(records), timeoutMs, () => `${records.length} records arrived on ${topic}, not ${describe()}`);
     await consumer.stop();
     return records;
   }

@@ -5,6 +5,10 @@ import type { Materialized } from '../options.ts';
 import type { InternalStreamsBuilder, KnownSerdes } from './internal-streams-builder.ts';
 import { addRepartition } from './repartition.ts';
 import { streamAggregateStep, type AggregateFold } from './stream-aggregate-step.ts';
+import { NumberLongSerde } from '../../serdes/number-long-serde.ts';
+
+/** Counts are stored as Java longs, as Kafka Streams stores them. */
+const countSerde = new NumberLongSerde();
 
 /** A grouped stream: the aggregation node goes behind a repartition topic when the key changed. */
 export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
@@ -19,7 +23,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   count(materialized?: Materialized<K, number>, name?: string): KTable<K, number> {
     // Kafka Streams burns one index for a count with an unnamed Materialized; names stay aligned.
     if (materialized && materialized.storeName === undefined) this.builder.newStoreName('KSTREAM-AGGREGATE-');
-    return this.aggregateAs<number>('KSTREAM-AGGREGATE-', materialized ?? {}, name, undefined, (_key, _value, count) => (count ?? 0) + 1);
+    return this.aggregateAs<number>('KSTREAM-AGGREGATE-', materialized ?? {}, name, countSerde, (_key, _value, count) => (count ?? 0) + 1);
   }
 
   reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> = {}, name?: string): KTable<K, V> {

@@ -7,6 +7,10 @@ import type { KTable } from '../ktable.ts';
 import { ChangeSerde } from './change-serde.ts';
 import { ktableAggregateStep, type TableAggregateFunctions } from './ktable-aggregate-step.ts';
 import { KTableImpl } from './ktable-impl.ts';
+import { NumberLongSerde } from '../../serdes/number-long-serde.ts';
+
+/** Counts are stored as Java longs, as Kafka Streams stores them. */
+const countSerde = new NumberLongSerde();
 
 /** Regrouped table rows: always repartitioned (rows move between groups), then aggregated. */
 export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
@@ -18,7 +22,7 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
   ) {}
 
   count(materialized: Materialized<K, number> = {}, name?: string): KTable<K, number> {
-    return this.aggregateAs<number>('KTABLE-AGGREGATE-', materialized, name, undefined, {
+    return this.aggregateAs<number>('KTABLE-AGGREGATE-', materialized, name, countSerde, {
       add: (_key, _value, count) => (count ?? 0) + 1,
       subtract: (_key, _value, count) => count - 1,
     });

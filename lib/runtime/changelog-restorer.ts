@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { StreamsException, errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** One changelog partition to replay, from `from` (inclusive) to `to` (exclusive). */
+export interface RestoreRequest {
+  readonly topic: string;
+  readonly partition: number;
+  readonly from: number;
+  readonly to: number;
+  apply(key: Buffer | null, value: Buffer | null): void;
+}
+
+export interface RestoreProgress {
+  readonly topic: string;
+  readonly partition: number;
+  readonly restored: number;
+  readonly total: number;
+  readonly recordsPerSecond: number;
+  readonly done: boolean;
+}
+
+/**
+ * Replays changelog partitions into stores. kafkajs has no manual partition assignment, so a
+ * consumer in a group of its own subscribes to the changelog topics, seeks each wanted partition
+ * to its start, pauses the others, and stops once every wanted partition reached its end offset.
+ * Control records (transaction markers) count towards the end, so exactly-once changelogs finish too.
+ */
+export async function restoreChangelogs(
+  kafka: Kafka,
+  groupPrefix: string,
+  requests: readonly RestoreRequest[],
+  logger: Logger,
+  onProgress: (progress: RestoreProgress) => void,
+): Promise<void> {
+  const pending = requests.filter((request) => request.from < request.to);
+  if (pending.length === 0) return;
+  const byPartition = new Map(pending.map((request) => [`${request.topic}:${request.partition}`, { request, restored: 0, position: request.from }]));
+  const started = Date.now();
+  const consumer = kafka.consumer({ groupId: `${groupPrefix}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 16 * 1024 * 1024 });
+  let finish!: () => void;
+  let abort!: (error: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    abort = reject;
+  });
+  let left = byPartition.size;
+  const advance = (topic: string, partition: number, lastOffset: number): void => {
+    const state = byPartition.get(`${topic}:${partition}`);
+    if (!state || state.position >= state.request.to) return;
+    state.position = Math.max(state.position, lastOffset + 1);
+    const done = state.position >= state.request.to;
+    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+    onProgress({ topic, partition, restored: state.restored, total: state.request.to - state.request.from, recordsPerSecond: Math.round(state.restored / seconds), done });
+    if (done && --left === 0) finish();
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => advance(payload.topic, payload.partition, Number(payload.lastOffset)));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) abort(payload.error);
+  });
+  try {
+    await consumer.connect();
+    const topics = [...new Set(pending.map((request) => request.topic))];
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const state = byPartition.get(`${batch.topic}:${batch.partition}`);
+        if (!state) return;
+        for (const message of batch.messages as KafkaMessage[]) {
+          const offset = Number(message.offset);
+          // A fetch from before the seek landed may still arrive: only the wanted range counts.
+          if (offset < state.request.from || offset >= state.request.to) continue;
+          state.request.apply(message.key, message.value);
+          state.restored++;
+        }
+      },
+    });
+    for (const { request } of byPartition.values()) consumer.seek({ topic: request.topic, partition: request.partition, offset: String(request.from) });
+    const wanted = new Map<string, Set<number>>();
+    for (const { request } of byPartition.values()) wanted.set(request.topic, (wanted.get(request.topic) ?? new Set()).add(request.partition));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => p.partition).filter((p) => !wanted.get(topic)!.has(p));
+        if (partitions.length > 0) consumer.pause([{ topic, partitions }]);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await finished;
+    const seconds = (Date.now() - started) / 1000;
+    const total = [...byPartition.values()].reduce((sum, state) => sum + state.restored, 0);
+    logger.info(`Restored ${total} records from [${topics.join(', ')}] in ${seconds.toFixed(1)} s (${Math.round(total / Math.max(seconds, 0.001))} records/s)`);
+  } catch (error) {
+    throw new StreamsException(`Restoring changelogs failed: ${errorMessage(error)}`, { cause: error });
+  } finally {
+    await consumer.disconnect().catch(() => {});
+  }
+}

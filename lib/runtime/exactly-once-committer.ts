@@ -1,0 +1,87 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { StreamsException, errorMessage } from '../errors.ts';
+import type { RuntimeTask } from './runtime-task.ts';
+import { sendRecords } from './send-batch.ts';
+
+/**
+ * Exactly-once: each task has a transactional producer of its own (`<applicationId>-<taskId>`),
+ * and each commit is one transaction with the task's outputs, its changelog records and its input
+ * offsets. A producer per task, not per instance: kafkajs' TxnOffsetCommit carries no consumer
+ * group generation (KIP-447), so only a per-task transactional id fences a zombie that lost the
+ * task in a rebalance: the new owner's InitProducerId bumps the epoch and the zombie's commit fails.
+ */
+export class ExactlyOnceCommitter {
+  private readonly producers = new Map<string, Producer>();
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly applicationId: string,
+  ) {}
+
+  /** Connects the task's producer and fences any earlier owner before the task restores. */
+  async taskCreated(task: RuntimeTask): Promise<void> {
+    const producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      transactionalId: `${this.applicationId}-${task.id}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    this.producers.set(task.id, producer);
+    await producer.connect();
+    const fence = await producer.transaction();
+    await fence.abort();
+  }
+
+  /** Commits what the task has done since its last commit, in one transaction. */
+  commit(task: RuntimeTask, clean = false): Promise<void> {
+    const { outputs, offsets } = task.takeWork();
+    const drain = task.stores.drain(Date.now());
+    const records = [...outputs, ...drain.records];
+    const previous = this.chains.get(task.id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const producer = this.producers.get(task.id);
+      if (!producer) throw new StreamsException(`Task ${task.id} has no transactional producer; it was closed`);
+      if (records.length > 0 || offsets.length > 0) {
+        const transaction = await producer.transaction();
+        try {
+          const lastOffsets = await sendRecords(transaction, records);
+          if (offsets.length > 0) {
+            const topics = [...new Set(offsets.map((o) => o.topic))].map((topic) => ({
+              topic,
+              partitions: offsets.filter((o) => o.topic === topic).map(({ partition, offset }) => ({ partition, offset })),
+            }));
+            await transaction.sendOffsets({ consumerGroupId: this.applicationId, topics });
+          }
+          await transaction.commit();
+          drain.acknowledged(lastOffsets);
+        } catch (error) {
+          await transaction.abort().catch(() => {});
+          throw new StreamsException(`The transaction of task ${task.id} failed: ${errorMessage(error)}`, { cause: error, location: { taskId: task.id } });
+        }
+      }
+      task.lastCommit = Date.now();
+      // Keyv gets only what a committed transaction made durable in the changelog.
+      await task.stores.persist(clean);
+    });
+    this.chains.set(
+      task.id,
+      next.catch(() => {}),
+    );
+    return next;
+  }
+
+  /** Drops the task's uncommitted work with its producer (an open transaction is aborted by the broker). */
+  async taskClosed(task: RuntimeTask): Promise<void> {
+    const producer = this.producers.get(task.id);
+    this.producers.delete(task.id);
+    await this.chains.get(task.id);
+    this.chains.delete(task.id);
+    await producer?.disconnect().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.producers.values()].map((producer) => producer.disconnect()));
+    this.producers.clear();
+  }
+}

@@ -1,0 +1,182 @@
+import Keyv from 'keyv';
+import { StreamsException } from '../errors.ts';
+import { NO_HEADERS, type ProducedRecord } from '../processor/record.ts';
+import type { Serde } from '../serdes/serde.ts';
+import { ChangeTrackingKeyValueStore } from '../state/change-tracking-key-value-store.ts';
+import { InMemoryKeyValueStore } from '../state/in-memory-key-value-store.ts';
+import { KeyvBackend, type KeyvFactory, type StoreCheckpoint } from '../state/keyv-backend.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { StoreBuilder } from '../state/store-builder.ts';
+
+/** Keyv factories by store name, with `default` for the rest. Without one, a store keeps an in-memory Keyv. */
+export type StoreFactories = Readonly<Record<string, KeyvFactory>>;
+
+/** One persistent store of one task: its working set, its serdes, its changelog and its Keyv backend. */
+interface PersistedStore {
+  readonly name: string;
+  readonly store: ChangeTrackingKeyValueStore<unknown, unknown>;
+  readonly keySerde: Serde<unknown>;
+  readonly valueSerde: Serde<unknown>;
+  /** Undefined when the store's logging is disabled. */
+  readonly changelogTopic: string | undefined;
+  readonly backend: KeyvBackend;
+  /** Changes whose changelog records are acknowledged (or that have no changelog), waiting for Keyv. */
+  pending: Map<string, [Buffer, Buffer | null]>;
+  /** The last acknowledged changelog offset. */
+  checkpoint: number;
+}
+
+/** A batch of changelog records taken from the stores, to be acknowledged before it counts. */
+export interface ChangelogDrain {
+  readonly records: ProducedRecord<Buffer, Buffer | null>[];
+  /** Call once the records are acknowledged, with the last offset written per `topic:partition`. */
+  acknowledged(lastOffsets: ReadonlyMap<string, number>): void;
+}
+
+export interface TaskStoresOptions {
+  readonly applicationId: string;
+  readonly taskId: string;
+  readonly partition: number;
+  readonly factories: StoreFactories;
+  readonly defaultKeySerde?: Serde<unknown>;
+  readonly defaultValueSerde?: Serde<unknown>;
+  /** Names of the stores whose builder has logging on. */
+  readonly logged: ReadonlySet<string>;
+}
+
+/**
+ * The persistence of a task's key-value stores: builds them with change tracking, drains their
+ * changes into changelog records, and writes acknowledged changes behind to Keyv with a checkpoint
+ * (the changelog offset they reach), so a restart loads Keyv and replays only the changelog's tail.
+ */
+export class TaskStores {
+  private readonly stores = new Map<string, PersistedStore>();
+
+  constructor(private readonly options: TaskStoresOptions) {}
+
+  /** The TaskOptions.buildStore hook: key-value stores get change tracking and a Keyv backend. */
+  readonly build = (builder: StoreBuilder<StateStore>): StateStore => {
+    const built = builder.build();
+    if (!(built instanceof InMemoryKeyValueStore)) return built;
+    const { applicationId, taskId, factories } = this.options;
+    const keySerde = (built.keySerde ?? this.options.defaultKeySerde) as Serde<unknown> | undefined;
+    const valueSerde = (built.valueSerde ?? this.options.defaultValueSerde) as Serde<unknown> | undefined;
+    if (!keySerde || !valueSerde) {
+      throw new StreamsException(
+        `Store ${builder.name} has no ${keySerde ? 'value' : 'key'} serde, which its changelog and Keyv backend need; ` +
+          `pass one in materialized (or grouped) options, or set default${keySerde ? 'Value' : 'Key'}Serde`,
+      );
+    }
+    const store = new ChangeTrackingKeyValueStore(built as InMemoryKeyValueStore<unknown, unknown>);
+    const namespace = `${applicationId}/${builder.name}/${taskId};`;
+    const factory = factories[builder.name] ?? factories.default ?? (() => new Keyv());
+    this.stores.set(builder.name, {
+      name: builder.name,
+      store,
+      keySerde,
+      valueSerde,
+      changelogTopic: this.options.logged.has(builder.name) ? changelogTopicName(applicationId, builder.name) : undefined,
+      backend: new KeyvBackend(factory(namespace), builder.name, namespace),
+      pending: new Map(),
+      checkpoint: -1,
+    });
+    return store;
+  };
+
+  /** Changelog topics of this task's logged stores. */
+  changelogTopics(): string[] {
+    return [...this.stores.values()].flatMap((s) => (s.changelogTopic ? [s.changelogTopic] : []));
+  }
+
+  /**
+   * Loads each store from Keyv. Returns, per changelog topic, the offset to replay from: the one
+   * after the checkpoint, or 0 when the checkpoint cannot be trusted (missing, or under
+   * exactly-once not written by a clean close), in which case Keyv is cleared first.
+   */
+  async load(exactlyOnce: boolean): Promise<Map<string, number>> {
+    const replayFrom = new Map<string, number>();
+    for (const persisted of this.stores.values()) {
+      const { entries, checkpoint } = await persisted.backend.load();
+      const trusted = checkpoint !== undefined && (!exactlyOnce || checkpoint.clean || persisted.changelogTopic === undefined);
+      if (!trusted && entries.length > 0) {
+        await persisted.backend.clear();
+      } else {
+        for (const [key, value] of entries) this.apply(persisted, key, value);
+      }
+      persisted.checkpoint = trusted ? checkpoint!.offset : -1;
+      if (persisted.changelogTopic) replayFrom.set(persisted.changelogTopic, persisted.checkpoint + 1);
+      await persisted.backend.markDirty(persisted.checkpoint);
+    }
+    return replayFrom;
+  }
+
+  /** Applies one changelog record to the store that logs to `topic` (restoration: not tracked). */
+  restore(topic: string, key: Buffer | null, value: Buffer | null): void {
+    for (const persisted of this.stores.values()) {
+      if (persisted.changelogTopic !== topic || key === null) continue;
+      this.apply(persisted, key, value);
+      persisted.pending.set(key.toString('base64'), [key, value]);
+    }
+  }
+
+  /** Marks the changelog as restored up to (not including) `end`. */
+  restoredTo(topic: string, end: number): void {
+    for (const persisted of this.stores.values()) if (persisted.changelogTopic === topic) persisted.checkpoint = Math.max(persisted.checkpoint, end - 1);
+  }
+
+  /** Takes every change since the last drain: changelog records to send, Keyv writes once acknowledged. */
+  drain(timestamp: number): ChangelogDrain {
+    const records: ProducedRecord<Buffer, Buffer | null>[] = [];
+    const taken: [PersistedStore, [Buffer, Buffer | null][]][] = [];
+    for (const persisted of this.stores.values()) {
+      const changes = persisted.store.drainChanges();
+      if (changes.length === 0) continue;
+      const serialized: [Buffer, Buffer | null][] = [];
+      const topic = persisted.changelogTopic ?? persisted.name;
+      for (const { key, value } of changes) {
+        const keyBytes = persisted.keySerde.serialize(topic, key);
+        if (keyBytes === null) continue;
+        const valueBytes = value === null ? null : persisted.valueSerde.serialize(topic, value);
+        serialized.push([keyBytes, valueBytes]);
+        if (persisted.changelogTopic) {
+          records.push({ topic: persisted.changelogTopic, partition: this.options.partition, key: keyBytes, value: valueBytes, timestamp, headers: NO_HEADERS });
+        }
+      }
+      taken.push([persisted, serialized]);
+    }
+    return {
+      records,
+      acknowledged: (lastOffsets) => {
+        for (const [persisted, serialized] of taken) {
+          for (const entry of serialized) persisted.pending.set(entry[0].toString('base64'), entry);
+          const last = persisted.changelogTopic ? lastOffsets.get(`${persisted.changelogTopic}:${this.options.partition}`) : undefined;
+          if (last !== undefined) persisted.checkpoint = Math.max(persisted.checkpoint, last);
+        }
+      },
+    };
+  }
+
+  /** Writes the acknowledged changes and their checkpoint to Keyv. */
+  async persist(clean = false): Promise<void> {
+    for (const persisted of this.stores.values()) {
+      if (persisted.pending.size === 0 && !clean) continue;
+      const pending = persisted.pending;
+      persisted.pending = new Map();
+      const checkpoint: StoreCheckpoint = { offset: persisted.checkpoint, clean };
+      await persisted.backend.write([...pending.values()], checkpoint);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.allSettled([...this.stores.values()].map((s) => s.backend.disconnect()));
+  }
+
+  private apply(persisted: PersistedStore, key: Buffer, value: Buffer | null): void {
+    const topic = persisted.changelogTopic ?? persisted.name;
+    persisted.store.inner.put(persisted.keySerde.deserialize(topic, key), value === null ? null : persisted.valueSerde.deserialize(topic, value));
+  }
+}
+
+export function changelogTopicName(applicationId: string, storeName: string): string {
+  return `${applicationId}-${storeName}-changelog`;
+}

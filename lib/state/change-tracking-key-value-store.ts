@@ -1,0 +1,89 @@
+import type { KeyValue } from '../processor/record.ts';
+import type { KeyValueStore } from './key-value-store.ts';
+import type { StateStoreContext } from './state-store.ts';
+import { storeKeyEncoder } from './internal/store-key.ts';
+import type { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
+
+/**
+ * Remembers which keys changed since the last drain, so that a commit can write each changed
+ * key once (to the changelog topic and to the store's Keyv backend) with its latest value.
+ * Restoration writes go to the inner store directly and are not tracked.
+ */
+export class ChangeTrackingKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  private dirty = new Map<unknown, K>();
+  private readonly encode: (key: K) => unknown;
+
+  constructor(readonly inner: InMemoryKeyValueStore<K, V>) {
+    this.encode = storeKeyEncoder(inner.keySerde, inner.name);
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return true;
+  }
+
+  init(context: StateStoreContext): void {
+    this.inner.init(context);
+  }
+
+  get(key: K): V | undefined {
+    return this.inner.get(key);
+  }
+
+  put(key: K, value: V | null): void {
+    this.inner.put(key, value);
+    this.dirty.set(this.encode(key), key);
+  }
+
+  putIfAbsent(key: K, value: V): V | undefined {
+    const existing = this.inner.get(key);
+    if (existing === undefined) this.put(key, value);
+    return existing;
+  }
+
+  putAll(entries: Iterable<KeyValue<K, V | null>>): void {
+    for (const entry of entries) this.put(entry.key, entry.value);
+  }
+
+  delete(key: K): V | undefined {
+    const existing = this.inner.get(key);
+    if (existing !== undefined) this.put(key, null);
+    return existing;
+  }
+
+  range(from: K, to: K): KeyValue<K, V>[] {
+    return this.inner.range(from, to);
+  }
+
+  all(): KeyValue<K, V>[] {
+    return this.inner.all();
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  /** The keys changed since the last drain, each with its value now (null: deleted). */
+  drainChanges(): KeyValue<K, V | null>[] {
+    if (this.dirty.size === 0) return [];
+    const changes: KeyValue<K, V | null>[] = [];
+    for (const key of this.dirty.values()) changes.push({ key, value: this.inner.get(key) ?? null });
+    this.dirty = new Map();
+    return changes;
+  }
+
+  flush(): void {
+    this.inner.flush();
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  isOpen(): boolean {
+    return this.inner.isOpen();
+  }
+}

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Serdes } from '../../lib/index.ts';
+import { KafkaTestContext, waitFor, type ReadRecord } from '../support/kafka-helpers.ts';
+
+const fixture = fileURLToPath(new URL('./fixtures/shop-app.ts', import.meta.url));
+const ITEMS = ['laptop', 'mouse', 'keyboard', 'monitor', 'desk', 'chair', 'lamp'];
+
+/** A child process running the shop app; `store` is the last store snapshot it printed. */
+class ShopProcess {
+  store: Record<string, number> = {};
+  restored = 0;
+  private readonly child: ChildProcess;
+  private output = '';
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.read(chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  }
+
+  get total(): number {
+    return Object.values(this.store).reduce((sum, value) => sum + value, 0);
+  }
+
+  kill(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
+  }
+
+  private read(text: string): void {
+    this.output += text;
+    const lines = this.output.split('\n');
+    this.output = lines.pop()!;
+    for (const line of lines) {
+      if (line.startsWith('STORE ')) this.store = JSON.parse(line.slice(6)) as Record<string, number>;
+      if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
+    }
+  }
+}
+
+for (const backend of ['memory', 'redis', 'postgres'] as const) {
+  for (const guarantee of ['exactly_once_v2', 'at_least_once'] as const) {
+    describe(`The shop app killed mid-stream (${guarantee}, ${backend} stores)`, function () {
+      this.timeout(240_000);
+      let kafka: KafkaTestContext;
+      const children: ShopProcess[] = [];
+
+      beforeEach(async () => {
+        kafka = await KafkaTestContext.create();
+      });
+
+      afterEach(async () => {
+        await Promise.all(children.splice(0).map((child) => child.kill()));
+        await kafka.close();
+      });
+
+      it('recovers its state and ends with the right totals', async () => {
+        const orders = kafka.name('orders');
+        const totals = kafka.name('totals');
+        await kafka.createTopic(orders, 3);
+        await kafka.createTopic(totals, 3);
+        const count = 20_000;
+        const input = Array.from({ length: count }, (_, i) => ({ item: ITEMS[(i * 3) % ITEMS.length]!, quantity: 1 + (i % 5) }));
+        const expected: Record<string, number> = {};
+        for (const order of input) expected[order.item] = (expected[order.item] ?? 0) + order.quantity;
+        const expectedTotal = input.reduce((sum, order) => sum + order.quantity, 0);
+        // Orders keep arriving while the first process runs and is killed.
+        const messages = input.map((order, i) => ({ key: `o${i}`, value: JSON.stringify(order) }));
+        const producing = (async () => {
+          for (let from = 0; from < count; from += count / 40) {
+            await kafka.produce(orders, messages.slice(from, from + count / 40));
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        })();
+
+        const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('shop'), ORDERS: orders, TOTALS: totals, GUARANTEE: guarantee, BACKEND: backend };
+        const first = new ShopProcess(env);
+        children.push(first);
+        await waitFor(() => first.total > expectedTotal / 4, 120_000, () => `first run reached ${first.total} of ${expectedTotal}`);
+        // Some commits land before the kill, some work is in flight when it comes.
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        await first.kill();
+        const atKill = first.total;
+        expect(atKill).to.be.lessThan(expectedTotal);
+
+        await producing;
+        const second = new ShopProcess(env);
+        children.push(second);
+        await waitFor(() => second.total >= expectedTotal, 120_000, () => `second run reached ${second.total} of ${expectedTotal}`);
+
+        const latestOf = (records: readonly ReadRecord[]): Record<string, number> => {
+          const latest: Record<string, number> = {};
+          for (const record of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+            latest[record.key!.toString()] = Serdes.Int().deserialize(totals, record.value);
+          }
+          return latest;
+        };
+        const reached = (latest: Record<string, number>): boolean => ITEMS.every((item) => (latest[item] ?? 0) >= expected[item]!);
+        const latest = latestOf(await kafka.readTopicUntil(totals, (records) => reached(latestOf(records)), 60_000, 'read_committed'));
+        const excess = second.total - expectedTotal;
+        console.log(`      killed at ${atKill}/${expectedTotal}; restored ${second.restored} changelog records; final excess ${excess} (quantity counted twice)`);
+        if (process.env.DEBUG_SPEC) console.log(JSON.stringify({ store: second.store, expected, latest }));
+        if (guarantee === 'exactly_once_v2') {
+          expect(second.store).to.deep.equal(expected);
+          expect(latest).to.deep.equal(expected);
+        } else {
+          for (const item of ITEMS) expect(second.store[item], item).to.be.at.least(expected[item]!);
+        }
+      });
+    });
+  }
+}
