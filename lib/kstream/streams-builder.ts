@@ -30,6 +30,8 @@ import type { Consumed, Materialized } from './options.ts';
 export class StreamsBuilder {
   private readonly internal = new InternalStreamsBuilder();
   private readonly topology = new Topology(this.internal.graph);
+  /** Table stores and the topics they are read from, for `optimization: 'all'`. */
+  private readonly tableSources = new Map<string, string>();
 
   /** A stream of the records of one or more topics. */
   stream<K, V>(topics: string | readonly string[], consumed: Consumed<K, V> = {}): KStream<K, V> {
@@ -47,6 +49,7 @@ export class StreamsBuilder {
     this.addSource(sourceName, [topic], consumed);
     this.internal.addKeyValueStore(storeName, serdes as { keySerde?: Serde<unknown>; valueSerde?: Serde<unknown> }, materialized.loggingEnabled ?? true);
     this.internal.addProcessor(processorName, [sourceName], ktableSourceStep(storeName), [storeName]);
+    this.tableSources.set(storeName, topic);
     return new KTableImpl<K, V>(this.internal, processorName, storeName, serdes);
   }
 
@@ -70,8 +73,18 @@ export class StreamsBuilder {
     return this;
   }
 
-  /** The topology built so far. */
-  build(): Topology {
+  /**
+   * The topology built so far. With `optimization: 'all'`, as Kafka Streams' `topology.optimization`,
+   * a table read from a topic uses that topic as its changelog instead of writing a second copy.
+   */
+  build(options: { optimization?: 'none' | 'all' } = {}): Topology {
+    if (options.optimization === 'all') {
+      for (const [store, topic] of this.tableSources) {
+        if (this.internal.graph.stores.get(store)?.builder.loggingEnabled) this.internal.graph.sourceChangelogs.set(store, topic);
+      }
+    } else if (options.optimization !== undefined && options.optimization !== 'none') {
+      throw new TypeError(`Unknown optimization ${JSON.stringify(options.optimization)}; use 'none' or 'all'`);
+    }
     this.topology.plan();
     return this.topology;
   }

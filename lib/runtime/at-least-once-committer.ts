@@ -34,13 +34,14 @@ export class AtLeastOnceCommitter {
   }
 
   /** Commits the acknowledged offsets, then writes the stores' acknowledged changes to Keyv. */
-  async commit(tasks: Iterable<RuntimeTask>, clean = false): Promise<void> {
+  async commit(tasks: readonly RuntimeTask[], clean = false): Promise<void> {
     await this.sending;
     if (this.acknowledged.size > 0) {
       const offsets = [...this.acknowledged.values()];
       this.acknowledged.clear();
       try {
         await this.consumer.commitOffsets(offsets);
+        for (const task of tasks) task.stores.committedInput(offsets);
       } catch (error) {
         // Whoever owns these partitions next processes the records again: at-least-once holds.
         this.logger.warn(`Commit failed, the records since the last commit will be processed again: ${errorMessage(error)}`);

@@ -55,6 +55,7 @@ export class ExactlyOnceCommitter {
           }
           await transaction.commit();
           drain.acknowledged(lastOffsets);
+          task.stores.committedInput(offsets);
         } catch (error) {
           await transaction.abort().catch(() => {});
           throw new StreamsException(`The transaction of task ${task.id} failed: ${errorMessage(error)}`, { cause: error, location: { taskId: task.id } });

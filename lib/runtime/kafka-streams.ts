@@ -338,6 +338,10 @@ export class KafkaStreams {
       defaultKeySerde: this.config.defaultKeySerde,
       defaultValueSerde: this.config.defaultValueSerde,
       logged: new Set(subTopology.stores.filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled)),
+      sourceChangelogs: new Map(subTopology.stores.flatMap((name) => {
+        const topic = this.graph.sourceChangelogs.get(name);
+        return topic === undefined ? [] : [[name, topic] as const];
+      })),
     });
     const created = new RuntimeTask(
       (emit) => ({
@@ -379,16 +383,28 @@ export class KafkaStreams {
     const replayFrom = await task.stores.load(this.exactlyOnce);
     if (replayFrom.size === 0) return;
     const partition = task.task.options.partition;
+    const fromSource = task.stores.sourceChangelogTopics();
     const requests = [];
     for (const [topic, from] of replayFrom) {
-      const offsets = await this.admin!.fetchTopicOffsets(topic);
-      const end = Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
+      // A source topic serving as changelog is replayed up to the committed input offset only:
+      // what comes after it is processed (again) as input.
+      const end = fromSource.has(topic) ? await this.committedOffset(topic, partition) : await this.endOffset(topic, partition);
       requests.push({ topic, partition, from, to: end, apply: (key: Buffer | null, value: Buffer | null) => task.stores.restore(topic, key, value) });
     }
     await restoreChangelogs(this.kafka, this.config.applicationId, requests, this.logger, (progress) =>
       this.restorationSubject.next({ ...progress, taskId: task.id }),
     );
     for (const request of requests) task.stores.restoredTo(request.topic, request.to);
+  }
+
+  private async endOffset(topic: string, partition: number): Promise<number> {
+    const offsets = await this.admin!.fetchTopicOffsets(topic);
+    return Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
+  }
+
+  private async committedOffset(topic: string, partition: number): Promise<number> {
+    const [committed] = await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: [topic] });
+    return Math.max(0, Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? 0));
   }
 
   private handler(option: RuntimeExceptionHandlerOption | undefined, emit: (record: TaskOutput) => void): ExceptionHandler {
@@ -415,7 +431,7 @@ export class KafkaStreams {
     const taskCount = (sub: SubTopology): number => Math.max(1, ...sub.sourceTopics.map((topic) => counts.get(topic) ?? repartition.get(topic) ?? 1));
     const changelogs = this.plan.subTopologies.flatMap((sub) =>
       sub.stores
-        .filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled && !this.graph.stores.get(name)!.global)
+        .filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled && !this.graph.stores.get(name)!.global && !this.graph.sourceChangelogs.has(name))
         .map((name) => ({ topic: changelogTopicName(this.config.applicationId, name), numPartitions: taskCount(sub), replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
     );
     await ensureTopics(admin, [

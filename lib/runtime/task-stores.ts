@@ -19,6 +19,8 @@ interface PersistedStore {
   readonly valueSerde: Serde<unknown>;
   /** Undefined when the store's logging is disabled. */
   readonly changelogTopic: string | undefined;
+  /** True when the changelog is the store's source topic: read on restore, never written. */
+  readonly sourceChangelog: boolean;
   readonly backend: KeyvBackend;
   /** Changes whose changelog records are acknowledged (or that have no changelog), waiting for Keyv. */
   pending: Map<string, [Buffer, Buffer | null]>;
@@ -42,6 +44,8 @@ export interface TaskStoresOptions {
   readonly defaultValueSerde?: Serde<unknown>;
   /** Names of the stores whose builder has logging on. */
   readonly logged: ReadonlySet<string>;
+  /** Stores whose source topic is their changelog, by store name (nothing is written for them). */
+  readonly sourceChangelogs: ReadonlyMap<string, string>;
 }
 
 /**
@@ -68,6 +72,7 @@ export class TaskStores {
       );
     }
     const store = new ChangeTrackingKeyValueStore(built as InMemoryKeyValueStore<unknown, unknown>);
+    const sourceTopic = this.options.sourceChangelogs.get(builder.name);
     const namespace = `${applicationId}/${builder.name}/${taskId};`;
     const factory = factories[builder.name] ?? factories.default ?? (() => new Keyv());
     this.stores.set(builder.name, {
@@ -75,7 +80,8 @@ export class TaskStores {
       store,
       keySerde,
       valueSerde,
-      changelogTopic: this.options.logged.has(builder.name) ? changelogTopicName(applicationId, builder.name) : undefined,
+      changelogTopic: sourceTopic ?? (this.options.logged.has(builder.name) ? changelogTopicName(applicationId, builder.name) : undefined),
+      sourceChangelog: sourceTopic !== undefined,
       backend: new KeyvBackend(factory(namespace), builder.name, namespace),
       pending: new Map(),
       checkpoint: -1,
@@ -138,7 +144,7 @@ export class TaskStores {
         if (keyBytes === null) continue;
         const valueBytes = value === null ? null : persisted.valueSerde.serialize(topic, value);
         serialized.push([keyBytes, valueBytes]);
-        if (persisted.changelogTopic) {
+        if (persisted.changelogTopic && !persisted.sourceChangelog) {
           records.push({ topic: persisted.changelogTopic, partition: this.options.partition, key: keyBytes, value: valueBytes, timestamp, headers: NO_HEADERS });
         }
       }
@@ -154,6 +160,23 @@ export class TaskStores {
         }
       },
     };
+  }
+
+  /**
+   * Input offsets are committed: a store whose changelog is its source topic is checkpointed at
+   * the record before the committed offset.
+   */
+  committedInput(offsets: readonly { topic: string; partition: number; offset: string }[]): void {
+    for (const persisted of this.stores.values()) {
+      if (!persisted.sourceChangelog) continue;
+      const committed = offsets.find((o) => o.topic === persisted.changelogTopic && o.partition === this.options.partition);
+      if (committed) persisted.checkpoint = Math.max(persisted.checkpoint, Number(committed.offset) - 1);
+    }
+  }
+
+  /** Changelog topics that are source topics: restored up to the committed input offset, not the end. */
+  sourceChangelogTopics(): Set<string> {
+    return new Set([...this.stores.values()].filter((s) => s.sourceChangelog).map((s) => s.changelogTopic!));
   }
 
   /** Writes the acknowledged changes and their checkpoint to Keyv. */

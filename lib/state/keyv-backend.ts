@@ -10,28 +10,29 @@ export interface StoreCheckpoint {
 }
 
 /**
- * Makes the Keyv instance for one store of one task; `namespace` is `<applicationId>/<store>/<taskId>;`.
- * The closing `;` matters: Keyv's iterator matches namespaces by substring (and Redis by a glob
- * prefix), and `.../0_1` would match `.../0_10`. Brackets would not do: they are glob syntax.
+ * Makes the Keyv instance for one store of one task; `prefix` is `<applicationId>/<store>/<taskId>;`,
+ * which the backend puts in front of every key it writes.
  */
-export type KeyvFactory = (namespace: string) => Keyv;
-
-// Keys and values are stored as base64 of their serialized bytes, so Buffers, bigints and
-// windowed keys round-trip whatever JSON does to them. The checkpoint key cannot be base64.
-const CHECKPOINT_KEY = '__rx_kafka_streams_checkpoint__';
+export type KeyvFactory = (prefix: string) => Keyv;
 
 /**
- * A store's persistence in Keyv, one namespace per store and task so that `clear()` and iteration
- * never touch another store. Keyv's errors are made to throw (`throwOnErrors`) instead of turning
- * into a silent `false`, and every error names the store.
+ * A store's persistence in Keyv. Keyv's own namespaces are not used: several Keyv instances
+ * over one adapter or one Map share (and overwrite) the adapter's namespace, so iteration and
+ * `clear()` would reach other stores. Instead every key carries the store-and-task prefix, ending
+ * in `;` so that task `0_1` is never a prefix of `0_10`; iteration keeps only those keys, and
+ * clearing deletes only those. Keys and values are base64 of their serialized bytes, so Buffers,
+ * bigints and windowed keys round-trip whatever JSON does to them. Keyv's errors are made to
+ * throw (`throwOnErrors`) instead of turning into a silent `false`, and every error names the store.
  */
 export class KeyvBackend {
+  private readonly checkpointKey: string;
+
   constructor(
     readonly keyv: Keyv,
     readonly storeName: string,
-    readonly namespace: string,
+    readonly prefix: string,
   ) {
-    keyv.namespace = namespace;
+    this.checkpointKey = `${prefix}#checkpoint`;
     keyv.throwOnErrors = true;
     // An error event with no listener would crash the process; errors reach us through throws.
     if (keyv.listeners('error').length === 0) keyv.on('error', () => {});
@@ -39,15 +40,12 @@ export class KeyvBackend {
 
   /** Every entry and the checkpoint; needs an adapter that can iterate (Map, Redis, Postgres, SQLite do). */
   async load(): Promise<{ entries: [Buffer, Buffer][]; checkpoint: StoreCheckpoint | undefined }> {
-    if (typeof this.keyv.iterator !== 'function') {
-      throw new InvalidStateStoreException(`The Keyv adapter of store ${this.storeName} cannot iterate; use one that supports iterator()`);
-    }
     const entries: [Buffer, Buffer][] = [];
     let checkpoint: StoreCheckpoint | undefined;
     try {
-      for await (const [key, value] of this.keyv.iterator(undefined)) {
-        if (key === CHECKPOINT_KEY) checkpoint = value as StoreCheckpoint;
-        else if (typeof value === 'string') entries.push([Buffer.from(String(key), 'base64'), Buffer.from(value, 'base64')]);
+      for await (const [key, value] of this.ownEntries()) {
+        if (key === this.checkpointKey) checkpoint = value as StoreCheckpoint;
+        else if (typeof value === 'string') entries.push([Buffer.from(key.slice(this.prefix.length), 'base64'), Buffer.from(value, 'base64')]);
       }
     } catch (error) {
       throw this.failure('load', error);
@@ -58,11 +56,11 @@ export class KeyvBackend {
   /** Writes changed entries (null value: delete), then the checkpoint that covers them. */
   async write(changes: readonly [Buffer, Buffer | null][], checkpoint: StoreCheckpoint): Promise<void> {
     try {
-      const puts = changes.filter(([, value]) => value !== null).map(([key, value]) => ({ key: key.toString('base64'), value: value!.toString('base64') }));
-      const deletes = changes.filter(([, value]) => value === null).map(([key]) => key.toString('base64'));
+      const puts = changes.filter(([, value]) => value !== null).map(([key, value]) => ({ key: this.keyOf(key), value: value!.toString('base64') }));
+      const deletes = changes.filter(([, value]) => value === null).map(([key]) => this.keyOf(key));
       if (puts.length > 0) await this.keyv.setMany(puts);
       if (deletes.length > 0) await this.keyv.deleteMany(deletes);
-      await this.keyv.set(CHECKPOINT_KEY, checkpoint);
+      await this.keyv.set(this.checkpointKey, checkpoint);
     } catch (error) {
       throw this.failure('write', error);
     }
@@ -70,17 +68,17 @@ export class KeyvBackend {
 
   async markDirty(offset: number): Promise<void> {
     try {
-      await this.keyv.set(CHECKPOINT_KEY, { offset, clean: false } satisfies StoreCheckpoint);
+      await this.keyv.set(this.checkpointKey, { offset, clean: false } satisfies StoreCheckpoint);
     } catch (error) {
       throw this.failure('write the checkpoint of', error);
     }
   }
 
-  /** Deletes this namespace's keys one by one: Keyv's clear() empties a shared Map for every namespace. */
+  /** Deletes this store's keys, and only those. */
   async clear(): Promise<void> {
     try {
       const keys: string[] = [];
-      for await (const [key] of this.keyv.iterator!(undefined)) keys.push(String(key));
+      for await (const [key] of this.ownEntries()) keys.push(key);
       if (keys.length > 0) await this.keyv.deleteMany(keys);
     } catch (error) {
       throw this.failure('clear', error);
@@ -91,8 +89,21 @@ export class KeyvBackend {
     await this.keyv.disconnect?.().catch(() => {});
   }
 
+  private keyOf(key: Buffer): string {
+    return this.prefix + key.toString('base64');
+  }
+
+  private async *ownEntries(): AsyncGenerator<[string, unknown]> {
+    if (typeof this.keyv.iterator !== 'function') {
+      throw new InvalidStateStoreException(`The Keyv adapter of store ${this.storeName} cannot iterate; use one that supports iterator()`);
+    }
+    for await (const [key, value] of this.keyv.iterator(undefined)) {
+      if (typeof key === 'string' && key.startsWith(this.prefix)) yield [key, value];
+    }
+  }
+
   private failure(action: string, error: unknown): InvalidStateStoreException {
-    return new InvalidStateStoreException(`Could not ${action} the Keyv backend of store ${this.storeName} (namespace ${this.namespace}): ${errorMessage(error)}`, {
+    return new InvalidStateStoreException(`Could not ${action} the Keyv backend of store ${this.storeName} (keys ${this.prefix}*): ${errorMessage(error)}`, {
       cause: error,
       location: { storeName: this.storeName },
     });

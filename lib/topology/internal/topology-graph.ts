@@ -27,6 +27,8 @@ export class TopologyGraph {
   /** Names of the source and processor nodes that feed global stores. */
   readonly globalNodes = new Set<string>();
   readonly internalTopics = new Map<string, InternalTopicConfig>();
+  /** Stores whose source topic serves as their changelog (`optimization: 'all'`), by store name. */
+  readonly sourceChangelogs = new Map<string, string>();
 
   addSource(node: SourceNodeDef, global = false): void {
     this.assertNewName(node.name);

@@ -1,0 +1,258 @@
+/**
+ * `npm run bench`: every system on the same local broker, one after another, on the same
+ * pre-loaded input topic; see bench/README.md for what is measured and how.
+ *
+ *   npm run bench                                   1,000,000 records of ~100 bytes, 3 runs each
+ *   npm run bench -- --records 200000 --runs 3      smaller
+ *   npm run bench -- --value-bytes 1024             1 KB values
+ *   npm run bench -- --systems rx-kafka-streams,kafkajs --workloads passthrough,count,consume-produce
+ *   npm run bench -- --profile                      then a --cpu-prof run of our slowest workload
+ *   npm run bench -- --profile-only count:exactly_once_v2
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { measure, type Command, type RunResult } from './harness/measure.ts';
+import { preload } from './harness/preload.ts';
+import { hotSpots } from './harness/profile.ts';
+import { SYSTEM_LABELS, markdownTable, summarize, svgChart, withRatios, type CaseResult, type System } from './harness/report.ts';
+import type { Guarantee, Workload, WorkerSettings } from './workers/protocol.ts';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const RESULTS = join(BENCH, 'results');
+const JAVA = join(BENCH, 'java');
+const COMPETITORS = join(BENCH, 'competitors');
+const KAFKA_VERSION = '4.1.2';
+
+const { values: flags } = parseArgs({
+  options: {
+    records: { type: 'string', default: '1000000' },
+    'value-bytes': { type: 'string', default: '100' },
+    runs: { type: 'string', default: '3' },
+    'warmup-runs': { type: 'string', default: '1' },
+    'commit-interval-ms': { type: 'string', default: '1000' },
+    workloads: { type: 'string' },
+    systems: { type: 'string' },
+    'java-heap': { type: 'string', default: '1g' },
+    profile: { type: 'boolean', default: false },
+    'profile-only': { type: 'string' },
+  },
+});
+const records = Number(flags.records);
+const valueBytes = Number(flags['value-bytes']);
+const runs = Number(flags.runs);
+const warmupRuns = Number(flags['warmup-runs']);
+const commitIntervalMs = Number(flags['commit-interval-ms']);
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const log = (line: string): void => console.log(line);
+
+interface Case {
+  readonly workload: Workload;
+  readonly system: System;
+  readonly guarantee: Guarantee;
+  /** Set when the system has no such workload: reported, never run. */
+  readonly unsupported?: string;
+}
+
+const ALOS: Guarantee = 'at_least_once';
+const EOS: Guarantee = 'exactly_once_v2';
+const ALL_CASES: Case[] = [
+  { workload: 'consume', system: 'kafkajs', guarantee: ALOS },
+  { workload: 'consume-produce', system: 'kafkajs', guarantee: ALOS },
+  ...(['passthrough', 'count'] as const).flatMap((workload) =>
+    (['rx-kafka-streams', 'kafka-streams', 'kafkats-flow'] as const).flatMap((system) => [ALOS, EOS].map((guarantee) => ({ workload, system, guarantee }))),
+  ),
+  ...(['windowed-count', 'stream-table-join'] as const).flatMap((workload) => [
+    { workload, system: 'rx-kafka-streams' as const, guarantee: ALOS, unsupported: 'not supported yet (issue 5)' },
+    { workload, system: 'kafka-streams' as const, guarantee: ALOS },
+    { workload, system: 'kafkats-flow' as const, guarantee: ALOS },
+  ]),
+];
+
+function selectedCases(): Case[] {
+  const workloads = flags.workloads?.split(',');
+  const systems = flags.systems?.split(',');
+  return ALL_CASES.filter((c) => (!workloads || workloads.includes(c.workload)) && (!systems || systems.includes(c.system)));
+}
+
+// ---- the systems' set-up --------------------------------------------------------------------
+
+function brokerRunning(): boolean {
+  if (process.env.KAFKA_BROKERS) return true;
+  return spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'status'], { stdio: 'ignore' }).status === 0;
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/** Builds bench/java with `mvn -q package` unless target/ is newer than the sources. */
+function buildJava(): string | undefined {
+  const built = join(JAVA, 'target/classes/bench/StreamsBench.class');
+  const fresh = existsSync(built) && existsSync(join(JAVA, 'target/lib')) && statSync(built).mtimeMs >= Math.max(newestMtime(join(JAVA, 'src')), newestMtime(join(JAVA, 'pom.xml')));
+  if (fresh) return undefined;
+  log('building bench/java (mvn -q package) ...');
+  const mvn = spawnSync('mvn', ['-q', '-B', '-f', join(JAVA, 'pom.xml'), 'package'], { encoding: 'utf8' });
+  if (mvn.status !== 0) return `not available: mvn package failed (${(mvn.stdout + mvn.stderr).trim().split('\n').slice(-3).join(' ')})`;
+  return undefined;
+}
+
+/** Installs bench/competitors (npm install) unless @kafkats/flow is there already. */
+function installCompetitors(): string | undefined {
+  if (existsSync(join(COMPETITORS, 'node_modules/@kafkats/flow/package.json'))) return undefined;
+  log('installing bench/competitors (npm install) ...');
+  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', COMPETITORS], { encoding: 'utf8' });
+  if (npm.status !== 0) return `not available: npm install of @kafkats/flow failed (${npm.stderr.trim().split('\n').slice(-2).join(' ')})`;
+  return undefined;
+}
+
+function commandFor(system: System, settings: WorkerSettings, nodeFlags: string[] = []): Command {
+  if (system === 'kafka-streams') {
+    const args = Object.entries({ ...settings, brokers: settings.brokers.join(',') }).map(([key, value]) => `${key}=${value}`);
+    return { file: 'java', args: [`-Xms256m`, `-Xmx${flags['java-heap']}`, '-cp', `${join(JAVA, 'target/classes')}:${join(JAVA, 'target/lib/*')}`, 'bench.StreamsBench', ...args] };
+  }
+  const worker = {
+    kafkajs: join(BENCH, 'workers/kafkajs.ts'),
+    'rx-kafka-streams': join(BENCH, 'workers/rx-kafka-streams.ts'),
+    'kafkats-flow': join(COMPETITORS, 'kafkats-flow.mjs'),
+  }[system];
+  return { file: process.execPath, args: [...nodeFlags, '--import', 'tsx', worker, JSON.stringify(settings)] };
+}
+
+function machine(): Record<string, string | number> {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    java: (java.stderr || java.stdout).split('\n')[0] ?? 'unknown',
+    kafka: `${KAFKA_VERSION} (single KRaft broker on ${brokers.join(',')})`,
+  };
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startedBroker = !brokerRunning();
+  if (startedBroker) execFileSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'start'], { stdio: 'inherit' });
+  const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const cases = flags['profile-only'] ? [] : selectedCases();
+    const unavailable = new Map<System, string | undefined>();
+    if (cases.some((c) => c.system === 'kafka-streams' && !c.unsupported)) unavailable.set('kafka-streams', buildJava());
+    if (cases.some((c) => c.system === 'kafkats-flow')) unavailable.set('kafkats-flow', installCompetitors());
+    const topics = await preload(kafka, admin, records, valueBytes, log);
+    if (topics.fillMs) log(`filled in ${(topics.fillMs / 1000).toFixed(1)} s`);
+
+    const settingsFor = (c: Case, tag: string): WorkerSettings => {
+      const appId = `bench-${c.workload}-${c.system}-${c.guarantee === EOS ? 'eos' : 'alos'}-${tag}`;
+      return { workload: c.workload, guarantee: c.guarantee, brokers, appId, input: topics.input, output: `${appId}-output`, table: topics.table, commitIntervalMs, records };
+    };
+
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      const name = `${c.workload} / ${SYSTEM_LABELS[c.system]} / ${c.guarantee}`;
+      const skip = c.unsupported ?? unavailable.get(c.system);
+      if (skip) {
+        log(`${name}: ${skip}`);
+        results.push(summarize({ ...c, status: skip, runs: [], warmupRuns: [] }));
+        continue;
+      }
+      const done: RunResult[] = [];
+      const warmups: RunResult[] = [];
+      let status = 'ok';
+      for (let i = 0; i < warmupRuns + runs; i++) {
+        const warmup = i < warmupRuns;
+        try {
+          const settings = settingsFor(c, randomUUID().slice(0, 8));
+          const run = await measure(admin, commandFor(c.system, settings), settings, log);
+          (warmup ? warmups : done).push(run);
+          log(`${name} ${warmup ? 'warm-up' : `run ${i - warmupRuns + 1}`}: ${run.recordsPerSec.toLocaleString('en')} records/s (${run.ms} ms), peak RSS ${run.peakRssMb} MB`);
+        } catch (error) {
+          status = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+          log(`${name}: ${status}`);
+          break;
+        }
+      }
+      results.push(summarize({ ...c, status, runs: done, warmupRuns: warmups }));
+    }
+
+    if (cases.length > 0) {
+      const final = withRatios(results);
+      const info = machine();
+      const settings = { records, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`);
+      const table = markdownTable(final);
+      const about = `${records.toLocaleString('en')} records of ${valueBytes} bytes, 2 partitions, median of ${runs} runs (+${warmupRuns} discarded), commit interval ${commitIntervalMs} ms, acks all`;
+      const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
+      writeFileSync(join(RESULTS, 'latest.md'), `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](latest.svg)\n`);
+      writeFileSync(join(RESULTS, 'latest.svg'), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
+      log(`\n${table}\n\nwritten: bench/results/latest.json, latest.md, latest.svg`);
+      if (flags.profile) {
+        const ours = final.filter((r) => r.system === 'rx-kafka-streams' && r.median !== undefined).sort((a, b) => a.median! - b.median!)[0];
+        if (ours) await profile(admin, ours.workload, ours.guarantee, settingsFor);
+      }
+    }
+    if (flags['profile-only']) {
+      const [workload, guarantee = ALOS] = flags['profile-only'].split(':') as [Workload, Guarantee?];
+      await profile(admin, workload, guarantee, settingsFor);
+    }
+  } finally {
+    await admin.disconnect();
+    if (startedBroker) execFileSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'stop'], { stdio: 'inherit' });
+  }
+}
+
+/** One more run of an rx-kafka-streams workload under `node --cpu-prof`; writes results/profile.md. */
+async function profile(admin: ReturnType<Kafka['admin']>, workload: Workload, guarantee: Guarantee, settingsFor: (c: Case, tag: string) => WorkerSettings): Promise<void> {
+  const dir = join(RESULTS, 'profile');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const c: Case = { workload, system: 'rx-kafka-streams', guarantee };
+  const settings = settingsFor(c, `prof-${randomUUID().slice(0, 8)}`);
+  log(`\nprofiling ${workload} / ${guarantee} (node --cpu-prof) ...`);
+  const run = await measure(admin, commandFor('rx-kafka-streams', settings, ['--cpu-prof', `--cpu-prof-dir=${dir}`]), settings, log);
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`node --cpu-prof wrote no profile into ${dir}`);
+  const spots = hotSpots(join(dir, file));
+  const rows = (list: typeof spots.functions) => list.map((s) => `| ${s.percent}% | ${s.selfMs} ms | \`${s.name}\` | ${s.where} |`).join('\n');
+  const md = [
+    `# CPU profile: rx-kafka-streams ${workload} (${guarantee})`,
+    '',
+    `${records.toLocaleString('en')} records; this run: ${run.recordsPerSec.toLocaleString('en')} records/s (profiling slows it down).`,
+    `Whole process, start-up and shut-down included; ${spots.totalMs} ms of samples. Profile: bench/results/profile/${file} (git-ignored; open it in Chrome DevTools).`,
+    '',
+    '## Self time by function',
+    '',
+    '| self | ms | function | where |',
+    '|---:|---:|---|---|',
+    rows(spots.functions),
+    '',
+    '## Self time by file',
+    '',
+    '| self | ms | file | |',
+    '|---:|---:|---|---|',
+    rows(spots.files).replace(/\| ([^|]+) \| \1 \|$/gm, '| $1 | |'),
+    '',
+  ].join('\n');
+  writeFileSync(join(RESULTS, 'profile.md'), md);
+  log(md);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/**
+ * rx-kafka-streams on Kafka: `passthrough` (source -> mapValues -> filter -> to) and `count`
+ * (groupByKey().count() with its changelog, to a topic), at-least-once or exactly-once. The first
+ * input record is noticed by the source's timestamp extractor, as in the Java module.
+ */
+import { KafkaStreams, Serdes, StreamsBuilder, consoleLogger, type Serde, type TimestampExtractor } from '../../lib/index.ts';
+import { emit, runWorker, settingsFromArgv, stopRequested } from './protocol.ts';
+
+const settings = settingsFromArgv();
+
+/** 8-byte big-endian, as Java's LongSerializer writes the count. */
+const countSerde: Serde<number> = {
+  serialize: (_topic, n) => {
+    if (n === null) return null;
+    const bytes = Buffer.allocUnsafe(8);
+    bytes.writeBigInt64BE(BigInt(n));
+    return bytes;
+  },
+  deserialize: (_topic, bytes) => Number(bytes!.readBigInt64BE()),
+};
+
+let first = true;
+const firstRecordMarker: TimestampExtractor<string, Buffer> = (record) => {
+  if (first) {
+    first = false;
+    emit({ event: 'first', t: Date.now() });
+  }
+  return record.timestamp;
+};
+
+runWorker(async () => {
+  const keySerde = Serdes.String();
+  const valueSerde = Serdes.Buffer();
+  const builder = new StreamsBuilder();
+  const input = builder.stream<string, Buffer>(settings.input, { keySerde, valueSerde, timestampExtractor: firstRecordMarker as TimestampExtractor });
+  switch (settings.workload) {
+    case 'passthrough':
+      input
+        .mapValues((value) => value)
+        .filter((_key, value) => value !== null && value.length > 0)
+        .to(settings.output, { keySerde, valueSerde });
+      break;
+    case 'count':
+      input.groupByKey().count().toStream().to(settings.output, { keySerde, valueSerde: countSerde });
+      break;
+    default:
+      throw new Error(`rx-kafka-streams has no ${settings.workload} yet (issue 5)`);
+  }
+  const app = new KafkaStreams(builder.build(), {
+    applicationId: settings.appId,
+    kafka: { brokers: settings.brokers },
+    processingGuarantee: settings.guarantee,
+    commitIntervalMs: settings.commitIntervalMs,
+    logger: consoleLogger('nothing'),
+    kafkaLogLevel: 'nothing',
+  });
+  app.state$.subscribe((state) => {
+    if (state === 'ERROR') emit({ event: 'error', message: String(app.error) });
+  });
+  await app.start();
+  emit({ event: 'started' });
+  await stopRequested();
+  await app.close();
+});

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import { KafkaStreams, Serdes, StreamsBuilder, consoleLogger, type KafkaStreamsConfig } from '../../lib/index.ts';
+import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
+
+describe('State moving between instances', function () {
+  this.timeout(180_000);
+  let kafka: KafkaTestContext;
+  const apps: KafkaStreams[] = [];
+
+  beforeEach(async () => {
+    kafka = await KafkaTestContext.create();
+  });
+
+  afterEach(async () => {
+    await Promise.allSettled(apps.splice(0).map((app) => app.close()));
+    await kafka.close();
+  });
+
+  function instance(input: string, guarantee: KafkaStreamsConfig['processingGuarantee']): KafkaStreams {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() }).groupByKey().count({ storeName: 'counts' });
+    const app = new KafkaStreams(builder.build(), {
+      applicationId: kafka.name('app'),
+      kafka: { brokers: kafka.brokers },
+      processingGuarantee: guarantee,
+      commitIntervalMs: 100,
+      logger: consoleLogger('nothing'),
+      kafkaLogLevel: 'nothing',
+      consumer: { sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 10_000 },
+    });
+    apps.push(app);
+    return app;
+  }
+
+  for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+    it(`restores the moved tasks from the changelog on the survivor, and the table is right (${guarantee})`, async () => {
+      const input = kafka.name('clicks');
+      await kafka.createTopic(input, 4);
+      const keys = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+      const expected = new Map<string, number>();
+      const messages = Array.from({ length: 4000 }, (_, i) => {
+        const key = keys[(i * 7) % keys.length]!;
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+        return { key, value: `click-${i}` };
+      });
+      const first = instance(input, guarantee);
+      const second = instance(input, guarantee);
+      await Promise.all([first.start(), second.start()]);
+      await waitFor(() => first.activeTasks().length === 2 && second.activeTasks().length === 2, 60_000, () => `${first.activeTasks()} / ${second.activeTasks()}`);
+
+      await kafka.produce(input, messages.slice(0, 2000));
+      const counted = (app: KafkaStreams): number => {
+        try {
+          return app.store<string, number>('counts').all().reduce((sum, entry) => sum + entry.value, 0);
+        } catch {
+          return -1;
+        }
+      };
+      await waitFor(() => counted(first) + counted(second) === 2000, 60_000, () => `counted ${counted(first)} + ${counted(second)}`);
+
+      const restored: number[] = [];
+      first.restoration$.subscribe((progress) => restored.push(progress.restored));
+      const moved = second.activeTasks();
+      await second.close();
+      await kafka.produce(input, messages.slice(2000));
+
+      await waitFor(() => first.activeTasks().length === 4, 60_000, () => `survivor has ${first.activeTasks()}`);
+      await waitFor(() => counted(first) === 4000, 60_000, () => `survivor counted ${counted(first)} of 4000`);
+      const table = new Map(first.store<string, number>('counts').all().map((entry) => [entry.key, entry.value]));
+      expect(table).to.deep.equal(expected);
+      expect(moved).to.have.length(2);
+      expect(Math.max(0, ...restored), 'records restored from the changelog').to.be.greaterThan(0);
+    });
+  }
+
+  it('says a store is not hosted here, or unknown, through interactive queries', async () => {
+    const input = kafka.name('clicks');
+    await kafka.createTopic(input, 1);
+    const app = instance(input, 'at_least_once');
+    expect(() => app.store('nope')).to.throw(/No state store named nope; the topology has \[counts\]/);
+    expect(() => app.store('counts').get('x')).to.throw(/Store counts is not hosted on this instance/);
+    await app.start();
+    await waitFor(() => {
+      try {
+        app.store('counts').get('x');
+        return true;
+      } catch {
+        return false;
+      }
+    }, 30_000, () => 'store counts queryable');
+    expect(app.store<string, number>('counts').get('x')).to.equal(undefined);
+  });
+});
