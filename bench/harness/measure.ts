@@ -36,6 +36,7 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
       topics: [{ topic: settings.output, numPartitions: PARTITIONS, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
     });
   }
+  const t0 = Date.now();
   const child = spawn(command.file, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid!;
   let peakRss = 0;
@@ -88,6 +89,8 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
     const end = hasOutput ? await lastAppendTime(admin, settings.output, first.t - 1000) : (events.get('done') as { t: number }).t;
     sampleRss();
     const ms = Math.max(1, end - first.t);
+    const started = events.get('started') as unknown as { at?: number } | undefined;
+    if (process.env.BENCH_DEBUG) log(`  spawn->first ${first.t - t0} ms, first->end ${ms} ms, end->detected ${Date.now() - end} ms${started ? '' : ''}`);
     return {
       records: settings.records,
       ms,
@@ -101,8 +104,10 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
       log(`  ${settings.appId} did not stop within 45 s: SIGKILL`);
       child.kill('SIGKILL');
     }, 45_000);
+    const stopping = Date.now();
     await exited;
     clearTimeout(killer);
+    if (process.env.BENCH_DEBUG) log(`  stop took ${Date.now() - stopping} ms`);
     clearInterval(sampler);
     await deleteTopicsOf(admin, settings.appId).catch((error: unknown) => log(`  could not delete the topics of ${settings.appId}: ${String(error)}`));
   }

@@ -5,7 +5,8 @@ import type { TopicNameExtractor } from '../topology/internal/node-defs.ts';
 import type { BranchedKStream } from './branched-kstream.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
 import type { KTable } from '../ktable/ktable.ts';
-import type { Grouped, Materialized, Produced, Repartitioned } from './options.ts';
+import type { GlobalKTable } from '../ktable/global-ktable.ts';
+import type { Grouped, Joined, Materialized, Produced, Repartitioned } from './options.ts';
 
 /**
  * An unbounded stream of key-value records: every record is an event. Each method adds a
@@ -38,6 +39,22 @@ export interface KStream<K, V> {
   repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V>;
   /** The stream read as a changelog: each record upserts its key (a null value deletes it). */
   toTable(materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  /**
+   * Joins each record with the table's value for its key (no window: the table's value at that
+   * moment). Records without a match are dropped. The table's topic and this stream's must be
+   * co-partitioned; a stream whose key changed is repartitioned first.
+   */
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, joined?: Joined<K, V>): KStream<K, VR>;
+  /** Joins each record with a global table's value for the key the selector picks; no co-partitioning needed. */
+  join<GK, GV, VR>(globalTable: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV, key: K) => VR, name?: string): KStream<K, VR>;
+  /** Like join, but records without a match go on, joined with null. */
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | null, key: K) => VR, joined?: Joined<K, V>): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, globalValue: GV | null, key: K) => VR,
+    name?: string,
+  ): KStream<K, VR>;
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V>;
   groupBy<KR>(selector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
   /** Runs a Processor API processor on each record; `storeNames` connects stores to it. */

@@ -36,6 +36,14 @@ export interface Materialized<K, V> {
   readonly loggingEnabled?: boolean;
 }
 
+/** How a stream-table join repartitions the stream when its key changed (Kafka Streams' `Joined`). */
+export interface Joined<K, V> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  /** Names the join processor and its repartition topic (`<name>-repartition`). */
+  readonly name?: string;
+}
+
 /** How `repartition()` writes and reads its topic (Kafka Streams' `Repartitioned`). */
 export interface Repartitioned<K, V> {
   readonly name?: string;

@@ -16,6 +16,12 @@ export interface KTable<K, V> {
   mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /** The table's updates as a stream: each update is a record, a delete is a null value. */
   toStream(name?: string): KStream<K, V>;
+  /** Rows of both tables with the same key, joined; a row missing on either side is no row. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  /** Every row of this table, joined with the other's row of the same key or null. */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  /** Every key of either table, joined with whatever each side has (null when it has nothing). */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /** Regroups rows by a new key; the groups' aggregates subtract rows that move out. */
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
 }

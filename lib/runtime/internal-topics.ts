@@ -1,6 +1,6 @@
-import { StreamsException } from '../errors.ts';
+import { StreamsException, TopologyException } from '../errors.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
-import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
+import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 
 /**
  * Partition counts for the repartition topics: the count the user set, or else the largest
@@ -19,6 +19,15 @@ export function repartitionTopicPartitions(graph: TopologyGraph, plan: TopologyP
       counts.set(topic, config.numberOfPartitions);
       return config.numberOfPartitions;
     }
+    // A repartition topic feeding a join takes the partition count of the topics it is joined with.
+    const reader = plan.subTopologyByTopic.get(topic);
+    if (reader && isCopartitioned(graph, reader)) {
+      const joined = reader.sourceTopics.flatMap((t) => (graph.internalTopics.has(t) ? [] : [sourceCounts.get(t)!].filter((c) => c !== undefined)));
+      if (joined.length > 0) {
+        counts.set(topic, Math.max(...joined));
+        return counts.get(topic)!;
+      }
+    }
     if (resolving.has(topic)) throw new StreamsException(`Cannot size repartition topic ${topic}: it depends on itself`);
     resolving.add(topic);
     const writers = plan.subTopologies.filter((sub) => sub.sinkTopics.includes(topic));
@@ -29,4 +38,25 @@ export function repartitionTopicPartitions(graph: TopologyGraph, plan: TopologyP
   };
   for (const topic of graph.internalTopics.keys()) countOf(topic);
   return counts;
+}
+
+function isCopartitioned(graph: TopologyGraph, sub: SubTopology): boolean {
+  return sub.nodes.some((node) => graph.copartitionedNodes.has(node.name));
+}
+
+/**
+ * A join reads its sides from one task per partition, so the topics it reads must have as many
+ * partitions each; otherwise equal keys would meet in different tasks and never join.
+ */
+export function assertCopartitioned(graph: TopologyGraph, plan: TopologyPlan, counts: ReadonlyMap<string, number>): void {
+  for (const sub of plan.subTopologies) {
+    if (!isCopartitioned(graph, sub)) continue;
+    const sized = sub.sourceTopics.map((topic) => ({ topic, partitions: counts.get(topic) }));
+    if (new Set(sized.map((s) => s.partitions)).size > 1) {
+      throw new TopologyException(
+        `topics [${sized.map((s) => `${s.topic} (${s.partitions} partitions)`).join(', ')}] are joined but not co-partitioned; ` +
+          `give them the same number of partitions, or repartition one side (KStream.repartition({ numberOfPartitions }))`,
+      );
+    }
+  }
 }

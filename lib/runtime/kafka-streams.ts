@@ -18,7 +18,7 @@ import { restoreChangelogs, type RestoreProgress } from './changelog-restorer.ts
 import { deadLetterHandler } from './dead-letter.ts';
 import { ExactlyOnceCommitter } from './exactly-once-committer.ts';
 import { GlobalState } from './global-state.ts';
-import { repartitionTopicPartitions } from './internal-topics.ts';
+import { assertCopartitioned, repartitionTopicPartitions } from './internal-topics.ts';
 import type { KafkaStreamsConfig, RuntimeExceptionHandlerOption } from './kafka-streams-config.ts';
 import { RuntimeTask } from './runtime-task.ts';
 import { canTransition, type StreamsState } from './streams-state.ts';
@@ -428,6 +428,7 @@ export class KafkaStreams {
     const missing = sources.filter((topic) => !this.graph.internalTopics.has(topic) && !counts.has(topic));
     if (missing.length > 0) throw new StreamsException(`Source topics [${missing.join(', ')}] do not exist; create them before starting ${this.config.applicationId}`);
     const repartition = repartitionTopicPartitions(this.graph, this.plan, counts);
+    assertCopartitioned(this.graph, this.plan, new Map([...counts, ...repartition]));
     const taskCount = (sub: SubTopology): number => Math.max(1, ...sub.sourceTopics.map((topic) => counts.get(topic) ?? repartition.get(topic) ?? 1));
     const changelogs = this.plan.subTopologies.flatMap((sub) =>
       sub.stores

@@ -8,10 +8,12 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { mergeAll, type Subscription } from 'rxjs';
 import { KafkaStreams, Serdes, consoleLogger, fromTopic } from '../../lib/index.ts';
 import { generateOrders } from './orders.ts';
-import { buildShopTopology } from './topology.ts';
+import { buildShopTopology, type OrderStatus } from './topology.ts';
 
 const ORDERS = 'orders';
 const TOTALS = 'item-quantity';
+const DELIVERIES = 'deliveries';
+const STATUSES = 'order-status';
 const durationMs = Number(process.env.SHOP_DURATION_MS ?? 20_000);
 const kafkaScript = fileURLToPath(new URL('../../scripts/kafka.sh', import.meta.url));
 
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());
-  const missing = [ORDERS, TOTALS].filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: 3 }));
+  // Orders and deliveries are joined by order id, so they must be co-partitioned: 3 partitions each.
+  const missing = [ORDERS, TOTALS, DELIVERIES, STATUSES].filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: 3 }));
   if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
   await admin.disconnect();
 
@@ -57,6 +60,13 @@ async function main(): Promise<void> {
       console.log(`  ${record.key.padEnd(10)} ${String(record.value).padStart(6)}   (partition ${record.partition})`);
     });
 
+  let statuses = 0;
+  const statusPrinter: Subscription = fromTopic(kafka, STATUSES, { groupId: `shop-status-${Date.now()}`, keySerde: Serdes.String(), valueSerde: Serdes.Json<OrderStatus>(), fromBeginning: false, consumer: { maxWaitTimeInMs: 100 } })
+    .pipe(mergeAll())
+    .subscribe((record) => {
+      if (++statuses % 10 === 0) console.log(`  order ${record.key}: ${record.value.quantity} x ${record.value.item}, ${record.value.status}`);
+    });
+
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   let stopping = false;
@@ -69,6 +79,9 @@ async function main(): Promise<void> {
   let placed = 0;
   while (!stopping && Date.now() < until) {
     const orders = generateOrders(5, placed + 1).map((order, i) => ({ ...order, order_id: String(placed + i + 1) }));
+    // Every third order gets a delivery update before it is placed again by the next batch's ids.
+    const deliveries = orders.filter((order) => Number(order.order_id) % 3 === 0).map((order) => ({ order_id: order.order_id, delivery_id: `d${order.order_id}`, status: 'in_progress' }));
+    await producer.send({ topic: DELIVERIES, messages: deliveries.map((delivery) => ({ key: delivery.order_id, value: JSON.stringify(delivery) })) });
     await producer.send({ topic: ORDERS, messages: orders.map((order) => ({ key: order.order_id, value: JSON.stringify(order) })) });
     placed += orders.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -77,8 +90,9 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   // The printer's consumer leaves its group while the app closes.
   printer.unsubscribe();
+  statusPrinter.unsubscribe();
   await app.close();
-  console.log(`shop: placed ${placed} orders this run; latest totals seen: ${JSON.stringify(Object.fromEntries([...totals].sort()))}`);
+  console.log(`shop: placed ${placed} orders this run, ${statuses} got their delivery status; latest totals seen: ${JSON.stringify(Object.fromEntries([...totals].sort()))}`);
   if (startedBroker) execFileSync('bash', [kafkaScript, 'stop'], { stdio: 'inherit' });
 }
 

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { Serdes } from '../../lib/index.ts';
 import { runTopology, TopologyTestDriver } from '../../lib/testing/index.ts';
 import { ITEMS, generateOrders } from '../../samples/shop/orders.ts';
-import { buildShopTopology, type Order } from '../../samples/shop/topology.ts';
+import { buildShopTopology, type Delivery, type Order, type OrderStatus } from '../../samples/shop/topology.ts';
 
 const S = Serdes.String();
 const I = Serdes.Int();
@@ -83,8 +83,24 @@ describe('samples/shop', () => {
 
     it('should route the re-keyed orders through shop-item-quantity-repartition', () => {
       driver.createInputTopic('orders', S, Serdes.Json<Order>()).pipeInput('1', order('1', 'laptop', 2));
-      expect([...driver.producedTopicNames()].sort()).to.deep.equal(['item-quantity', 'shop-item-quantity-repartition']);
+      expect([...driver.producedTopicNames()].sort()).to.deep.equal(['item-quantity', 'order-status', 'shop-item-quantity-repartition']);
       expect(driver.createOutputTopic('shop-item-quantity-repartition', S, I).readKeyValue()).to.deep.equal({ key: 'laptop', value: 2 });
+    });
+
+    it('should attach the current delivery status to each order, "ordered" before any delivery update', () => {
+      const orders = driver.createInputTopic('orders', S, Serdes.Json<Order>());
+      const deliveries = driver.createInputTopic('deliveries', S, Serdes.Json<Delivery>());
+      const statuses = driver.createOutputTopic('order-status', S, Serdes.Json<OrderStatus>());
+      orders.pipeInput('12345', order('12345', 'laptop', 1));
+      deliveries.pipeInput('12345', { order_id: '12345', delivery_id: '9876', status: 'in_progress' });
+      orders.pipeInput('12345', order('12345', 'laptop', 1));
+      orders.pipeInput('777', order('777', 'mouse', 2));
+      expect(statuses.readKeyValuesToList().map(({ key, value }) => `${key}:${value.item}:${value.status}`)).to.deep.equal([
+        '12345:laptop:ordered',
+        '12345:laptop:in_progress',
+        '777:mouse:ordered',
+      ]);
+      expect(driver.getKeyValueStore<string, Delivery>('deliveries').get('12345')?.status).to.equal('in_progress');
     });
 
     it('should refuse an order that is not JSON, naming the topic and offset', () => {

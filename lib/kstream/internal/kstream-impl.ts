@@ -8,7 +8,11 @@ import type { KTable } from '../../ktable/ktable.ts';
 import type { BranchedKStream } from '../branched-kstream.ts';
 import type { KGroupedStream } from '../kgrouped-stream.ts';
 import type { KStream } from '../kstream.ts';
-import type { Grouped, Materialized, Produced, Repartitioned } from '../options.ts';
+import type { Grouped, Joined, Materialized, Produced, Repartitioned } from '../options.ts';
+import type { GlobalKTable } from '../../ktable/global-ktable.ts';
+import { GlobalKTableImpl } from '../../ktable/internal/global-ktable-impl.ts';
+import { streamGlobalJoinStep } from './stream-global-join-step.ts';
+import { streamTableJoinStep } from './stream-table-join-step.ts';
 import { BranchedKStreamImpl } from './branched-kstream-impl.ts';
 import type { InternalStreamsBuilder, KnownSerdes } from './internal-streams-builder.ts';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.ts';
@@ -125,6 +129,38 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
     this.builder.addProcessor(processorName, [parent], ktableSourceStep(storeName), [storeName]);
     return new KTableImpl<K, V>(this.builder, processorName, storeName, serdes);
+  }
+
+  join(other: KTable<K, unknown> | GlobalKTable<unknown, unknown>, ...rest: unknown[]): KStream<K, any> {
+    return this.joinAs(other, rest, false);
+  }
+
+  leftJoin(other: KTable<K, unknown> | GlobalKTable<unknown, unknown>, ...rest: unknown[]): KStream<K, any> {
+    return this.joinAs(other, rest, true);
+  }
+
+  private joinAs(other: KTable<K, unknown> | GlobalKTable<unknown, unknown>, rest: unknown[], left: boolean): KStream<K, unknown> {
+    const prefix = left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-';
+    if (other instanceof GlobalKTableImpl) {
+      const [keySelector, joiner, name] = rest as [(key: K, value: V) => unknown, (value: V, globalValue: unknown, key: K) => unknown, string | undefined];
+      if (typeof keySelector !== 'function' || typeof joiner !== 'function') throw new TypeError('A join with a GlobalKTable takes a key selector and a joiner');
+      return this.then(prefix, name, streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+    }
+    if (!(other instanceof KTableImpl)) throw new TypeError('join takes a KTable or a GlobalKTable built by the same StreamsBuilder');
+    const [joiner, joined = {}] = rest as [(value: V, tableValue: unknown, key: K) => unknown, Joined<K, V> | undefined];
+    if (typeof joiner !== 'function') throw new TypeError('A join with a KTable takes a joiner function');
+    const storeName = (other as KTableImpl<K, unknown>).materializedStore();
+    const name = this.builder.nameOrGenerate(joined.name, prefix);
+    const parent = this.repartitionRequired
+      ? addRepartition(this.builder, this.nodeName, joined.name ?? name, {
+          keySerde: (joined.keySerde ?? this.serdes.keySerde) as KnownSerdes<unknown, unknown>['keySerde'],
+          valueSerde: (joined.valueSerde ?? this.serdes.valueSerde) as KnownSerdes<unknown, unknown>['valueSerde'],
+          guardKeys: true,
+        })
+      : this.nodeName;
+    this.builder.addProcessor(name, [parent], streamTableJoinStep(storeName, joiner, left), [storeName]);
+    this.builder.graph.copartitionedNodes.add(name);
+    return new KStreamImpl(this.builder, name, { keySerde: this.serdes.keySerde }, false);
   }
 
   groupByKey(grouped: Grouped<K, V> = {}): KGroupedStream<K, V> {

@@ -27,6 +27,8 @@ export class TopologyGraph {
   /** Names of the source and processor nodes that feed global stores. */
   readonly globalNodes = new Set<string>();
   readonly internalTopics = new Map<string, InternalTopicConfig>();
+  /** Join nodes: the sub-topology holding one reads co-partitioned topics (equal partition counts). */
+  readonly copartitionedNodes = new Set<string>();
   /** Stores whose source topic serves as their changelog (`optimization: 'all'`), by store name. */
   readonly sourceChangelogs = new Map<string, string>();
 
