@@ -8,6 +8,11 @@ export type { KTable } from './ktable/ktable.ts';
 export type { KGroupedTable } from './ktable/kgrouped-table.ts';
 export type { GlobalKTable } from './ktable/global-ktable.ts';
 export type { Change } from './ktable/change.ts';
+export { TimeWindows } from './windows/time-windows.ts';
+export { TimeWindowedSerde } from './windows/time-windowed-serde.ts';
+export type { TimeWindowedKStream } from './windows/time-windowed-kstream.ts';
+export type { Window, Windowed } from './windows/windowed.ts';
+export { Suppressed, BufferConfig } from './windows/suppressed.ts';
 
 export { Topology, type SourceOptions, type SinkOptions } from './topology/topology.ts';
 export { TopologyDescription, type NodeDescription, type SubtopologyDescription } from './topology/topology-description.ts';

@@ -1,4 +1,6 @@
 import type { KTable } from '../ktable/ktable.ts';
+import type { TimeWindowedKStream } from '../windows/time-windowed-kstream.ts';
+import type { TimeWindows } from '../windows/time-windows.ts';
 import type { Materialized } from './options.ts';
 
 /** A stream grouped by key, ready to aggregate into a table. */
@@ -7,4 +9,6 @@ export interface KGroupedStream<K, V> {
   count(materialized?: Materialized<K, number>, name?: string): KTable<K, number>;
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized?: Materialized<K, VA>, name?: string): KTable<K, VA>;
+  /** Cuts the groups into time windows (tumbling or hopping); aggregations are then per key and window. */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
 }

@@ -2,6 +2,7 @@ import type { KeyValue } from '../processor/record.ts';
 import type { KStream } from '../kstream/kstream.ts';
 import type { Grouped, Materialized } from '../kstream/options.ts';
 import type { KGroupedTable } from './kgrouped-table.ts';
+import type { Suppressed } from '../windows/suppressed.ts';
 
 /**
  * A changelog stream read as a table: the latest value per key, where a null value deletes the
@@ -22,6 +23,11 @@ export interface KTable<K, V> {
   leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /** Every key of either table, joined with whatever each side has (null when it has nothing). */
   outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  /**
+   * Holds updates back: until a window closes (one final result per window), or until a time
+   * limit passes (the latest value per key, rate-limited).
+   */
+  suppress(suppressed: Suppressed, name?: string): KTable<K, V>;
   /** Regroups rows by a new key; the groups' aggregates subtract rows that move out. */
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR>;
 }

@@ -6,6 +6,8 @@ import { LongSerde } from './long-serde.ts';
 import type { Serde } from './serde.ts';
 import { StringSerde } from './string-serde.ts';
 import { VoidSerde } from './void-serde.ts';
+import { TimeWindowedSerde } from '../windows/time-windowed-serde.ts';
+import type { Windowed } from '../windows/windowed.ts';
 
 const stringSerde = new StringSerde();
 const intSerde = new IntSerde();
@@ -31,6 +33,8 @@ export const Serdes = {
   Double: (): Serde<number> => doubleSerde,
   Buffer: (): Serde<Buffer> => bufferSerde,
   Void: (): Serde<null> => voidSerde,
+  /** A time-windowed key, byte-compatible with Kafka Streams' TimeWindowedSerde: inner key, then 8-byte window start. */
+  Windowed: <K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> => new TimeWindowedSerde(inner, windowSizeMs),
 } as const;
 
 /** True for the String serde, whose keys can index the in-memory stores as they are. */

@@ -25,6 +25,8 @@ export class TaskContext {
   /** Set once the task has failed; a failed task processes nothing more. */
   failure: StreamsException | undefined;
   commitRequested = false;
+  /** Counters of what the task skipped: late records dropped by windows, for one. */
+  readonly metrics = { droppedRecords: 0 };
   private onFailure: (error: StreamsException) => void = () => {};
   private readonly streamTimeSchedules = new PunctuationQueue();
   private readonly wallClockSchedules = new PunctuationQueue();

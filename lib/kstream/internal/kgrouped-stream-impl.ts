@@ -6,6 +6,9 @@ import type { InternalStreamsBuilder, KnownSerdes } from './internal-streams-bui
 import { addRepartition } from './repartition.ts';
 import { streamAggregateStep, type AggregateFold } from './stream-aggregate-step.ts';
 import { NumberLongSerde } from '../../serdes/number-long-serde.ts';
+import { TimeWindows } from '../../windows/time-windows.ts';
+import type { TimeWindowedKStream } from '../../windows/time-windowed-kstream.ts';
+import { TimeWindowedKStreamImpl } from '../../windows/internal/time-windowed-kstream-impl.ts';
 
 /** Counts are stored as Java longs, as Kafka Streams stores them. */
 const countSerde = new NumberLongSerde();
@@ -19,6 +22,11 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     private readonly groupName: string | undefined,
     private readonly repartitionRequired: boolean,
   ) {}
+
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+    if (!(windows instanceof TimeWindows)) throw new TypeError('windowedBy takes TimeWindows (sliding and session windows are not supported yet)');
+    return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
+  }
 
   count(materialized?: Materialized<K, number>, name?: string): KTable<K, number> {
     // Kafka Streams burns one index for a count with an unnamed Materialized; names stay aligned.

@@ -15,6 +15,8 @@ import { ktableRepartitionMapStep } from './ktable-repartition-map-step.ts';
 import { ktableMaterializeStep } from './ktable-materialize-step.ts';
 import { tableTableJoinStep, type TableJoinKind } from './table-table-join-step.ts';
 import { passThroughStep } from '../../kstream/internal/stateless-steps.ts';
+import { suppressStep } from '../../windows/internal/suppress-step.ts';
+import type { Suppressed } from '../../windows/suppressed.ts';
 
 /** A KTable is the node whose output is its changes, and the store that holds it, if any. */
 export class KTableImpl<K, V> implements KTable<K, V> {
@@ -23,7 +25,15 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     readonly nodeName: string,
     private storeName: string | undefined,
     readonly serdes: KnownSerdes<K, V>,
+    /** The grace period of the windows this table's keys come from, if it is windowed. */
+    readonly windowGraceMs?: number,
   ) {}
+
+  suppress(suppressed: Suppressed, name?: string): KTable<K, V> {
+    const nodeName = this.builder.nameOrGenerate(name, 'KTABLE-SUPPRESS-');
+    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName));
+    return new KTableImpl<K, V>(this.builder, nodeName, undefined, this.serdes, this.windowGraceMs);
+  }
 
   get queryableStoreName(): string | undefined {
     return this.storeName;

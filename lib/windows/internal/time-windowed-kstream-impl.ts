@@ -1,0 +1,66 @@
+import type { InternalStreamsBuilder, KnownSerdes } from '../../kstream/internal/internal-streams-builder.ts';
+import { addRepartition } from '../../kstream/internal/repartition.ts';
+import type { Materialized } from '../../kstream/options.ts';
+import { KTableImpl } from '../../ktable/internal/ktable-impl.ts';
+import type { KTable } from '../../ktable/ktable.ts';
+import { NumberLongSerde } from '../../serdes/number-long-serde.ts';
+import type { Serde } from '../../serdes/serde.ts';
+import type { TimeWindowedKStream } from '../time-windowed-kstream.ts';
+import { TimeWindowedSerde } from '../time-windowed-serde.ts';
+import type { TimeWindows } from '../time-windows.ts';
+import type { Windowed } from '../windowed.ts';
+import { windowAggregateStep } from './window-aggregate-step.ts';
+
+const countSerde = new NumberLongSerde();
+
+/** windowedBy(TimeWindows): the aggregation node goes behind a repartition topic when the key changed. */
+export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    private readonly serdes: KnownSerdes<K, V>,
+    private readonly groupName: string | undefined,
+    private readonly repartitionRequired: boolean,
+    private readonly windows: TimeWindows,
+  ) {}
+
+  count(materialized: Materialized<Windowed<K>, number> = {}, name?: string): KTable<Windowed<K>, number> {
+    return this.aggregateAs<number>('KSTREAM-AGGREGATE-', materialized, name, countSerde, (_key, _value, count) => (count ?? 0) + 1);
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<Windowed<K>, V> = {}, name?: string): KTable<Windowed<K>, V> {
+    return this.aggregateAs<V>('KSTREAM-REDUCE-', materialized, name, this.serdes.valueSerde, (_key, value, aggregate) =>
+      aggregate === undefined ? value : reducer(aggregate, value),
+    );
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<Windowed<K>, VA> = {},
+    name?: string,
+  ): KTable<Windowed<K>, VA> {
+    return this.aggregateAs<VA>('KSTREAM-AGGREGATE-', materialized, name, undefined, (key, value, aggregate) =>
+      aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
+    );
+  }
+
+  private aggregateAs<VA>(
+    prefix: string,
+    materialized: Materialized<Windowed<K>, VA>,
+    name: string | undefined,
+    defaultValueSerde: Serde<VA> | undefined,
+    fold: (key: K, value: V, aggregate: VA | undefined) => VA,
+  ): KTable<Windowed<K>, VA> {
+    const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
+    const processorName = this.builder.nameOrGenerate(name, prefix);
+    const parent = this.repartitionRequired
+      ? addRepartition(this.builder, this.nodeName, this.groupName ?? storeName, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
+      : this.nodeName;
+    const keySerde = materialized.keySerde ?? (this.serdes.keySerde ? new TimeWindowedSerde(this.serdes.keySerde, this.windows.sizeMs) : undefined);
+    const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, this.windows, fold), [storeName]);
+    return new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.graceMs);
+  }
+}

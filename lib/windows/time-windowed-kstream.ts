@@ -1,0 +1,15 @@
+import type { KTable } from '../ktable/ktable.ts';
+import type { Materialized } from '../kstream/options.ts';
+import type { Windowed } from './windowed.ts';
+
+/** A grouped stream cut into time windows: each aggregation is per key and window. */
+export interface TimeWindowedKStream<K, V> {
+  count(materialized?: Materialized<Windowed<K>, number>, name?: string): KTable<Windowed<K>, number>;
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<Windowed<K>, V>, name?: string): KTable<Windowed<K>, V>;
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized?: Materialized<Windowed<K>, VA>,
+    name?: string,
+  ): KTable<Windowed<K>, VA>;
+}

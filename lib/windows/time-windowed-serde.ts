@@ -1,0 +1,29 @@
+import type { Serde } from '../serdes/serde.ts';
+import type { Windowed } from './windowed.ts';
+
+/**
+ * A time-windowed key as Kafka Streams' TimeWindowedSerde writes it: the inner key's bytes, then
+ * the window start as 8 bytes big-endian. The end is not written: it is start + window size.
+ */
+export class TimeWindowedSerde<K> implements Serde<Windowed<K>> {
+  constructor(
+    private readonly inner: Serde<K>,
+    private readonly windowSizeMs: number,
+  ) {}
+
+  serialize(topic: string, data: Windowed<K> | null): Buffer | null {
+    if (data === null || data === undefined) return null;
+    const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
+    const bytes = Buffer.allocUnsafe(key.length + 8);
+    key.copy(bytes, 0);
+    bytes.writeBigInt64BE(BigInt(data.window.start), key.length);
+    return bytes;
+  }
+
+  deserialize(topic: string, data: Buffer | null): Windowed<K> {
+    if (data === null) return null as unknown as Windowed<K>;
+    if (data.length < 8) throw new RangeError(`A time-windowed key needs at least 8 bytes, got ${data.length}`);
+    const start = Number(data.readBigInt64BE(data.length - 8));
+    return { key: this.inner.deserialize(topic, data.subarray(0, data.length - 8)), window: { start, end: start + this.windowSizeMs } };
+  }
+}

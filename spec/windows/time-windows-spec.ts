@@ -1,0 +1,188 @@
+import { expect } from 'chai';
+import { TestScheduler } from 'rxjs/testing';
+import { BufferConfig, Serdes, StreamsBuilder, Suppressed, TimeWindows, consoleLogger, type Windowed } from '../../lib/index.ts';
+import { TopologyTestDriver, runTopology } from '../../lib/testing/index.ts';
+
+const str = Serdes.String();
+
+describe('TimeWindows', () => {
+  it('places a record in one tumbling window, or in size/advance hopping windows, aligned to the epoch', () => {
+    expect(TimeWindows.ofSizeWithNoGrace(10).windowsFor(7)).to.deep.equal([{ start: 0, end: 10 }]);
+    expect(TimeWindows.ofSizeWithNoGrace(10).windowsFor(10)).to.deep.equal([{ start: 10, end: 20 }]);
+    expect(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5).windowsFor(7)).to.deep.equal([
+      { start: 0, end: 10 },
+      { start: 5, end: 15 },
+    ]);
+    expect(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5).windowsFor(3)).to.deep.equal([{ start: 0, end: 10 }]);
+  });
+
+  it('refuses sizes, advances and grace periods that make no sense', () => {
+    expect(() => TimeWindows.ofSizeWithNoGrace(0)).to.throw(/Window size must be a positive/);
+    expect(() => TimeWindows.ofSizeWithNoGrace(10).advanceBy(11)).to.throw(/Window advance must be/);
+    expect(() => TimeWindows.ofSizeAndGrace(10, -1)).to.throw(/Grace must be/);
+  });
+});
+
+describe('Serdes.Windowed', () => {
+  it("writes the key's bytes then the window start as 8 bytes, as Kafka Streams' TimeWindowedSerde", () => {
+    const serde = Serdes.Windowed(str, 60_000);
+    const bytes = serde.serialize('t', { key: 'k', window: { start: 120_000, end: 180_000 } })!;
+    expect(bytes.toString('hex')).to.equal('6b' + '000000000001d4c0');
+    expect(serde.deserialize('t', bytes)).to.deep.equal({ key: 'k', window: { start: 120_000, end: 180_000 } });
+  });
+});
+
+describe('KGroupedStream.windowedBy(TimeWindows)', () => {
+  function windowedCount(windows: TimeWindows) {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(windows)
+      .count({ storeName: 'counts' })
+      .toStream()
+      .map((key, count) => ({ key: `${key.key}@${key.window.start}-${key.window.end}`, value: count }))
+      .to('counts', { keySerde: str, valueSerde: Serdes.Int() });
+    const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
+    return { driver, input: driver.createInputTopic('clicks', str, str), output: driver.createOutputTopic('counts', str, Serdes.Int()) };
+  }
+
+  it('counts per key and tumbling window, and drops a record for a closed window', () => {
+    const { input, output, driver } = windowedCount(TimeWindows.ofSizeWithNoGrace(10));
+    input.pipeInput('k', 'a', 0);
+    input.pipeInput('k', 'b', 5);
+    input.pipeInput('k', 'c', 10);
+    input.pipeInput('k', 'late', 3);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'k@0-10', value: 1 },
+      { key: 'k@0-10', value: 2 },
+      { key: 'k@10-20', value: 1 },
+    ]);
+    expect(driver.getKeyValueStore<Windowed<string>, number>('counts').get({ key: 'k', window: { start: 10, end: 20 } })).to.equal(1);
+  });
+
+  it('lets an out-of-order record within the grace period update its window, and drops it after', () => {
+    const { input, output } = windowedCount(TimeWindows.ofSizeAndGrace(10, 5));
+    input.pipeInput('k', 'a', 0);
+    input.pipeInput('k', 'b', 12);
+    input.pipeInput('k', 'in grace', 8);
+    input.pipeInput('k', 'c', 20);
+    input.pipeInput('k', 'too late', 9);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'k@0-10', value: 1 },
+      { key: 'k@10-20', value: 1 },
+      { key: 'k@0-10', value: 2 },
+      { key: 'k@20-30', value: 1 },
+    ]);
+  });
+
+  it('updates every hopping window a record falls in', () => {
+    const { input, output } = windowedCount(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5));
+    input.pipeInput('k', 'a', 7);
+    input.pipeInput('k', 'b', 12);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'k@0-10', value: 1 },
+      { key: 'k@5-15', value: 1 },
+      { key: 'k@5-15', value: 2 },
+      { key: 'k@10-20', value: 1 },
+    ]);
+  });
+
+  it('aggregates and reduces per window too', () => {
+    const builder = new StreamsBuilder();
+    const grouped = builder.stream<string, number>('n', { keySerde: str, valueSerde: Serdes.Int() }).groupByKey();
+    grouped
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .reduce((a, b) => a + b)
+      .toStream()
+      .map((key, sum) => ({ key: `${key.key}@${key.window.start}`, value: sum }))
+      .to('sums', { keySerde: str, valueSerde: Serdes.Int() });
+    grouped
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .aggregate(() => '', (_k, v, agg) => agg + v)
+      .toStream()
+      .map((key, text) => ({ key: `${key.key}@${key.window.start}`, value: text }))
+      .to('texts', { keySerde: str, valueSerde: str });
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const input = driver.createInputTopic('n', str, Serdes.Int());
+    input.pipeInput('k', 1, 1);
+    input.pipeInput('k', 2, 2);
+    input.pipeInput('k', 3, 11);
+    expect(driver.createOutputTopic('sums', str, Serdes.Int()).readValuesToList()).to.deep.equal([1, 3, 3]);
+    expect(driver.createOutputTopic('texts', str, str).readValuesToList()).to.deep.equal(['1', '12', '3']);
+  });
+});
+
+describe('KTable.suppress', () => {
+  let testScheduler: TestScheduler;
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected);
+    });
+  });
+
+  function suppressedCounts(grace: number) {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks')
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(10, grace))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+      .toStream()
+      .map((key, count) => ({ key: `${key.key}@${key.window.start}`, value: count }))
+      .to('final');
+    return builder.build();
+  }
+
+  it('emits one final count per window, once stream time passes its end (marbles)', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const clicks = cold('a 2ms b 8ms c|', { a: { key: 'k', value: 'a' }, b: { key: 'k', value: 'b' }, c: { key: 'k', value: 'c' } });
+      const run = runTopology(suppressedCounts(0), { clicks });
+      expectObservable(run.output('final')).toBe('12ms x|', { x: { key: 'k@0', value: 2 } });
+    });
+  });
+
+  it('waits for the grace period before a window is final (marbles)', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const clicks = cold('a 10ms b 3ms c|', { a: { key: 'k', value: 'a' }, b: { key: 'k', value: 'b' }, c: { key: 'k', value: 'c' } });
+      const run = runTopology(suppressedCounts(5), { clicks });
+      expectObservable(run.output('final')).toBe('15ms x|', { x: { key: 'k@0', value: 1 } });
+    });
+  });
+
+  it('emits the latest value per key once its time limit passed', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const builder = new StreamsBuilder();
+      builder
+        .table<string, number>('levels')
+        .suppress(Suppressed.untilTimeLimit(5))
+        .toStream()
+        .to('calm');
+      const levels = cold('a b 5ms c|', { a: { key: 'k', value: 1 }, b: { key: 'k', value: 2 }, c: { key: 'j', value: 3 } });
+      const run = runTopology(builder.build(), { levels });
+      expectObservable(run.output('calm')).toBe('7ms x|', { x: { key: 'k', value: 2 } });
+    });
+  });
+
+  it('refuses untilWindowCloses on a table that is not windowed', () => {
+    const builder = new StreamsBuilder();
+    expect(() => builder.table('t').suppress(Suppressed.untilWindowCloses())).to.throw(/needs a windowed table/);
+  });
+
+  it('fails the task when a bounded buffer that must not emit early is full', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.maxRecords(1)))
+      .toStream()
+      .to('final');
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const input = driver.createInputTopic('clicks', str, str);
+    input.pipeInput('a', 'x', 1);
+    expect(() => input.pipeInput('b', 'x', 2)).to.throw(/suppression buffer is full \(1 keys\)/);
+  });
+});
