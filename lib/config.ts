@@ -1,6 +1,7 @@
 import type { Logger } from './logger.ts';
 import type { Serde } from './serdes/serde.ts';
 import type { ExceptionHandlerOption } from './task/exception-handlers.ts';
+import type { InvalidTimestampPolicy } from './task/task-options.ts';
 
 /** Settings shared by every host of a topology: the Kafka runtime and the test helpers. */
 export interface StreamsConfig {
@@ -13,4 +14,6 @@ export interface StreamsConfig {
   /** What to do when a user function throws. Default `'fail'`. */
   readonly processingExceptionHandler?: ExceptionHandlerOption;
   readonly logger?: Logger;
+  /** A record with a negative timestamp: `'fail'` (default), `'log-and-skip'`, or `'use-partition-time'`. */
+  readonly invalidTimestamp?: InvalidTimestampPolicy;
 }

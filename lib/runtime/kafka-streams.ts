@@ -359,6 +359,7 @@ export class KafkaStreams {
         partitionCount: (name) => this.partitionCountByTopic.get(name),
         onProcessingError: this.handler(this.config.processingExceptionHandler, emit),
         onDeserializationError: this.handler(this.config.deserializationExceptionHandler, emit),
+        invalidTimestamp: this.config.invalidTimestamp,
       }),
       stores,
     );

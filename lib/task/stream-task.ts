@@ -29,6 +29,8 @@ interface SourceEntry {
   readonly valueSerde?: Serde<unknown>;
   /** Where a record of this source failed: the task's current record at this node. */
   readonly locate: () => ErrorLocation;
+  /** The largest timestamp read from this source's partition so far; -1 before the first. */
+  partitionTime: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export class StreamTask {
           keySerde: node.keySerde ?? this.options.defaultKeySerde,
           valueSerde: wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper),
           locate: () => task.location(node.name),
+          partitionTime: -1,
         };
         for (const topic of node.topics) sources.set(task.resolveTopic(topic), entry);
       } else if (node.kind === 'sink') {
@@ -206,17 +209,27 @@ export class StreamTask {
     const extractor = source.node.timestampExtractor;
     if (extractor) {
       try {
-        timestamp = extractor({ ...input, key, value }, task.streamTime);
+        timestamp = extractor({ ...input, key, value }, source.partitionTime);
       } catch (error) {
         task.processingError(error, nodeName);
         return undefined;
       }
     }
     if (!(timestamp >= 0)) {
-      const message = `Record has an invalid timestamp ${timestamp}; give the source a timestampExtractor that returns a time >= 0`;
-      task.processingError(new StreamsException(message, { location: task.location(nodeName) }), nodeName);
-      return undefined;
+      const policy = this.options.invalidTimestamp ?? 'fail';
+      const message = `Record has an invalid timestamp ${timestamp}`;
+      if (policy === 'log-and-skip') {
+        task.logger.warn(`${message}; skipping it (invalidTimestamp: 'log-and-skip')`, task.location(nodeName) as Record<string, unknown>);
+        return undefined;
+      }
+      if (policy !== 'use-partition-time' || source.partitionTime < 0) {
+        const why = policy === 'use-partition-time' ? ' and no partition time is known yet to use instead' : '';
+        task.fail(new StreamsException(`${message}${why}; give the source a timestampExtractor that returns a time >= 0, or set invalidTimestamp to 'log-and-skip' or 'use-partition-time'`, { location: task.location(nodeName) }));
+        return undefined;
+      }
+      timestamp = source.partitionTime;
     }
+    if (timestamp > source.partitionTime) source.partitionTime = timestamp;
     // A consumed record already is a StreamRecord: pass it on as is when nothing about it changed.
     return key === input.key && value === input.value && timestamp === input.timestamp ? input : { key, value, timestamp, headers: input.headers };
   }

@@ -7,6 +7,9 @@ import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { Clock } from './clock.ts';
 import type { ExceptionHandler } from './exception-handlers.ts';
 
+/** Kafka Streams' FailOnInvalidTimestamp, LogAndSkipOnInvalidTimestamp, UsePartitionTimeOnInvalidTimestamp. */
+export type InvalidTimestampPolicy = 'fail' | 'log-and-skip' | 'use-partition-time';
+
 /** Everything a host (driver, runTopology, Kafka runtime) gives a task it creates. */
 export interface TaskOptions {
   readonly applicationId: string;
@@ -27,5 +30,7 @@ export interface TaskOptions {
   readonly partitionCount?: (topic: string) => number | undefined;
   readonly onProcessingError?: ExceptionHandler;
   readonly onDeserializationError?: ExceptionHandler;
+  /** What to do with a record whose timestamp is negative. Default 'fail'. */
+  readonly invalidTimestamp?: InvalidTimestampPolicy;
   readonly appConfigs?: Readonly<Record<string, unknown>>;
 }

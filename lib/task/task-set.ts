@@ -42,6 +42,7 @@ export class TaskSet {
         globalStores: this.globalStores,
         onProcessingError: resolveExceptionHandler(config.processingExceptionHandler),
         onDeserializationError: resolveExceptionHandler(config.deserializationExceptionHandler),
+        invalidTimestamp: config.invalidTimestamp,
       });
       this.tasks.push(task);
       for (const topic of subTopology.sourceTopics) this.taskByTopic.set(task.context.resolveTopic(topic), task);
