@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 import { InvalidStateStoreException, KafkaStreams, Serdes, StreamsBuilder, consoleLogger } from '../../lib/index.ts';
 
@@ -113,6 +114,9 @@ async function main(): Promise<void> {
         if (state === 'ERROR') reject(app.error);
       });
     });
+    // The longest the event loop stalled: kafkajs heartbeats (sessionTimeout 10 s) need it to turn.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const started = Date.now();
     await app.start();
     const startResolved = Date.now();
@@ -129,6 +133,8 @@ async function main(): Promise<void> {
     }
     const queryable = Date.now();
     clearInterval(sampler);
+    const restoreStall = loopDelay.max / 1e6;
+    loopDelay.reset();
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     const sample = app.store<string, number>(storeName).get(key(ENTRIES - 1));
 
@@ -141,7 +147,10 @@ async function main(): Promise<void> {
 
     const closing = Date.now();
     await app.close();
-    console.log(`  close() took ${Date.now() - closing} ms (writes the restored entries behind to Keyv)`);
+    const closeMs = Date.now() - closing;
+    loopDelay.disable();
+    console.log(`  close() took ${closeMs} ms (its commit writes the restored entries behind to Keyv)`);
+    console.log(`  longest event-loop stall: ${restoreStall.toFixed(0)} ms while restoring, ${(loopDelay.max / 1e6).toFixed(0)} ms in close()`);
     if (entries !== ENTRIES || sample !== (ENTRIES - 1) % 1000) process.exitCode = 1;
   } finally {
     await admin.deleteTopics({ topics: [changelog, input] }).catch((error) => console.error(`could not delete the bench topics: ${error}`));

@@ -6,7 +6,8 @@ import type { BranchedKStream } from './branched-kstream.ts';
 import type { KGroupedStream } from './kgrouped-stream.ts';
 import type { KTable } from '../ktable/ktable.ts';
 import type { GlobalKTable } from '../ktable/global-ktable.ts';
-import type { Grouped, Joined, Materialized, Produced, Repartitioned } from './options.ts';
+import type { Grouped, Joined, Materialized, Produced, Repartitioned, StreamJoined } from './options.ts';
+import type { JoinWindows } from '../windows/join-windows.ts';
 
 /**
  * An unbounded stream of key-value records: every record is an event. Each method adds a
@@ -47,6 +48,16 @@ export interface KStream<K, V> {
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, joined?: Joined<K, V>): KStream<K, VR>;
   /** Joins each record with a global table's value for the key the selector picks; no co-partitioning needed. */
   join<GK, GV, VR>(globalTable: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV, key: K) => VR, name?: string): KStream<K, VR>;
+  /**
+   * Joins records of the two streams with the same key whose timestamps are within the join
+   * windows of each other; the result carries the later timestamp. Both streams must be
+   * co-partitioned; a stream whose key changed is repartitioned first.
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  /** Like the windowed join; a record of this stream that joined nothing is emitted with null when its window closes. */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  /** Like the windowed join; a record of either stream that joined nothing is emitted with null when its window closes. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
   /** Like join, but records without a match go on, joined with null. */
   leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | null, key: K) => VR, joined?: Joined<K, V>): KStream<K, VR>;
   leftJoin<GK, GV, VR>(

@@ -44,6 +44,15 @@ export interface Joined<K, V> {
   readonly name?: string;
 }
 
+/** Serdes and names of a stream-stream join (Kafka Streams' `StreamJoined`). */
+export interface StreamJoined<K, V, VO> {
+  readonly keySerde?: Serde<K>;
+  readonly valueSerde?: Serde<V>;
+  readonly otherValueSerde?: Serde<VO>;
+  /** Names the join processors, their buffer stores and repartition topics. */
+  readonly name?: string;
+}
+
 /** How `repartition()` writes and reads its topic (Kafka Streams' `Repartitioned`). */
 export interface Repartitioned<K, V> {
   readonly name?: string;

@@ -49,6 +49,14 @@ export class TaskContext {
     }
   }
 
+  private readonly sharedState = new Map<string, unknown>();
+
+  /** State two nodes of this task share (both sides of a join use the same buffers), made once. */
+  shared<T>(name: string, create: () => T): T {
+    if (!this.sharedState.has(name)) this.sharedState.set(name, create());
+    return this.sharedState.get(name) as T;
+  }
+
   /** Where failures go: the compiled task turns them into an error notification. */
   setFailureListener(listener: (error: StreamsException) => void): void {
     this.onFailure = listener;

@@ -8,7 +8,11 @@ import type { KTable } from '../../ktable/ktable.ts';
 import type { BranchedKStream } from '../branched-kstream.ts';
 import type { KGroupedStream } from '../kgrouped-stream.ts';
 import type { KStream } from '../kstream.ts';
-import type { Grouped, Joined, Materialized, Produced, Repartitioned } from '../options.ts';
+import type { Grouped, Joined, Materialized, Produced, Repartitioned, StreamJoined } from '../options.ts';
+import { JoinWindows } from '../../windows/join-windows.ts';
+import type { Serde } from '../../serdes/serde.ts';
+import { JoinBufferEntrySerde, JoinBufferKeySerde } from './join-buffer.ts';
+import { streamStreamJoinStep } from './stream-stream-join-step.ts';
 import type { GlobalKTable } from '../../ktable/global-ktable.ts';
 import { GlobalKTableImpl } from '../../ktable/internal/global-ktable-impl.ts';
 import { streamGlobalJoinStep } from './stream-global-join-step.ts';
@@ -131,15 +135,72 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return new KTableImpl<K, V>(this.builder, processorName, storeName, serdes);
   }
 
-  join(other: KTable<K, unknown> | GlobalKTable<unknown, unknown>, ...rest: unknown[]): KStream<K, any> {
+  join(other: KTable<K, unknown> | GlobalKTable<unknown, unknown> | KStream<K, unknown>, ...rest: unknown[]): KStream<K, any> {
     return this.joinAs(other, rest, false);
   }
 
-  leftJoin(other: KTable<K, unknown> | GlobalKTable<unknown, unknown>, ...rest: unknown[]): KStream<K, any> {
+  leftJoin(other: KTable<K, unknown> | GlobalKTable<unknown, unknown> | KStream<K, unknown>, ...rest: unknown[]): KStream<K, any> {
     return this.joinAs(other, rest, true);
   }
 
-  private joinAs(other: KTable<K, unknown> | GlobalKTable<unknown, unknown>, rest: unknown[], left: boolean): KStream<K, unknown> {
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+    return this.streamJoin('outer', other, joiner, windows, streamJoined);
+  }
+
+  /**
+   * Two buffering join nodes (one per side) behind both streams, each side repartitioned if its key
+   * changed, merged into one output, with Kafka Streams' names (KSTREAM-JOINTHIS/OTHER,
+   * KSTREAM-OUTERTHIS/OTHER, KSTREAM-MERGE) and stores `<node>-store`.
+   */
+  private streamJoin<VO, VR>(
+    kind: 'inner' | 'left' | 'outer',
+    other: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    if (!(windows instanceof JoinWindows)) throw new TypeError('A stream-stream join takes JoinWindows, e.g. JoinWindows.ofTimeDifferenceWithNoGrace(5 * 60_000)');
+    const that = asImpl(other);
+    const keySerde = streamJoined.keySerde ?? this.serdes.keySerde ?? that.serdes.keySerde;
+    const valueSerde = streamJoined.valueSerde ?? this.serdes.valueSerde;
+    const otherValueSerde = streamJoined.otherValueSerde ?? that.serdes.valueSerde;
+    const sideName = (generated: string) => (streamJoined.name ? `${streamJoined.name}-${generated}` : undefined);
+    const leftInput = this.repartitionRequired
+      ? addRepartition(this.builder, this.nodeName, streamJoined.name ? `${streamJoined.name}-left` : this.nodeName, { keySerde, valueSerde, guardKeys: true } as never)
+      : this.nodeName;
+    const rightInput = that.repartitionRequired
+      ? addRepartition(this.builder, that.nodeName, streamJoined.name ? `${streamJoined.name}-right` : that.nodeName, { keySerde, valueSerde: otherValueSerde, guardKeys: true } as never)
+      : that.nodeName;
+    const thisName = this.builder.nameOrGenerate(sideName('this-join'), kind === 'outer' ? 'KSTREAM-OUTERTHIS-' : 'KSTREAM-JOINTHIS-');
+    const otherName = this.builder.nameOrGenerate(sideName('other-join'), kind === 'inner' ? 'KSTREAM-JOINOTHER-' : 'KSTREAM-OUTEROTHER-');
+    const mergeName = this.builder.nameOrGenerate(sideName('merge'), 'KSTREAM-MERGE-');
+    const leftStore = `${thisName}-store`;
+    const rightStore = `${otherName}-store`;
+    const bufferSerdes = (serde: unknown) => ({
+      keySerde: keySerde ? new JoinBufferKeySerde(keySerde) : undefined,
+      valueSerde: serde ? new JoinBufferEntrySerde(serde as Serde<unknown>) : undefined,
+    });
+    this.builder.addKeyValueStore(leftStore, bufferSerdes(valueSerde) as KnownSerdes<unknown, unknown>);
+    this.builder.addKeyValueStore(rightStore, bufferSerdes(otherValueSerde) as KnownSerdes<unknown, unknown>);
+    const options = {
+      left: { store: leftStore, emitsUnjoined: kind !== 'inner' },
+      right: { store: rightStore, emitsUnjoined: kind === 'outer' },
+      windows,
+      joiner,
+      keySerde,
+    };
+    this.builder.addProcessor(thisName, [leftInput], streamStreamJoinStep(options, true), [leftStore, rightStore]);
+    this.builder.addProcessor(otherName, [rightInput], streamStreamJoinStep(options, false), [leftStore, rightStore]);
+    this.builder.addProcessor(mergeName, [thisName, otherName], passThroughStep);
+    this.builder.graph.copartitionedNodes.add(thisName).add(otherName);
+    return new KStreamImpl<K, VR>(this.builder, mergeName, { keySerde }, false);
+  }
+
+  private joinAs(other: KTable<K, unknown> | GlobalKTable<unknown, unknown> | KStream<K, unknown>, rest: unknown[], left: boolean): KStream<K, unknown> {
+    if (other instanceof KStreamImpl) {
+      const [joiner, windows, streamJoined = {}] = rest as [(value: V | null, otherValue: unknown, key: K) => unknown, JoinWindows, StreamJoined<K, V, unknown> | undefined];
+      return this.streamJoin(left ? 'left' : 'inner', other as KStream<K, unknown>, joiner, windows, streamJoined);
+    }
     const prefix = left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-';
     if (other instanceof GlobalKTableImpl) {
       const [keySelector, joiner, name] = rest as [(key: K, value: V) => unknown, (value: V, globalValue: unknown, key: K) => unknown, string | undefined];
