@@ -1,6 +1,8 @@
 import type { KTable } from '../ktable/ktable.ts';
 import type { TimeWindowedKStream } from '../windows/time-windowed-kstream.ts';
 import type { TimeWindows } from '../windows/time-windows.ts';
+import type { SessionWindows } from '../windows/session-windows.ts';
+import type { SessionWindowedKStream } from '../windows/session-windowed-kstream.ts';
 import type { Materialized } from './options.ts';
 
 /** A stream grouped by key, ready to aggregate into a table. */
@@ -11,4 +13,6 @@ export interface KGroupedStream<K, V> {
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized?: Materialized<K, VA>, name?: string): KTable<K, VA>;
   /** Cuts the groups into time windows (tumbling or hopping); aggregations are then per key and window. */
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  /** Cuts the groups into sessions of activity; aggregations are then per key and session. */
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
 }

@@ -7,6 +7,7 @@ import type { Serde } from './serde.ts';
 import { StringSerde } from './string-serde.ts';
 import { VoidSerde } from './void-serde.ts';
 import { TimeWindowedSerde } from '../windows/time-windowed-serde.ts';
+import { SessionWindowedSerde } from '../windows/session-windowed-serde.ts';
 import type { Windowed } from '../windows/windowed.ts';
 
 const stringSerde = new StringSerde();
@@ -35,6 +36,8 @@ export const Serdes = {
   Void: (): Serde<null> => voidSerde,
   /** A time-windowed key, byte-compatible with Kafka Streams' TimeWindowedSerde: inner key, then 8-byte window start. */
   Windowed: <K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> => new TimeWindowedSerde(inner, windowSizeMs),
+  /** A session-windowed key, byte-compatible with Kafka Streams' SessionWindowedSerde: inner key, 8-byte end, 8-byte start. */
+  SessionWindowed: <K>(inner: Serde<K>): Serde<Windowed<K>> => new SessionWindowedSerde(inner),
 } as const;
 
 /** True for the String serde, whose keys can index the in-memory stores as they are. */

@@ -7,6 +7,9 @@ import { addRepartition } from './repartition.ts';
 import { streamAggregateStep, type AggregateFold } from './stream-aggregate-step.ts';
 import { NumberLongSerde } from '../../serdes/number-long-serde.ts';
 import { TimeWindows } from '../../windows/time-windows.ts';
+import { SessionWindows } from '../../windows/session-windows.ts';
+import type { SessionWindowedKStream } from '../../windows/session-windowed-kstream.ts';
+import { SessionWindowedKStreamImpl } from '../../windows/internal/session-windowed-kstream-impl.ts';
 import type { TimeWindowedKStream } from '../../windows/time-windowed-kstream.ts';
 import { TimeWindowedKStreamImpl } from '../../windows/internal/time-windowed-kstream-impl.ts';
 
@@ -23,8 +26,13 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     private readonly repartitionRequired: boolean,
   ) {}
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    if (!(windows instanceof TimeWindows)) throw new TypeError('windowedBy takes TimeWindows (sliding and session windows are not supported yet)');
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows) {
+      return new SessionWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
+    }
+    if (!(windows instanceof TimeWindows)) throw new TypeError('windowedBy takes TimeWindows or SessionWindows');
     return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
   }
 

@@ -29,6 +29,8 @@ export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | und
       const due = [...held.entries()].filter(([, h]) => h.expiry <= streamTime).sort((a, b) => a[1].expiry - b[1].expiry);
       for (const [key, h] of due) {
         held.delete(key);
+        // A key created and deleted while held changed nothing downstream: nothing to emit.
+        if (h.record.value.newValue === null && h.record.value.oldValue === null) continue;
         out.next(h.record);
       }
     };

@@ -1,0 +1,27 @@
+import type { Serde } from '../serdes/serde.ts';
+import type { Windowed } from './windowed.ts';
+
+/**
+ * A session-windowed key as Kafka Streams' SessionWindowedSerde writes it: the inner key's bytes,
+ * then the session end and start, 8 bytes big-endian each.
+ */
+export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
+  constructor(private readonly inner: Serde<K>) {}
+
+  serialize(topic: string, data: Windowed<K> | null): Buffer | null {
+    if (data === null || data === undefined) return null;
+    const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
+    const bytes = Buffer.allocUnsafe(key.length + 16);
+    key.copy(bytes, 0);
+    bytes.writeBigInt64BE(BigInt(data.window.end), key.length);
+    bytes.writeBigInt64BE(BigInt(data.window.start), key.length + 8);
+    return bytes;
+  }
+
+  deserialize(topic: string, data: Buffer | null): Windowed<K> {
+    if (data === null) return null as unknown as Windowed<K>;
+    if (data.length < 16) throw new RangeError(`A session-windowed key needs at least 16 bytes, got ${data.length}`);
+    const at = data.length - 16;
+    return { key: this.inner.deserialize(topic, data.subarray(0, at)), window: { start: Number(data.readBigInt64BE(at + 8)), end: Number(data.readBigInt64BE(at)) } };
+  }
+}
