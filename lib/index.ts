@@ -3,6 +3,7 @@ export { StreamsBuilder } from './kstream/streams-builder.ts';
 export type { KStream } from './kstream/kstream.ts';
 export type { BranchedKStream } from './kstream/branched-kstream.ts';
 export type { KGroupedStream } from './kstream/kgrouped-stream.ts';
+export type { CogroupedKStream } from './kstream/cogrouped-kstream.ts';
 export type { Consumed, Produced, Grouped, Materialized, Repartitioned, Joined, StreamJoined } from './kstream/options.ts';
 export type { KTable } from './ktable/ktable.ts';
 export type { KGroupedTable } from './ktable/kgrouped-table.ts';

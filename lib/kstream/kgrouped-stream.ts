@@ -4,6 +4,7 @@ import type { TimeWindows } from '../windows/time-windows.ts';
 import type { SessionWindows } from '../windows/session-windows.ts';
 import type { SessionWindowedKStream } from '../windows/session-windowed-kstream.ts';
 import type { Materialized } from './options.ts';
+import type { CogroupedKStream } from './cogrouped-kstream.ts';
 
 /** A stream grouped by key, ready to aggregate into a table. */
 export interface KGroupedStream<K, V> {
@@ -11,6 +12,8 @@ export interface KGroupedStream<K, V> {
   count(materialized?: Materialized<K, number>, name?: string): KTable<K, number>;
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized?: Materialized<K, VA>, name?: string): KTable<K, VA>;
+  /** Starts a cogroup: this grouped stream with its aggregator; add more with `.cogroup(...)`, finish with `.aggregate(...)`. */
+  cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA>;
   /** Cuts the groups into time windows (tumbling or hopping); aggregations are then per key and window. */
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
   /** Cuts the groups into sessions of activity; aggregations are then per key and session. */

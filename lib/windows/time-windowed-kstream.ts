@@ -4,6 +4,11 @@ import type { Windowed } from './windowed.ts';
 
 /** A grouped stream cut into time windows: each aggregation is per key and window. */
 export interface TimeWindowedKStream<K, V> {
+  /**
+   * `'on-window-update'` (default) emits every update of a window; `'on-window-close'` emits one
+   * final result per window once stream time passes its end plus grace.
+   */
+  emitStrategy(strategy: 'on-window-update' | 'on-window-close'): TimeWindowedKStream<K, V>;
   count(materialized?: Materialized<Windowed<K>, number>, name?: string): KTable<Windowed<K>, number>;
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<Windowed<K>, V>, name?: string): KTable<Windowed<K>, V>;
   aggregate<VA>(

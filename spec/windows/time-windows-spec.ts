@@ -186,3 +186,27 @@ describe('KTable.suppress', () => {
     expect(() => input.pipeInput('b', 'x', 2)).to.throw(/suppression buffer is full \(1 keys\)/);
   });
 });
+
+describe("TimeWindowedKStream.emitStrategy('on-window-close')", () => {
+  it('emits one final result per window instead of every update', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(10, 2))
+      .emitStrategy('on-window-close')
+      .count()
+      .toStream()
+      .map((key, count) => ({ key: `${key.key}@${key.window.start}`, value: count }))
+      .to('final', { keySerde: str, valueSerde: Serdes.Int() });
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const input = driver.createInputTopic('clicks', str, str);
+    const output = driver.createOutputTopic('final', str, Serdes.Int());
+    input.pipeInput('k', 'a', 1);
+    input.pipeInput('k', 'b', 9);
+    input.pipeInput('k', 'c', 11);
+    expect(output.readKeyValuesToList(), 'window [0,10) open until stream time 12').to.deep.equal([]);
+    input.pipeInput('k', 'd', 12);
+    expect(output.readKeyValuesToList()).to.deep.equal([{ key: 'k@0', value: 2 }]);
+  });
+});

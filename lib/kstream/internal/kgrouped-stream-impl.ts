@@ -7,6 +7,8 @@ import { addRepartition } from './repartition.ts';
 import { streamAggregateStep, type AggregateFold } from './stream-aggregate-step.ts';
 import { NumberLongSerde } from '../../serdes/number-long-serde.ts';
 import { TimeWindows } from '../../windows/time-windows.ts';
+import type { CogroupedKStream } from '../cogrouped-kstream.ts';
+import { CogroupedKStreamImpl } from './cogrouped-kstream-impl.ts';
 import { SessionWindows } from '../../windows/session-windows.ts';
 import type { SessionWindowedKStream } from '../../windows/session-windowed-kstream.ts';
 import { SessionWindowedKStreamImpl } from '../../windows/internal/session-windowed-kstream-impl.ts';
@@ -36,6 +38,24 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
   }
 
+  cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA> {
+    return new CogroupedKStreamImpl<K, VA>(this.builder, [{ grouped: this as unknown as KGroupedStreamImpl<K, unknown>, aggregator: aggregator as (key: K, value: unknown, aggregate: VA) => VA }]);
+  }
+
+  get knownSerdes(): KnownSerdes<K, V> {
+    return this.serdes;
+  }
+
+  /**
+   * The node whose output is this grouping, partitioned by key: if the key changed, the source of
+   * the repartition topic `<grouped name, or topicPrefix>-repartition`.
+   */
+  partitionedInput(topicPrefix: string): string {
+    return this.repartitionRequired
+      ? addRepartition(this.builder, this.nodeName, this.groupName ?? topicPrefix, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
+      : this.nodeName;
+  }
+
   count(materialized?: Materialized<K, number>, name?: string): KTable<K, number> {
     // Kafka Streams burns one index for a count with an unnamed Materialized; names stay aligned.
     if (materialized && materialized.storeName === undefined) this.builder.newStoreName('KSTREAM-AGGREGATE-');
@@ -63,9 +83,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   ): KTable<K, VA> {
     const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
     const processorName = this.builder.nameOrGenerate(name, prefix);
-    const parent = this.repartitionRequired
-      ? addRepartition(this.builder, this.nodeName, this.groupName ?? storeName, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
-      : this.nodeName;
+    const parent = this.partitionedInput(storeName);
     const serdes = { keySerde: materialized.keySerde ?? this.serdes.keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
     this.builder.addProcessor(processorName, [parent], streamAggregateStep(storeName, fold), [storeName]);

@@ -10,6 +10,7 @@ import { TimeWindowedSerde } from '../time-windowed-serde.ts';
 import type { TimeWindows } from '../time-windows.ts';
 import type { Windowed } from '../windowed.ts';
 import { windowAggregateStep } from './window-aggregate-step.ts';
+import { Suppressed } from '../suppressed.ts';
 
 const countSerde = new NumberLongSerde();
 
@@ -22,7 +23,13 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     private readonly groupName: string | undefined,
     private readonly repartitionRequired: boolean,
     private readonly windows: TimeWindows,
+    private readonly onClose = false,
   ) {}
+
+  emitStrategy(strategy: 'on-window-update' | 'on-window-close'): TimeWindowedKStream<K, V> {
+    if (strategy !== 'on-window-update' && strategy !== 'on-window-close') throw new TypeError(`Unknown emit strategy ${JSON.stringify(strategy)}`);
+    return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, this.windows, strategy === 'on-window-close');
+  }
 
   count(materialized: Materialized<Windowed<K>, number> = {}, name?: string): KTable<Windowed<K>, number> {
     return this.aggregateAs<number>('KSTREAM-AGGREGATE-', materialized, name, countSerde, (_key, _value, count) => (count ?? 0) + 1);
@@ -61,6 +68,7 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
     this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, this.windows, fold), [storeName]);
-    return new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.graceMs);
+    const table = new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.graceMs);
+    return this.onClose ? table.suppress(Suppressed.untilWindowCloses(), `${processorName}-EMIT-ON-CLOSE`) : table;
   }
 }
