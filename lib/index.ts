@@ -12,6 +12,7 @@ export type { Change } from './ktable/change.ts';
 export { TimeWindows } from './windows/time-windows.ts';
 export { JoinWindows } from './windows/join-windows.ts';
 export { SessionWindows } from './windows/session-windows.ts';
+export { SlidingWindows } from './windows/sliding-windows.ts';
 export { SessionWindowedSerde } from './windows/session-windowed-serde.ts';
 export type { SessionWindowedKStream } from './windows/session-windowed-kstream.ts';
 export { TimeWindowedSerde } from './windows/time-windowed-serde.ts';

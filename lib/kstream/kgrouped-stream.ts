@@ -2,6 +2,7 @@ import type { KTable } from '../ktable/ktable.ts';
 import type { TimeWindowedKStream } from '../windows/time-windowed-kstream.ts';
 import type { TimeWindows } from '../windows/time-windows.ts';
 import type { SessionWindows } from '../windows/session-windows.ts';
+import type { SlidingWindows } from '../windows/sliding-windows.ts';
 import type { SessionWindowedKStream } from '../windows/session-windowed-kstream.ts';
 import type { Materialized } from './options.ts';
 import type { CogroupedKStream } from './cogrouped-kstream.ts';
@@ -15,7 +16,7 @@ export interface KGroupedStream<K, V> {
   /** Starts a cogroup: this grouped stream with its aggregator; add more with `.cogroup(...)`, finish with `.aggregate(...)`. */
   cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA>;
   /** Cuts the groups into time windows (tumbling or hopping); aggregations are then per key and window. */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   /** Cuts the groups into sessions of activity; aggregations are then per key and session. */
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
 }

@@ -38,7 +38,7 @@ export async function restoreChangelogs(
   if (pending.length === 0) return;
   const byPartition = new Map(pending.map((request) => [`${request.topic}:${request.partition}`, { request, restored: 0, position: request.from }]));
   const started = Date.now();
-  const consumer = kafka.consumer({ groupId: `${groupPrefix}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 16 * 1024 * 1024 });
+  const consumer = kafka.consumer({ groupId: `${groupPrefix}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 4 * 1024 * 1024 });
   let finish!: () => void;
   let abort!: (error: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
@@ -68,12 +68,15 @@ export async function restoreChangelogs(
       eachBatch: async ({ batch }) => {
         const state = byPartition.get(`${batch.topic}:${batch.partition}`);
         if (!state) return;
+        let applied = 0;
         for (const message of batch.messages as KafkaMessage[]) {
           const offset = Number(message.offset);
           // A fetch from before the seek landed may still arrive: only the wanted range counts.
           if (offset < state.request.from || offset >= state.request.to) continue;
           state.request.apply(message.key, message.value);
           state.restored++;
+          // Yield now and then: the main consumer's heartbeats must not starve during a long restore.
+          if (++applied % 5000 === 0) await new Promise((resolve) => setImmediate(resolve));
         }
       },
     });

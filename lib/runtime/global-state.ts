@@ -24,6 +24,7 @@ export class GlobalState {
   private readonly inputs = new Map<string, Fanout<TaskInput>>();
   private consumer: Consumer | undefined;
   private failure: StreamsException | undefined;
+  private abortBootstrap: ((error: StreamsException) => void) | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -77,7 +78,11 @@ export class GlobalState {
     }
     const behind = new Set([...ends].filter(([, end]) => end > 0).map(([key]) => key));
     let bootstrapped!: () => void;
-    const done = new Promise<void>((resolve) => (bootstrapped = resolve));
+    const done = new Promise<void>((resolve, reject) => {
+      bootstrapped = resolve;
+      // A failure, or close() before the end, ends the wait.
+      this.abortBootstrap = reject;
+    });
     const caughtUp = (topic: string, partition: number, lastOffset: number): void => {
       const key = `${topic}:${partition}`;
       if (behind.has(key) && lastOffset + 1 >= ends.get(key)!) behind.delete(key);
@@ -99,22 +104,13 @@ export class GlobalState {
     });
     if (behind.size === 0) bootstrapped();
     const started = Date.now();
-    await Promise.race([
-      done,
-      new Promise((_, reject) => {
-        const check = setInterval(() => {
-          if (this.failure) {
-            clearInterval(check);
-            reject(this.failure);
-          }
-        }, 50);
-        void done.finally(() => clearInterval(check));
-      }),
-    ]);
+    await done;
+    this.abortBootstrap = undefined;
     this.logger.info(`Global stores [${[...this.stores.keys()].join(', ')}] bootstrapped in ${Date.now() - started} ms`);
   }
 
   async close(): Promise<void> {
+    this.abortBootstrap?.(new StreamsException('The global stores were closed before they were bootstrapped'));
     await this.consumer?.disconnect().catch(() => {});
     for (const input of new Set(this.inputs.values())) input.complete();
     for (const store of this.stores.values()) if (store.isOpen()) store.close();
@@ -122,6 +118,7 @@ export class GlobalState {
 
   private fail(error: unknown): void {
     this.failure = error instanceof StreamsException ? error : new StreamsException(`Global state failed: ${errorMessage(error)}`, { cause: error });
+    this.abortBootstrap?.(this.failure);
     this.onFailure(this.failure);
   }
 }

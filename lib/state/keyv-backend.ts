@@ -9,6 +9,8 @@ export interface StoreCheckpoint {
   readonly clean: boolean;
 }
 
+const WRITE_CHUNK = 5000;
+
 /**
  * Makes the Keyv instance for one store of one task; `prefix` is `<applicationId>/<store>/<taskId>;`,
  * which the backend puts in front of every key it writes.
@@ -56,10 +58,16 @@ export class KeyvBackend {
   /** Writes changed entries (null value: delete), then the checkpoint that covers them. */
   async write(changes: readonly [Buffer, Buffer | null][], checkpoint: StoreCheckpoint): Promise<void> {
     try {
-      const puts = changes.filter(([, value]) => value !== null).map(([key, value]) => ({ key: this.keyOf(key), value: value!.toString('base64') }));
-      const deletes = changes.filter(([, value]) => value === null).map(([key]) => this.keyOf(key));
-      if (puts.length > 0) await this.keyv.setMany(puts);
-      if (deletes.length > 0) await this.keyv.deleteMany(deletes);
+      // In chunks, yielding between them: one huge setMany (after a restore, say) would hold the
+      // event loop long enough for the consumer to miss its heartbeats and be evicted.
+      for (let i = 0; i < changes.length; i += WRITE_CHUNK) {
+        const chunk = changes.slice(i, i + WRITE_CHUNK);
+        const puts = chunk.filter(([, value]) => value !== null).map(([key, value]) => ({ key: this.keyOf(key), value: value!.toString('base64') }));
+        const deletes = chunk.filter(([, value]) => value === null).map(([key]) => this.keyOf(key));
+        if (puts.length > 0) await this.keyv.setMany(puts);
+        if (deletes.length > 0) await this.keyv.deleteMany(deletes);
+        if (i + WRITE_CHUNK < changes.length) await new Promise((resolve) => setImmediate(resolve));
+      }
       await this.keyv.set(this.checkpointKey, checkpoint);
     } catch (error) {
       throw this.failure('write', error);

@@ -10,6 +10,7 @@ import { TimeWindows } from '../../windows/time-windows.ts';
 import type { CogroupedKStream } from '../cogrouped-kstream.ts';
 import { CogroupedKStreamImpl } from './cogrouped-kstream-impl.ts';
 import { SessionWindows } from '../../windows/session-windows.ts';
+import { SlidingWindows } from '../../windows/sliding-windows.ts';
 import type { SessionWindowedKStream } from '../../windows/session-windowed-kstream.ts';
 import { SessionWindowedKStreamImpl } from '../../windows/internal/session-windowed-kstream-impl.ts';
 import type { TimeWindowedKStream } from '../../windows/time-windowed-kstream.ts';
@@ -28,13 +29,13 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     private readonly repartitionRequired: boolean,
   ) {}
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof SessionWindows) {
       return new SessionWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
     }
-    if (!(windows instanceof TimeWindows)) throw new TypeError('windowedBy takes TimeWindows or SessionWindows');
+    if (!(windows instanceof TimeWindows) && !(windows instanceof SlidingWindows)) throw new TypeError('windowedBy takes TimeWindows, SlidingWindows or SessionWindows');
     return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
   }
 

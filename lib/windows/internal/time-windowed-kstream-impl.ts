@@ -11,6 +11,9 @@ import type { TimeWindows } from '../time-windows.ts';
 import type { Windowed } from '../windowed.ts';
 import { windowAggregateStep } from './window-aggregate-step.ts';
 import { Suppressed } from '../suppressed.ts';
+import { SlidingWindows } from '../sliding-windows.ts';
+import { slidingAggregateStep } from './sliding-aggregate-step.ts';
+import { JoinBufferEntrySerde, JoinBufferKeySerde } from '../../kstream/internal/join-buffer.ts';
 
 const countSerde = new NumberLongSerde();
 
@@ -22,7 +25,7 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     private readonly serdes: KnownSerdes<K, V>,
     private readonly groupName: string | undefined,
     private readonly repartitionRequired: boolean,
-    private readonly windows: TimeWindows,
+    private readonly windows: TimeWindows | SlidingWindows,
     private readonly onClose = false,
   ) {}
 
@@ -64,10 +67,24 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const parent = this.repartitionRequired
       ? addRepartition(this.builder, this.nodeName, this.groupName ?? storeName, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
       : this.nodeName;
-    const keySerde = materialized.keySerde ?? (this.serdes.keySerde ? new TimeWindowedSerde(this.serdes.keySerde, this.windows.sizeMs) : undefined);
+    const windows = this.windows;
+    const sizeMs = windows instanceof SlidingWindows ? windows.timeDifferenceMs : windows.sizeMs;
+    const keySerde = materialized.keySerde ?? (this.serdes.keySerde ? new TimeWindowedSerde(this.serdes.keySerde, sizeMs) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
-    this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, this.windows, fold), [storeName]);
+    const logging = materialized.loggingEnabled ?? true;
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, logging);
+    if (windows instanceof SlidingWindows) {
+      // Sliding windows are re-aggregated from the records in them, kept in a store of their own.
+      const recordsStore = `${storeName}-records`;
+      const recordSerdes = {
+        keySerde: this.serdes.keySerde ? new JoinBufferKeySerde(this.serdes.keySerde) : undefined,
+        valueSerde: this.serdes.valueSerde ? new JoinBufferEntrySerde(this.serdes.valueSerde) : undefined,
+      };
+      this.builder.addKeyValueStore(recordsStore, recordSerdes as KnownSerdes<unknown, unknown>, logging);
+      this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, recordsStore, windows, fold, this.serdes.keySerde), [storeName, recordsStore]);
+    } else {
+      this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, windows, fold), [storeName]);
+    }
     const table = new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.graceMs);
     return this.onClose ? table.suppress(Suppressed.untilWindowCloses(), `${processorName}-EMIT-ON-CLOSE`) : table;
   }
