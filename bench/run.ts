@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { measure, type Command, type RunResult } from './harness/measure.ts';
+import { TimeoutError, measure, type Command, type RunResult } from './harness/measure.ts';
 import { preload } from './harness/preload.ts';
 import { hotSpots } from './harness/profile.ts';
 import { SYSTEM_LABELS, markdownTable, summarize, svgChart, withRatios, type CaseResult, type System } from './harness/report.ts';
@@ -43,6 +43,7 @@ const { values: flags } = parseArgs({
     systems: { type: 'string' },
     'java-heap': { type: 'string', default: '1g' },
     profile: { type: 'boolean', default: false },
+    'keep-going': { type: 'boolean', default: false },
     'profile-only': { type: 'string' },
   },
 });
@@ -166,9 +167,11 @@ async function main(): Promise<void> {
     };
 
     const results: CaseResult[] = [];
+    // A system too slow to finish one case in time is not run further (unless --keep-going).
+    const timedOut = new Map<System, string>();
     for (const c of cases) {
       const name = `${c.workload} / ${SYSTEM_LABELS[c.system]} / ${c.guarantee}`;
-      const skip = c.unsupported ?? unavailable.get(c.system);
+      const skip = c.unsupported ?? unavailable.get(c.system) ?? timedOut.get(c.system);
       if (skip) {
         log(`${name}: ${skip}`);
         results.push(summarize({ ...c, status: skip, runs: [], warmupRuns: [] }));
@@ -187,6 +190,7 @@ async function main(): Promise<void> {
         } catch (error) {
           status = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
           log(`${name}: ${status}`);
+          if (error instanceof TimeoutError && !flags['keep-going']) timedOut.set(c.system, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
           break;
         }
       }

@@ -80,7 +80,10 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
     const ends = await inputEnds(admin, settings.input);
     for (;;) {
       check();
-      if (Date.now() > deadline) throw new Error(`${settings.appId} did not finish within ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        const progress = settings.workload === 'consume' ? '' : ` (output high watermarks ${(await admin.fetchTopicOffsets(settings.output)).map((p) => p.high).join('+')} of ${settings.records} input records)`;
+        throw new TimeoutError(`${settings.appId} did not finish within ${timeoutMs} ms${events.has('first') ? progress : ', and consumed no record'}`);
+      }
       if (events.has('done') || (settings.workload !== 'consume' && settings.workload !== 'consume-produce' && (await committedAll(admin, settings.appId, settings.input, ends)))) break;
       await sleep(POLL_MS);
     }
@@ -89,8 +92,7 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
     const end = hasOutput ? await lastAppendTime(admin, settings.output, first.t - 1000) : (events.get('done') as { t: number }).t;
     sampleRss();
     const ms = Math.max(1, end - first.t);
-    const started = events.get('started') as unknown as { at?: number } | undefined;
-    if (process.env.BENCH_DEBUG) log(`  spawn->first ${first.t - t0} ms, first->end ${ms} ms, end->detected ${Date.now() - end} ms${started ? '' : ''}`);
+    if (process.env.BENCH_DEBUG) log(`  spawn->first ${first.t - t0} ms, first->end ${ms} ms, end->detected ${Date.now() - end} ms`);
     return {
       records: settings.records,
       ms,
@@ -148,5 +150,8 @@ async function deleteTopicsOf(admin: Admin, appId: string): Promise<void> {
   const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${appId}-`));
   if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
 }
+
+/** The run did not finish in time (>= 1,000 records/s plus 90 s for start-up). */
+export class TimeoutError extends Error {}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -19,6 +19,14 @@ export interface KTable<K, V> {
   toStream(name?: string): KStream<K, V>;
   /** Rows of both tables with the same key, joined; a row missing on either side is no row. */
   join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  /**
+   * A foreign-key join: each row of this table joins the other table's row whose key the
+   * extractor takes from this row's value; the result is keyed like this table. Rows whose
+   * foreign key has no row join nothing.
+   */
+  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: (value: V) => KO | null, joiner: (value: V, otherValue: VO, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  /** The foreign-key join in which rows without a matching row join null. */
+  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /** Every row of this table, joined with the other's row of the same key or null. */
   leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /** Every key of either table, joined with whatever each side has (null when it has nothing). */

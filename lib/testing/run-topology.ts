@@ -102,7 +102,12 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
  */
 class TopologyRunner {
   private readonly taskInputs = new Map<StreamTask, Fanout<TaskInput>>();
-  private readonly writersLeft = new Map<StreamTask, number>();
+  /**
+   * Tasks that feed each other through internal topics (a foreign-key join) form one group, and
+   * complete together once everything outside the group that writes to it has completed.
+   */
+  private readonly groupOf = new Map<StreamTask, StreamTask[]>();
+  private readonly writersLeft = new Map<StreamTask[], number>();
   /** Per topic: where its records go, with the topic's own offset counter. */
   private readonly deliverers = new Map<string, (key: unknown, value: unknown, timestamp: number, headers: RecordHeaders) => void>();
   /** Per output topic: its output Observable, then the task that reads it, if any. */
@@ -123,10 +128,7 @@ class TopologyRunner {
 
   start(): void {
     const { tasks } = this;
-    for (const task of tasks.tasks) {
-      this.taskInputs.set(task, new Fanout<TaskInput>());
-      this.writersLeft.set(task, 0);
-    }
+    for (const task of tasks.tasks) this.taskInputs.set(task, new Fanout<TaskInput>());
     for (const [topic, task] of tasks.taskByTopic) {
       const input = this.taskInputs.get(task)!;
       let offset = 0;
@@ -142,12 +144,15 @@ class TopologyRunner {
         if (reader) readers.add(reader);
       }
       downstreamOf.set(task, readers);
-      for (const reader of readers) this.writersLeft.set(reader, this.writersLeft.get(reader)! + 1);
     }
-    for (const topic of Object.keys(this.inputs)) {
-      const reader = tasks.taskByTopic.get(topic)!;
-      this.writersLeft.set(reader, this.writersLeft.get(reader)! + 1);
+    this.groupTasks(downstreamOf);
+    for (const group of new Set(this.groupOf.values())) this.writersLeft.set(group, 0);
+    for (const [writer, readers] of downstreamOf) {
+      for (const reader of readers) if (this.groupOf.get(reader) !== this.groupOf.get(writer)) this.countWriter(reader);
+      // Within a group, records go around without completing anyone.
+      downstreamOf.set(writer, new Set([...readers].filter((reader) => this.groupOf.get(reader) !== this.groupOf.get(writer))));
     }
+    for (const topic of Object.keys(this.inputs)) this.countWriter(tasks.taskByTopic.get(topic)!);
 
     for (const task of tasks.tasks) {
       this.subscriptions.push(
@@ -166,7 +171,7 @@ class TopologyRunner {
           ),
       );
     }
-    for (const task of tasks.tasks) if (this.writersLeft.get(task) === 0) this.taskInputs.get(task)!.complete();
+    for (const [group, left] of this.writersLeft) if (left === 0) for (const task of group) this.taskInputs.get(task)!.complete();
     for (const [topic, input$] of Object.entries(this.inputs)) {
       const reader = tasks.taskByTopic.get(topic)!;
       const deliver = this.deliverers.get(topic)!;
@@ -193,10 +198,32 @@ class TopologyRunner {
     route(record);
   }
 
-  private writerDone(task: StreamTask): void {
-    const left = this.writersLeft.get(task)! - 1;
-    this.writersLeft.set(task, left);
-    if (left === 0) this.taskInputs.get(task)!.complete();
+  private countWriter(reader: StreamTask): void {
+    const group = this.groupOf.get(reader)!;
+    this.writersLeft.set(group, this.writersLeft.get(group)! + 1);
+  }
+
+  private writerDone(reader: StreamTask): void {
+    const group = this.groupOf.get(reader)!;
+    const left = this.writersLeft.get(group)! - 1;
+    this.writersLeft.set(group, left);
+    if (left === 0) for (const task of group) this.taskInputs.get(task)!.complete();
+  }
+
+  /** Groups tasks that reach each other through topics (strongly connected); others stand alone. */
+  private groupTasks(downstreamOf: ReadonlyMap<StreamTask, ReadonlySet<StreamTask>>): void {
+    const reach = (from: StreamTask): Set<StreamTask> => {
+      const seen = new Set<StreamTask>();
+      const stack = [from];
+      while (stack.length > 0) for (const next of downstreamOf.get(stack.pop()!) ?? []) if (!seen.has(next) && (seen.add(next), true)) stack.push(next);
+      return seen;
+    };
+    const reachable = new Map(this.tasks.tasks.map((task) => [task, reach(task)]));
+    for (const task of this.tasks.tasks) {
+      if (this.groupOf.has(task)) continue;
+      const group = [task, ...this.tasks.tasks.filter((other) => other !== task && reachable.get(task)!.has(other) && reachable.get(other)!.has(task))];
+      for (const member of group) this.groupOf.set(member, group);
+    }
   }
 
   private fail(error: unknown): void {

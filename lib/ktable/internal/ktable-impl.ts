@@ -15,6 +15,10 @@ import { ktableRepartitionMapStep } from './ktable-repartition-map-step.ts';
 import { ktableMaterializeStep } from './ktable-materialize-step.ts';
 import { tableTableJoinStep, type TableJoinKind } from './table-table-join-step.ts';
 import { passThroughStep } from '../../kstream/internal/stateless-steps.ts';
+import { addRepartition } from '../../kstream/internal/repartition.ts';
+import { Serdes } from '../../serdes/serdes.ts';
+import type { Serde } from '../../serdes/serde.ts';
+import { ResponseSerde, SubscriptionKeySerde, SubscriptionSerde, resolveStep, rightChangeStep, subscribeStep, subscriptionStep, unansweredStep } from './foreign-key-join.ts';
 import { suppressStep } from '../../windows/internal/suppress-step.ts';
 import type { Suppressed } from '../../windows/suppressed.ts';
 
@@ -53,12 +57,61 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     return storeName;
   }
 
-  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR> {
-    return this.joinAs('inner', other, joiner as (value: V | null, otherValue: VO | null, key: K) => VR, materialized, name);
+  join(other: KTable<any, any>, ...rest: unknown[]): KTable<K, any> {
+    if (typeof rest[1] === 'function') return this.foreignKeyJoin(other, rest, false);
+    const [joiner, materialized, name] = rest as [(value: V | null, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
+    return this.joinAs('inner', other, joiner, materialized, name);
   }
 
-  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR> {
-    return this.joinAs('left', other, joiner as (value: V | null, otherValue: VO | null, key: K) => VR, materialized, name);
+  leftJoin(other: KTable<any, any>, ...rest: unknown[]): KTable<K, any> {
+    if (typeof rest[1] === 'function') return this.foreignKeyJoin(other, rest, true);
+    const [joiner, materialized, name] = rest as [(value: V | null, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
+    return this.joinAs('left', other, joiner, materialized, name);
+  }
+
+  /**
+   * The foreign-key join: subscriptions go to the right table's task through a topic keyed by the
+   * foreign key, answers come back through a topic keyed by the left key (see foreign-key-join.ts).
+   */
+  private foreignKeyJoin(other: KTable<any, any>, rest: unknown[], leftJoin: boolean): KTable<K, unknown> {
+    if (!(other instanceof KTableImpl)) throw new TypeError('A KTable joins another KTable built by the same StreamsBuilder');
+    type KO = unknown;
+    const [foreignKey, joiner, materialized, name] = rest as [(value: V) => KO, (value: V, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
+    const right = other as KTableImpl<KO, unknown>;
+    const leftStore = this.materializedStore();
+    const rightStore = right.materializedStore();
+    const base = this.builder.nameOrGenerate(name, 'KTABLE-FK-JOIN-');
+    const { keySerde: leftKeySerde, valueSerde: leftValueSerde } = this.serdes;
+    const { keySerde: rightKeySerde, valueSerde: rightValueSerde } = right.serdes;
+    const graph = this.builder.graph;
+
+    const subscribe = this.builder.addProcessor(`${base}-SUBSCRIBE`, [this.nodeName], subscribeStep<K, V, KO>(foreignKey, leftValueSerde));
+    const registrations = addRepartition(this.builder, subscribe, `${base}-subscription-registration`, {
+      keySerde: rightKeySerde as Serde<unknown> | undefined,
+      valueSerde: leftKeySerde ? (new SubscriptionSerde(leftKeySerde) as Serde<unknown>) : undefined,
+      guardKeys: false,
+    });
+    const subscriptionStore = `${base}-subscription-store`;
+    this.builder.addKeyValueStore(subscriptionStore, {
+      keySerde: rightKeySerde && leftKeySerde ? (new SubscriptionKeySerde(rightKeySerde, leftKeySerde) as Serde<unknown>) : undefined,
+      valueSerde: Serdes.String() as Serde<unknown>,
+    });
+    const answer = this.builder.addProcessor(`${base}-SUBSCRIPTION`, [registrations], subscriptionStep<KO, K, unknown>(subscriptionStore, rightStore), [subscriptionStore, rightStore]);
+    const notify = this.builder.addProcessor(`${base}-RIGHT-CHANGE`, [right.nodeName], rightChangeStep<KO, K, unknown>(subscriptionStore), [subscriptionStore]);
+    const responses = this.builder.addProcessor(`${base}-RESPONSES`, [answer, notify], passThroughStep);
+    const answers = addRepartition(this.builder, responses, `${base}-subscription-response`, {
+      keySerde: leftKeySerde as Serde<unknown> | undefined,
+      valueSerde: rightValueSerde ? (new ResponseSerde(rightValueSerde) as Serde<unknown>) : undefined,
+      guardKeys: false,
+    });
+    const resolve = this.builder.addProcessor(`${base}-RESOLVE`, [answers], resolveStep<K, V, unknown, unknown>(leftStore, joiner, leftJoin, leftValueSerde), [leftStore]);
+    const unanswered = this.builder.addProcessor(`${base}-UNANSWERED`, [this.nodeName], unansweredStep<K, V, KO, unknown>(foreignKey, joiner, leftJoin));
+    graph.copartitionedNodes.add(answer).add(notify).add(resolve);
+    const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName('KTABLE-FK-JOIN-OUTPUT-')) : undefined;
+    const serdes = { keySerde: materialized?.keySerde ?? leftKeySerde, valueSerde: materialized?.valueSerde };
+    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
+    const output = this.builder.addProcessor(`${base}-OUTPUT`, [resolve, unanswered], storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true), storeName === undefined ? [] : [storeName]);
+    return new KTableImpl<K, unknown>(this.builder, output, storeName, serdes);
   }
 
   outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR> {

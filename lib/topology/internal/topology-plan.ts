@@ -75,11 +75,15 @@ export function planTopology(graph: TopologyGraph): TopologyPlan {
 
   const subTopologyByTopic = new Map<string, SubTopology>();
   for (const sub of [...subTopologies, ...globals]) for (const topic of sub.sourceTopics) subTopologyByTopic.set(topic, sub);
-  assertNoTopicCycle(subTopologies, subTopologyByTopic);
+  assertNoTopicCycle(subTopologies, subTopologyByTopic, (topic) => graph.internalTopics.has(topic));
   return { subTopologies, globals, subTopologyByTopic };
 }
 
-function assertNoTopicCycle(subTopologies: readonly SubTopology[], byTopic: ReadonlyMap<string, SubTopology>): void {
+/**
+ * A loop through a user topic feeds records back forever; one made only of internal topics is
+ * the DSL's own doing (a foreign-key join asks and answers through two) and ends by design.
+ */
+function assertNoTopicCycle(subTopologies: readonly SubTopology[], byTopic: ReadonlyMap<string, SubTopology>, isInternal: (topic: string) => boolean): void {
   const state = new Map<number, 'visiting' | 'done'>();
   // The sub-topologies being visited, and the topic each one writes to reach the next.
   const stack: SubTopology[] = [];
@@ -94,6 +98,7 @@ function assertNoTopicCycle(subTopologies: readonly SubTopology[], byTopic: Read
       if (state.get(next.id) === 'visiting') {
         // Name the cycle exactly: from the topic that re-enters `next`, around to it again.
         const loop = [topic, ...via.slice(stack.indexOf(next)), topic];
+        if (loop.every(isInternal)) continue;
         const reader = next === sub ? 'its own input' : `the input of sub-topology ${next.id}, upstream of it`;
         throw new TopologyException(
           `cycle through topics ${loop.join(' -> ')}: sub-topology ${sub.id} writes to topic ${topic}, ` +

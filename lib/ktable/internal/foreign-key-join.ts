@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import type { KeyValueStore } from '../../state/key-value-store.ts';
+import type { Serde } from '../../serdes/serde.ts';
+import { storeKeyEncoder } from '../../state/internal/store-key.ts';
+import { nodeStep } from '../../kstream/internal/record-step.ts';
+import type { NodeRuntime } from '../../task/node-runtime.ts';
+import type { Change } from '../change.ts';
+
+// A foreign-key join (Kafka Streams' KIP-213) in three steps: the left table subscribes each row
+// to the right row its foreign key names (through a topic keyed by the foreign key), the right
+// side answers every subscription of a key when it changes (through a topic keyed by the left
+// key), and the left side joins an answer only if the left row is still the one that asked
+// (same value hash), so answers that crossed an update are dropped.
+
+/** A left row's subscription to a right key. `hash` is null when the row unsubscribes. */
+export interface Subscription<KL> {
+  readonly leftKey: KL;
+  readonly hash: string | null;
+}
+
+/** The right row's value, sent back to the left row that subscribed with `hash`. */
+export interface SubscriptionResponse<VR> {
+  readonly rightValue: VR | null;
+  readonly hash: string;
+}
+
+/** A subscription as it is stored on the right side: foreign key and left key together. */
+export interface SubscriptionKey<KR, KL> {
+  readonly foreignKey: KR;
+  readonly leftKey: KL;
+}
+
+export function valueHash<V>(value: V, serde: Serde<V> | undefined): string {
+  const bytes = serde ? (serde.serialize('fk-join', value) ?? Buffer.alloc(0)) : Buffer.from(String(storeKeyEncoder<unknown>(undefined, 'fk')({ v: value })));
+  return createHash('sha1').update(bytes).digest('base64');
+}
+
+const sameKey = (a: unknown, b: unknown): boolean => a === b || (a !== null && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
+
+/** Left side: each left change unsubscribes from its old foreign key and subscribes to its new one. */
+export function subscribeStep<KL, VL, KR>(foreignKey: (value: VL) => KR, leftValueSerde: Serde<VL> | undefined) {
+  return nodeStep<KL, Change<VL>, KR, Subscription<KL>>(() => (record, out) => {
+    const { newValue, oldValue } = record.value;
+    const oldFk = oldValue === null ? null : foreignKey(oldValue);
+    const newFk = newValue === null ? null : foreignKey(newValue);
+    const base = { timestamp: record.timestamp, headers: record.headers };
+    if (oldFk !== null && oldFk !== undefined && !sameKey(oldFk, newFk)) out.next({ key: oldFk, value: { leftKey: record.key, hash: null }, ...base });
+    if (newFk !== null && newFk !== undefined) out.next({ key: newFk, value: { leftKey: record.key, hash: valueHash(newValue, leftValueSerde) }, ...base });
+  });
+}
+
+/**
+ * Left side: a change that needs no answer from the right side is resolved at once: a deleted
+ * left row deletes its result, and a row without a foreign key joins nothing (null in a left join).
+ */
+export function unansweredStep<KL, VL, KR, VOut>(foreignKey: (value: VL) => KR, joiner: (left: VL, right: null, key: KL) => VOut, leftJoin: boolean) {
+  return nodeStep<KL, Change<VL>, KL, Change<VOut>>(() => (record, out) => {
+    const { newValue, oldValue } = record.value;
+    const base = { key: record.key, timestamp: record.timestamp, headers: record.headers };
+    if (newValue === null) {
+      if (oldValue !== null) out.next({ ...base, value: { newValue: null, oldValue: null } });
+      return;
+    }
+    const fk = foreignKey(newValue);
+    if (fk !== null && fk !== undefined) return;
+    out.next({ ...base, value: { newValue: leftJoin ? joiner(newValue, null, record.key) : null, oldValue: null } });
+  });
+}
+
+/** The right side's index of subscriptions by foreign key, shared by its two steps in a task. */
+class SubscriptionIndex<KR, KL> {
+  private readonly byForeignKey = new Map<unknown, Map<unknown, KL>>();
+  private indexed = false;
+  private readonly encodeRight: (key: KR) => unknown;
+  private readonly encodeLeft: (key: KL) => unknown;
+
+  constructor(private readonly store: KeyValueStore<SubscriptionKey<KR, KL>, string>) {
+    this.encodeRight = storeKeyEncoder<KR>(undefined, 'fk');
+    this.encodeLeft = storeKeyEncoder<KL>(undefined, 'fk');
+  }
+
+  set(foreignKey: KR, leftKey: KL, hash: string | null): void {
+    this.ensure();
+    const key: SubscriptionKey<KR, KL> = { foreignKey, leftKey };
+    const encoded = this.encodeRight(foreignKey);
+    const subscribers = this.byForeignKey.get(encoded) ?? new Map<unknown, KL>();
+    if (hash === null) {
+      subscribers.delete(this.encodeLeft(leftKey));
+      this.store.delete(key);
+    } else {
+      subscribers.set(this.encodeLeft(leftKey), leftKey);
+      this.store.put(key, hash);
+    }
+    if (subscribers.size === 0) this.byForeignKey.delete(encoded);
+    else this.byForeignKey.set(encoded, subscribers);
+  }
+
+  subscribers(foreignKey: KR): { leftKey: KL; hash: string }[] {
+    this.ensure();
+    return [...(this.byForeignKey.get(this.encodeRight(foreignKey))?.values() ?? [])].map((leftKey) => ({ leftKey, hash: this.store.get({ foreignKey, leftKey })! }));
+  }
+
+  private ensure(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    for (const { key } of this.store.all()) {
+      const encoded = this.encodeRight(key.foreignKey);
+      const subscribers = this.byForeignKey.get(encoded) ?? new Map<unknown, KL>();
+      subscribers.set(this.encodeLeft(key.leftKey), key.leftKey);
+      this.byForeignKey.set(encoded, subscribers);
+    }
+  }
+}
+
+function index<KR, KL>(node: NodeRuntime, store: string): SubscriptionIndex<KR, KL> {
+  return node.task.shared(`fk-subscriptions:${store}`, () => new SubscriptionIndex<KR, KL>(node.store(store)));
+}
+
+/** Right side: records a subscription and answers it with the right row now. */
+export function subscriptionStep<KR, KL, VR>(subscriptionStore: string, rightStore: string) {
+  return nodeStep<KR, Subscription<KL>, KL, SubscriptionResponse<VR>>((node) => {
+    const subscriptions = index<KR, KL>(node, subscriptionStore);
+    const right = node.store<KeyValueStore<KR, VR>>(rightStore);
+    return (record, out) => {
+      const { leftKey, hash } = record.value;
+      subscriptions.set(record.key, leftKey, hash);
+      if (hash !== null) out.next({ key: leftKey, value: { rightValue: right.get(record.key) ?? null, hash }, timestamp: record.timestamp, headers: record.headers });
+    };
+  });
+}
+
+/** Right side: a right row changed; every left row subscribed to it hears of it. */
+export function rightChangeStep<KR, KL, VR>(subscriptionStore: string) {
+  return nodeStep<KR, Change<VR>, KL, SubscriptionResponse<VR>>((node) => {
+    const subscriptions = index<KR, KL>(node, subscriptionStore);
+    return (record, out) => {
+      for (const { leftKey, hash } of subscriptions.subscribers(record.key)) {
+        out.next({ key: leftKey, value: { rightValue: record.value.newValue, hash }, timestamp: record.timestamp, headers: record.headers });
+      }
+    };
+  });
+}
+
+/** Left side: joins an answer with the left row, if that row is still the one that subscribed. */
+export function resolveStep<KL, VL, VR, VOut>(leftStore: string, joiner: (left: VL, right: VR | null, key: KL) => VOut, leftJoin: boolean, leftValueSerde: Serde<VL> | undefined) {
+  return nodeStep<KL, SubscriptionResponse<VR>, KL, Change<VOut>>((node) => {
+    const left = node.store<KeyValueStore<KL, VL>>(leftStore);
+    return (record, out) => {
+      const current = left.get(record.key);
+      if (current === undefined || valueHash(current, leftValueSerde) !== record.value.hash) return;
+      const { rightValue } = record.value;
+      const newValue = rightValue !== null ? joiner(current, rightValue, record.key) : leftJoin ? joiner(current, null, record.key) : null;
+      out.next({ key: record.key, value: { newValue, oldValue: null }, timestamp: record.timestamp, headers: record.headers });
+    };
+  });
+}
+
+const b64 = (serde: Serde<unknown>, topic: string, value: unknown): string | null => {
+  const bytes = value === null ? null : serde.serialize(topic, value);
+  return bytes === null ? null : bytes.toString('base64');
+};
+const fromB64 = <T>(serde: Serde<T>, topic: string, text: string | null): T => serde.deserialize(topic, text === null ? null : Buffer.from(text, 'base64'));
+
+/** A subscription on the registration topic: JSON of the left key's bytes (base64) and the hash. */
+export class SubscriptionSerde<KL> implements Serde<Subscription<KL>> {
+  constructor(private readonly leftKey: Serde<KL>) {}
+  serialize(topic: string, data: Subscription<KL> | null): Buffer | null {
+    return data === null ? null : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash }));
+  }
+  deserialize(topic: string, data: Buffer | null): Subscription<KL> {
+    if (data === null) return null as unknown as Subscription<KL>;
+    const { l, h } = JSON.parse(data.toString()) as { l: string | null; h: string | null };
+    return { leftKey: fromB64(this.leftKey, topic, l), hash: h };
+  }
+}
+
+/** A response on the response topic: JSON of the right value's bytes (base64) and the hash. */
+export class ResponseSerde<VR> implements Serde<SubscriptionResponse<VR>> {
+  constructor(private readonly rightValue: Serde<VR>) {}
+  serialize(topic: string, data: SubscriptionResponse<VR> | null): Buffer | null {
+    return data === null ? null : Buffer.from(JSON.stringify({ r: b64(this.rightValue as Serde<unknown>, topic, data.rightValue), h: data.hash }));
+  }
+  deserialize(topic: string, data: Buffer | null): SubscriptionResponse<VR> {
+    if (data === null) return null as unknown as SubscriptionResponse<VR>;
+    const { r, h } = JSON.parse(data.toString()) as { r: string | null; h: string };
+    return { rightValue: r === null ? null : fromB64(this.rightValue, topic, r), hash: h };
+  }
+}
+
+/** A stored subscription key: JSON of both keys' bytes (base64). */
+export class SubscriptionKeySerde<KR, KL> implements Serde<SubscriptionKey<KR, KL>> {
+  constructor(
+    private readonly rightKey: Serde<KR>,
+    private readonly leftKey: Serde<KL>,
+  ) {}
+  serialize(topic: string, data: SubscriptionKey<KR, KL> | null): Buffer | null {
+    if (data === null) return null;
+    return Buffer.from(JSON.stringify({ f: b64(this.rightKey as Serde<unknown>, topic, data.foreignKey), l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey) }));
+  }
+  deserialize(topic: string, data: Buffer | null): SubscriptionKey<KR, KL> {
+    if (data === null) return null as unknown as SubscriptionKey<KR, KL>;
+    const { f, l } = JSON.parse(data.toString()) as { f: string; l: string };
+    return { foreignKey: fromB64(this.rightKey, topic, f), leftKey: fromB64(this.leftKey, topic, l) };
+  }
+}
