@@ -32,6 +32,7 @@ export { Stores } from './state/stores.ts';
 export type { StoreBuilder } from './state/store-builder.ts';
 export type { StateStore, StateStoreContext } from './state/state-store.ts';
 export type { KeyValueStore, ReadOnlyKeyValueStore } from './state/key-value-store.ts';
+export { windowStoreView, sessionStoreView, type ReadOnlyWindowStore, type ReadOnlySessionStore } from './state/window-store.ts';
 export { InMemoryKeyValueStore } from './state/in-memory-key-value-store.ts';
 
 export { Serdes } from './serdes/serdes.ts';

@@ -34,6 +34,11 @@ export interface Materialized<K, V> {
   readonly valueSerde?: Serde<V>;
   /** False turns the store's changelog topic off. Default true. */
   readonly loggingEnabled?: boolean;
+  /**
+   * Windowed stores: how long a window stays queryable, counted from its start, in stream time.
+   * Default: window size + grace, as in Kafka Streams (a closed window leaves soon after).
+   */
+  readonly retentionMs?: number;
 }
 
 /** How a stream-table join repartitions the stream when its key changed (Kafka Streams' `Joined`). */

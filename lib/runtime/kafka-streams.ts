@@ -7,6 +7,8 @@ import { toConsumedRecord } from '../kafka/kafka-records.ts';
 import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
 import { isKeyValueStore, type ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { keyComparator } from '../state/internal/key-order.ts';
+import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
+import type { Windowed } from '../windows/windowed.ts';
 import { systemClock } from '../task/clock.ts';
 import { resolveExceptionHandler, type ExceptionHandler } from '../task/exception-handlers.ts';
 import type { TaskOutput } from '../task/stream-task.ts';
@@ -223,6 +225,21 @@ export class KafkaStreams {
       all: () => merged((store) => store.all()),
       approximateNumEntries: () => stores().reduce((sum, store) => sum + store.approximateNumEntries(), 0),
     };
+  }
+
+  /** A windowed aggregation's store across this instance's tasks, read by key and window start. */
+  windowStore<K = unknown, V = unknown>(name: string): ReadOnlyWindowStore<K, V> {
+    return windowStoreView(this.store<Windowed<K>, V>(name));
+  }
+
+  /** A session aggregation's store across this instance's tasks. */
+  sessionStore<K = unknown, V = unknown>(name: string): ReadOnlySessionStore<K, V> {
+    return sessionStoreView(this.store<Windowed<K>, V>(name));
+  }
+
+  /** What the tasks of this instance skipped: records dropped as late by windows and joins. */
+  metrics(): { droppedRecords: number } {
+    return { droppedRecords: [...this.tasks.values()].reduce((sum, task) => sum + task.task.context.metrics.droppedRecords, 0) };
   }
 
   private trackBatch(batch: Promise<void>): Promise<void> {

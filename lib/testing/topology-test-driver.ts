@@ -4,6 +4,8 @@ import { NO_HEADERS, type RecordHeaders } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { isKeyValueStore, type KeyValueStore } from '../state/key-value-store.ts';
 import type { StateStore } from '../state/state-store.ts';
+import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
+import type { Windowed } from '../windows/windowed.ts';
 import { Fanout } from '../task/fanout.ts';
 import type { TaskInput, TaskOutput } from '../task/stream-task.ts';
 import { TaskSet } from '../task/task-set.ts';
@@ -93,6 +95,21 @@ export class TopologyTestDriver {
     const store = this.getStateStore(name);
     if (!isKeyValueStore(store)) throw new InvalidStateStoreException(`State store ${name} is not a key-value store`);
     return store as KeyValueStore<K, V>;
+  }
+
+  /** A windowed aggregation's store, read by key and window start. */
+  getWindowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    return windowStoreView(this.getKeyValueStore<Windowed<K>, V>(name));
+  }
+
+  /** A session aggregation's store, read by key and session bounds. */
+  getSessionStore<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    return sessionStoreView(this.getKeyValueStore<Windowed<K>, V>(name));
+  }
+
+  /** What the tasks skipped: records dropped as late by windows and joins. */
+  metrics(): { droppedRecords: number } {
+    return { droppedRecords: this.tasks.tasks.reduce((sum, task) => sum + task.context.metrics.droppedRecords, 0) };
   }
 
   getAllStateStores(): Map<string, StateStore> {

@@ -10,6 +10,8 @@ const str = Serdes.String();
 
 /** A child process running one case of the windows/joins app; it prints how far it got. */
 class AppProcess {
+  /** True once the app started (it prints its progress from then on). */
+  started = false;
   progress = 0;
   tableRows = 0;
   restored = 0;
@@ -35,7 +37,10 @@ class AppProcess {
     const lines = this.output.split('\n');
     this.output = lines.pop()!;
     for (const line of lines) {
-      if (line.startsWith('PROGRESS ')) this.progress = Number(line.slice(9));
+      if (line.startsWith('PROGRESS ')) {
+        this.started = true;
+        this.progress = Number(line.slice(9));
+      }
       if (line.startsWith('TABLE ')) this.tableRows = Number(line.slice(6));
       if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
     }
@@ -45,7 +50,7 @@ class AppProcess {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `messages` in `chunks` slices, pausing between them, so input keeps arriving while the first process runs. */
-async function produceSlowly(kafka: KafkaTestContext, topic: string, messages: { key: string; value: string }[], chunks: number): Promise<void> {
+async function produceSlowly(kafka: KafkaTestContext, topic: string, messages: { key: string; value: string; partition?: number }[], chunks: number): Promise<void> {
   const size = Math.ceil(messages.length / chunks);
   for (let from = 0; from < messages.length; from += size) {
     await kafka.produce(topic, messages.slice(from, from + size));
@@ -70,15 +75,24 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
     await kafka.close();
   });
 
-  /** Starts the first process, kills it once it has seen a third of the input, then starts the second. */
-  async function crashAndRestart(env: Record<string, string>, total: number, beforeInput: (first: AppProcess) => Promise<void>, produce: () => Promise<void>) {
+  /** Records committed to `topic` so far: the sum of its partitions' last stable offsets. */
+  async function committedEnd(topic: string): Promise<number> {
+    const admin = await kafka.admin();
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.offset), 0);
+  }
+
+  /**
+   * Starts the first process and feeds it; kills it once it committed output and saw a quarter of
+   * the input, while input still arrives; then starts the second.
+   */
+  async function crashAndRestart(env: Record<string, string>, output: string, total: number, beforeInput: (first: AppProcess) => Promise<void>, produce: () => Promise<void>) {
     const first = new AppProcess(env);
     children.push(first);
     await beforeInput(first);
     const producing = produce();
-    await waitFor(() => first.progress > total / 3, 20_000, () => `the first run saw ${first.progress} of ${total} records`);
-    // Some transactions commit before the kill, one is open when it comes.
-    await sleep(300);
+    await waitFor(async () => first.progress > total / 4 && (await committedEnd(output)) > 0, 20_000, () => `the first run saw ${first.progress} of ${total} records`);
+    // Some transactions are committed before the kill, one is open when it comes.
+    await sleep(150);
     await first.kill();
     const atKill = first.progress;
     expect(atKill, 'killed mid-stream').to.be.lessThan(total);
@@ -106,8 +120,9 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
       expected[window] = (expected[window] ?? 0) + 1;
     }
     const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('wj-count'), CASE: 'windowed-count', INPUT: input, OUTPUT: output, WINDOW_SIZE_MS: String(windowSizeMs), GRACE_MS: '2000' };
-    const messages = events.map((event) => ({ key: event.user, value: JSON.stringify(event) }));
-    const { atKill, second } = await crashAndRestart(env, count, async () => {}, () => produceSlowly(kafka, input, messages, 20));
+    // User uN goes to partition N % 3, and so do its counts (see the fixture's partitioner).
+    const messages = events.map((event) => ({ key: event.user, value: JSON.stringify(event), partition: Number(event.user.slice(1)) % 3 }));
+    const { atKill, second } = await crashAndRestart(env, output, count, (first) => waitFor(() => first.started, 20_000, () => 'the first run did not start'), () => produceSlowly(kafka, input, messages, 30));
 
     const windowed = Serdes.Windowed(str, windowSizeMs);
     const latestOf = (records: readonly ReadRecord[]): Record<string, number> => {
@@ -150,10 +165,11 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
     const messages = orders.map(({ customerId, order }) => ({ key: customerId, value: JSON.stringify(order) }));
     const { atKill, second } = await crashAndRestart(
       env,
+      output,
       count,
       // The table is loaded before the first order is produced, so every order finds its customer.
       (first) => waitFor(() => first.tableRows === customers.size, 20_000, () => `the customers table has ${first.tableRows} of ${customers.size} rows`),
-      () => produceSlowly(kafka, input, messages, 20),
+      () => produceSlowly(kafka, input, messages, 30),
     );
 
     const joined = (records: readonly ReadRecord[]) =>

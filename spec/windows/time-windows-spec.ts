@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { TestScheduler } from 'rxjs/testing';
-import { BufferConfig, Serdes, StreamsBuilder, Suppressed, TimeWindows, consoleLogger, type Windowed } from '../../lib/index.ts';
+import { BufferConfig, Serdes, SessionWindows, StreamsBuilder, Suppressed, TimeWindows, consoleLogger, type Windowed } from '../../lib/index.ts';
 import { TopologyTestDriver, runTopology } from '../../lib/testing/index.ts';
 
 const str = Serdes.String();
@@ -208,5 +208,43 @@ describe("TimeWindowedKStream.emitStrategy('on-window-close')", () => {
     expect(output.readKeyValuesToList(), 'window [0,10) open until stream time 12').to.deep.equal([]);
     input.pipeInput('k', 'd', 12);
     expect(output.readKeyValuesToList()).to.deep.equal([{ key: 'k@0', value: 2 }]);
+  });
+});
+
+describe('Window and session stores', () => {
+  it('read a windowed count by key and window start, and count dropped late records', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count({ storeName: 'counts', retentionMs: 100 });
+    const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
+    const input = driver.createInputTopic('clicks', str, str);
+    for (const [key, ts] of [['a', 1], ['a', 2], ['b', 5], ['a', 12], ['a', 3]] as const) input.pipeInput(key, 'x', ts);
+    const store = driver.getWindowStore<string, number>('counts');
+    expect(store.fetch('a', 0)).to.equal(2);
+    expect(store.fetchRange('a', 0, 20).map((e) => [e.key.window.start, e.value])).to.deep.equal([
+      [0, 2],
+      [10, 1],
+    ]);
+    expect(store.fetchAll(0, 5).map((e) => `${e.key.key}@${e.key.window.start}=${e.value}`)).to.deep.equal(['a@0=2', 'b@0=1']);
+    expect(driver.metrics().droppedRecords).to.equal(1);
+    input.pipeInput('a', 'x', 150);
+    expect(store.fetch('a', 0), 'past its retention').to.equal(undefined);
+  });
+
+  it('read sessions by key and bounds', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('clicks', { keySerde: str, valueSerde: str }).groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5)).count({ storeName: 's', retentionMs: 100 });
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const input = driver.createInputTopic('clicks', str, str);
+    for (const ts of [0, 3, 20]) input.pipeInput('a', 'x', ts);
+    const sessions = driver.getSessionStore<string, number>('s');
+    expect(sessions.fetch('a').map((e) => [e.key.window.start, e.key.window.end, e.value])).to.deep.equal([
+      [0, 3, 2],
+      [20, 20, 1],
+    ]);
+    expect(sessions.findSessions('a', 10, 30).map((e) => e.value)).to.deep.equal([1]);
   });
 });

@@ -25,7 +25,15 @@ interface Session<K, VA> {
  * and emits the new one. A record whose merged session ends before stream time minus grace is
  * late and dropped. Sessions leave the store once no record could reach them.
  */
-export function sessionAggregateStep<K, V, VA>(storeName: string, windows: SessionWindows, fns: SessionFunctions<K, V, VA>, keySerde: Serde<K> | undefined) {
+export function sessionAggregateStep<K, V, VA>(
+  storeName: string,
+  windows: SessionWindows,
+  fns: SessionFunctions<K, V, VA>,
+  keySerde: Serde<K> | undefined,
+  retentionMs = 0,
+) {
+  // A session is kept while a bridging record could still reach it, or for the asked retention.
+  const keepFor = Math.max(2 * windows.gapMs + windows.graceMs, retentionMs);
   return nodeStep<K, V, Windowed<K>, Change<VA>>((node) => {
     const store = node.store<KeyValueStore<Windowed<K>, VA>>(storeName);
     const task = node.task;
@@ -87,7 +95,7 @@ export function sessionAggregateStep<K, V, VA>(storeName: string, windows: Sessi
       if (task.streamTime - lastSweep < windows.gapMs) return;
       lastSweep = task.streamTime;
       for (const [k, list] of byKey) {
-        const keep = list.filter((s) => s.key.window.end + 2 * windows.gapMs + windows.graceMs >= task.streamTime);
+        const keep = list.filter((s) => s.key.window.end + keepFor >= task.streamTime);
         for (const s of list) if (!keep.includes(s)) store.delete(s.key);
         if (keep.length === 0) byKey.delete(k);
         else if (keep.length !== list.length) byKey.set(k, keep);

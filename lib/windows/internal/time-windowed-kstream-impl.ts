@@ -83,7 +83,10 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
       this.builder.addKeyValueStore(recordsStore, recordSerdes as KnownSerdes<unknown, unknown>, logging);
       this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, recordsStore, windows, fold, this.serdes.keySerde), [storeName, recordsStore]);
     } else {
-      this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, windows, fold), [storeName]);
+      if (materialized.retentionMs !== undefined && !(materialized.retentionMs >= windows.sizeMs + windows.graceMs)) {
+        throw new RangeError(`Store ${storeName}: retention ${materialized.retentionMs} ms must be at least window size + grace (${windows.sizeMs + windows.graceMs} ms)`);
+      }
+      this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, windows, fold, materialized.retentionMs), [storeName]);
     }
     const table = new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.graceMs);
     return this.onClose ? table.suppress(Suppressed.untilWindowCloses(), `${processorName}-EMIT-ON-CLOSE`) : table;

@@ -11,7 +11,12 @@ import type { Windowed } from '../windowed.ts';
  * plus the grace period; a record for a closed window is dropped, counted and logged. Closed
  * windows leave the store (retention = size + grace, Kafka Streams' default).
  */
-export function windowAggregateStep<K, V, VA>(storeName: string, windows: TimeWindows, fold: (key: K, value: V, aggregate: VA | undefined) => VA) {
+export function windowAggregateStep<K, V, VA>(
+  storeName: string,
+  windows: TimeWindows,
+  fold: (key: K, value: V, aggregate: VA | undefined) => VA,
+  retentionMs = windows.sizeMs + windows.graceMs,
+) {
   return nodeStep<K, V, Windowed<K>, Change<VA>>((node) => {
     const store = node.store<KeyValueStore<Windowed<K>, VA>>(storeName);
     const task = node.task;
@@ -24,9 +29,9 @@ export function windowAggregateStep<K, V, VA>(storeName: string, windows: TimeWi
     };
     // Windows restored into the store (changelog, Keyv) are indexed at the first record.
     let indexed = false;
-    const expire = (closeTime: number): void => {
+    const expire = (): void => {
       for (const [start, keys] of open) {
-        if (start + windows.sizeMs > closeTime) continue;
+        if (start + retentionMs > task.streamTime) continue;
         for (const key of keys) store.delete(key);
         open.delete(start);
       }
@@ -56,7 +61,7 @@ export function windowAggregateStep<K, V, VA>(storeName: string, windows: TimeWi
         store.put(key, newAggregate);
         out.next({ key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers });
       }
-      expire(closeTime);
+      expire();
     };
   });
 }
