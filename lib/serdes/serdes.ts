@@ -39,8 +39,3 @@ export const Serdes = {
   /** A session-windowed key, byte-compatible with Kafka Streams' SessionWindowedSerde: inner key, 8-byte end, 8-byte start. */
   SessionWindowed: <K>(inner: Serde<K>): Serde<Windowed<K>> => new SessionWindowedSerde(inner),
 } as const;
-
-/** True for the String serde, whose keys can index the in-memory stores as they are. */
-export function isStringSerde(serde: Serde<unknown> | undefined): boolean {
-  return serde instanceof StringSerde;
-}
