@@ -8,11 +8,12 @@
  *   npm run bench -- --systems rx-kafka-streams,kafkajs --workloads passthrough,count,consume-produce
  *   npm run bench -- --profile                      then a --cpu-prof run of our slowest workload
  *   npm run bench -- --profile-only count:exactly_once_v2
+ *   npm run bench -- --systems kafkats-flow --merge   re-run some cases, keep the rest of results/latest.json
  *   --commit-interval-ms 1000 (at-least-once), --eos-commit-interval-ms 100, --runs 3, --warmup-runs 1
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,7 @@ const { values: flags } = parseArgs({
     'java-heap': { type: 'string', default: '1g' },
     profile: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
+    merge: { type: 'boolean', default: false },
     'profile-only': { type: 'string' },
   },
 });
@@ -198,13 +200,13 @@ async function main(): Promise<void> {
     }
 
     if (cases.length > 0) {
-      const final = withRatios(results);
+      const final = withRatios(flags.merge ? mergeWithLatest(results) : results);
       const info = machine();
       const settings = { records, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, eosCommitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`);
       const table = markdownTable(final);
-      const about = `${records.toLocaleString('en')} records of ${valueBytes} bytes, 2 partitions, median of ${runs} runs (+${warmupRuns} discarded), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
+      const about = `${records.toLocaleString('en')} records of ${valueBytes} bytes, 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
       const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
       writeFileSync(join(RESULTS, 'latest.md'), `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](latest.svg)\n`);
       writeFileSync(join(RESULTS, 'latest.svg'), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
@@ -222,6 +224,17 @@ async function main(): Promise<void> {
     await admin.disconnect();
     if (startedBroker) execFileSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'stop'], { stdio: 'inherit' });
   }
+}
+
+/** --merge: the cases run now replace theirs in results/latest.json, the others stay (same order). */
+function mergeWithLatest(results: CaseResult[]): CaseResult[] {
+  const path = join(RESULTS, 'latest.json');
+  if (!existsSync(path)) return results;
+  const key = (r: CaseResult): string => `${r.workload}/${r.system}/${r.guarantee}`;
+  const previous = (JSON.parse(readFileSync(path, 'utf8')) as { results: CaseResult[] }).results;
+  const now = new Map(results.map((r) => [key(r), r]));
+  const merged = previous.map((r) => now.get(key(r)) ?? r);
+  return [...merged, ...results.filter((r) => !previous.some((p) => key(p) === key(r)))];
 }
 
 /** One more run of an rx-kafka-streams workload under `node --cpu-prof`; writes results/profile.md. */

@@ -58,13 +58,13 @@ const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.to
 
 export function markdownTable(results: CaseResult[]): string {
   const lines = [
-    '| workload | system | guarantee | records/s (median) | min | max | peak RSS | vs raw kafkajs | vs Kafka Streams |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| workload | system | guarantee | records/s (median) | min | max | runs | peak RSS | vs raw kafkajs | vs Kafka Streams |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const rate = r.median === undefined ? r.status : `**${fmt(r.median)}**`;
     const rss = r.peakRssMb === undefined ? '' : `${r.peakRssMb} MB`;
-    lines.push(`| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`);
+    lines.push(`| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`);
   }
   return lines.join('\n');
 }

@@ -1,7 +1,8 @@
-import { logLevel, type logCreator } from 'kafkajs';
+import type { logCreator, logLevel as LogLevelEnum } from 'kafkajs';
+import { logLevel } from './kafkajs.ts';
 import type { Logger, LogLevel } from '../logger.ts';
 
-const kafkajsLevels: Record<LogLevel, logLevel> = {
+const kafkajsLevels: Record<LogLevel, LogLevelEnum> = {
   nothing: logLevel.NOTHING,
   error: logLevel.ERROR,
   warn: logLevel.WARN,
@@ -9,7 +10,7 @@ const kafkajsLevels: Record<LogLevel, logLevel> = {
   debug: logLevel.DEBUG,
 };
 
-export function toKafkajsLogLevel(level: LogLevel): logLevel {
+export function toKafkajsLogLevel(level: LogLevel): LogLevelEnum {
   return kafkajsLevels[level];
 }
 

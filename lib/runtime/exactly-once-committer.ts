@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners } from '../kafka/kafkajs.ts';
 import { StreamsException, errorMessage } from '../errors.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';

@@ -1,5 +1,6 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka as KafkaClient, Producer } from 'kafkajs';
+import { Kafka, Partitioners, abortedRecordsFixed } from '../kafka/kafkajs.ts';
 import { InvalidStateStoreException, StreamsException, errorMessage } from '../errors.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
@@ -59,7 +60,7 @@ export class KafkaStreams {
   private readonly graph: TopologyGraph;
   private readonly plan: TopologyPlan;
   private readonly logger: Logger;
-  private readonly kafka: Kafka;
+  private readonly kafka: KafkaClient;
   private readonly exactlyOnce: boolean;
   private readonly commitIntervalMs: number;
   private readonly subTopologyByTopic = new Map<string, SubTopology>();
@@ -86,6 +87,11 @@ export class KafkaStreams {
       throw new StreamsException(`processingGuarantee ${String(guarantee)} is not supported; use 'at_least_once' or 'exactly_once_v2'`);
     }
     this.exactlyOnce = guarantee === 'exactly_once_v2';
+    if (this.exactlyOnce && !abortedRecordsFixed) {
+      throw new StreamsException(
+        "exactly_once_v2 needs rx-kafka-streams imported before kafkajs: it fixes kafkajs' read_committed filter, which lets aborted records through, before kafkajs loads",
+      );
+    }
     this.graph = graphOf(topology);
     this.plan = topology.plan();
     this.logger = (config.logger ?? consoleLogger('info')).namespace(`app-${config.applicationId}`);
@@ -264,6 +270,7 @@ export class KafkaStreams {
     let lastProcessed: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || !this.processing()) break;
+      if (task.alreadyCommitted(batch.topic, batch.partition, message.offset)) continue;
       if (!task.process(toConsumedRecord(batch.topic, batch.partition, message))) break;
       lastProcessed = message.offset;
     }
@@ -397,7 +404,16 @@ export class KafkaStreams {
 
   /** Fences an earlier owner (exactly-once), loads Keyv, then replays the changelogs' tails. */
   private async restore(task: RuntimeTask): Promise<void> {
-    if (this.exactly) await this.exactly.taskCreated(task);
+    if (this.exactly) {
+      await this.exactly.taskCreated(task);
+      // Fencing waited for the previous owner's last transaction to finish: the committed offsets are stable now.
+      const partition = task.task.options.partition;
+      const topics = task.task.options.subTopology.sourceTopics.map((topic) => this.resolveTopic(topic));
+      for (const committed of await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics })) {
+        const offset = Number(committed.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+        if (offset >= 0) task.startOffsets.set(`${committed.topic}:${partition}`, offset);
+      }
+    }
     const replayFrom = await task.stores.load(this.exactlyOnce);
     if (replayFrom.size === 0) return;
     const partition = task.task.options.partition;

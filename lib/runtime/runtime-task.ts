@@ -28,6 +28,12 @@ export class RuntimeTask {
   ready: Promise<void> = Promise.resolve();
   restoring = false;
   lastCommit = Date.now();
+  /**
+   * Exactly-once: per input partition, the committed offset read after fencing the previous
+   * owner. Records before it were committed by that owner; kafkajs may have fetched an older
+   * position before the owner's last transaction completed (kafkajs has no KIP-447 requireStable).
+   */
+  readonly startOffsets = new Map<string, number>();
   private readonly input = new Fanout<TaskInput>();
   private readonly subscription: Subscription;
 
@@ -48,6 +54,12 @@ export class RuntimeTask {
 
   get id(): string {
     return this.task.id;
+  }
+
+  /** True for a record that a previous owner already processed and committed. */
+  alreadyCommitted(topic: string, partition: number, offset: string): boolean {
+    const start = this.startOffsets.get(`${topic}:${partition}`);
+    return start !== undefined && Number(offset) < start;
   }
 
   /** Runs one record through the task; false once the task has failed. */

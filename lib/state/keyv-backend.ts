@@ -11,6 +11,29 @@ export interface StoreCheckpoint {
 
 const WRITE_CHUNK = 5000;
 
+let scans: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a full scan of a Keyv store, one at a time in this process, retrying twice: a scan sees
+ * every store's keys, and a key deleted between an adapter's listing and its read makes Keyv's
+ * iterator throw (Redis: "reading 'expires'").
+ */
+function scanning<T>(scan: () => Promise<T>): Promise<T> {
+  const run = async (): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await scan();
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  };
+  const result = scans.then(run, run);
+  scans = result.catch(() => {});
+  return result;
+}
+
 /**
  * Makes the Keyv instance for one store of one task; `prefix` is `<applicationId>/<store>/<taskId>;`,
  * which the backend puts in front of every key it writes.
@@ -42,17 +65,19 @@ export class KeyvBackend {
 
   /** Every entry and the checkpoint; needs an adapter that can iterate (Map, Redis, Postgres, SQLite do). */
   async load(): Promise<{ entries: [Buffer, Buffer][]; checkpoint: StoreCheckpoint | undefined }> {
-    const entries: [Buffer, Buffer][] = [];
-    let checkpoint: StoreCheckpoint | undefined;
     try {
-      for await (const [key, value] of this.ownEntries()) {
-        if (key === this.checkpointKey) checkpoint = value as StoreCheckpoint;
-        else if (typeof value === 'string') entries.push([Buffer.from(key.slice(this.prefix.length), 'base64'), Buffer.from(value, 'base64')]);
-      }
+      return await scanning(async () => {
+        const entries: [Buffer, Buffer][] = [];
+        let checkpoint: StoreCheckpoint | undefined;
+        for await (const [key, value] of this.ownEntries()) {
+          if (key === this.checkpointKey) checkpoint = value as StoreCheckpoint;
+          else if (typeof value === 'string') entries.push([Buffer.from(key.slice(this.prefix.length), 'base64'), Buffer.from(value, 'base64')]);
+        }
+        return { entries, checkpoint };
+      });
     } catch (error) {
       throw this.failure('load', error);
     }
-    return { entries, checkpoint };
   }
 
   /** Writes changed entries (null value: delete), then the checkpoint that covers them. */
@@ -85,9 +110,11 @@ export class KeyvBackend {
   /** Deletes this store's keys, and only those. */
   async clear(): Promise<void> {
     try {
-      const keys: string[] = [];
-      for await (const [key] of this.ownEntries()) keys.push(key);
-      if (keys.length > 0) await this.keyv.deleteMany(keys);
+      await scanning(async () => {
+        const keys: string[] = [];
+        for await (const [key] of this.ownEntries()) keys.push(key);
+        if (keys.length > 0) await this.keyv.deleteMany(keys);
+      });
     } catch (error) {
       throw this.failure('clear', error);
     }

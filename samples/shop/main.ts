@@ -4,9 +4,9 @@
 // Ctrl-C stops it cleanly at any time.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { KafkaStreams, Serdes, consoleLogger, fromTopic } from '../../lib/index.ts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { mergeAll, type Subscription } from 'rxjs';
-import { KafkaStreams, Serdes, consoleLogger, fromTopic } from '../../lib/index.ts';
 import { generateOrders } from './orders.ts';
 import { buildShopTopology, type OrderStatus } from './topology.ts';
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import type { Admin, IHeaders, Kafka as KafkaClient, Producer } from 'kafkajs';
+// Through the library, which loads kafkajs with its read_committed fix in.
+import { Kafka, Partitioners, logLevel } from '../../lib/kafka/kafkajs.ts';
 import { kafkaBrokers } from './kafka-broker.ts';
 
 export interface ReadRecord {
@@ -12,7 +14,7 @@ export interface ReadRecord {
 
 /** A kafkajs client per spec, unique names, and bounded waits, in the manner of kafkajs' own tests. */
 export class KafkaTestContext {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly id = randomUUID().slice(0, 8);
   private readonly closers: (() => Promise<unknown>)[] = [];
 

@@ -1,0 +1,266 @@
+// Cases from Kafka Streams' documentation, run as the docs describe them; docs/conformance.md
+// lists each with the documented output and ours. Sources:
+// - Developer Guide, Streams DSL (docs/streams/developer-guide/dsl-api.html in apache/kafka):
+//   "Windowing" (hopping, tumbling, Window Final Results) and "Joining" (the semantics tables of
+//   KStream-KStream, KTable-KTable and KStream-KTable joins, timestamps 1 to 15, inputs A/a ...).
+// - Javadoc of TimeWindows (window boundaries).
+import { expect } from 'chai';
+import { JoinWindows, Serdes, StreamsBuilder, Suppressed, BufferConfig, TimeWindows, consoleLogger, type KStream, type KTable, type Topology } from '../../lib/index.ts';
+import { TopologyTestDriver, type TestInputTopic } from '../../lib/testing/index.ts';
+
+const str = Serdes.String();
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+function driverFor(topology: Topology) {
+  return new TopologyTestDriver(topology, { applicationId: 'conformance', logger: consoleLogger('nothing') }, 0);
+}
+
+/** A windowed count of topic `clicks`, written as `key@start-end` -> count to topic `counts`. */
+function windowedCount(windows: TimeWindows) {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+    .groupByKey()
+    .windowedBy(windows)
+    .count()
+    .toStream()
+    .map((key, count) => ({ key: `${key.key}@${key.window.start}-${key.window.end}`, value: count }))
+    .to('counts', { keySerde: str, valueSerde: Serdes.Int() });
+  const driver = driverFor(builder.build());
+  return { clicks: driver.createInputTopic('clicks', str, str), counts: driver.createOutputTopic('counts', str, Serdes.Int()) };
+}
+
+/** The 15 input steps of the Developer Guide's join semantics tables: [timestamp, side, value]. */
+const JOIN_STEPS: readonly [number, 'left' | 'right', string | null][] = [
+  [1, 'left', null],
+  [2, 'right', null],
+  [3, 'left', 'A'],
+  [4, 'right', 'a'],
+  [5, 'left', 'B'],
+  [6, 'right', 'b'],
+  [7, 'left', null],
+  [8, 'right', null],
+  [9, 'left', 'C'],
+  [10, 'right', 'c'],
+  [11, 'right', null],
+  [12, 'left', null],
+  [13, 'right', null],
+  [14, 'right', 'd'],
+  [15, 'left', 'D'],
+];
+
+const joiner = (left: string | null, right: string | null) => `[${left}, ${right}]`;
+
+/** Pipes `steps` into the left and right topics and returns, per step, what the join emitted. */
+function runSteps(driver: TopologyTestDriver, steps: readonly [number, 'left' | 'right', string | null][]): (string | null)[][] {
+  const inputs: Record<'left' | 'right', TestInputTopic<string, string>> = { left: driver.createInputTopic('left', str, str), right: driver.createInputTopic('right', str, str) };
+  const out = driver.createOutputTopic('out', str, str);
+  return steps.map(([timestamp, side, value]) => {
+    inputs[side].pipeInput('k', value as string, timestamp);
+    return out.readValuesToList();
+  });
+}
+
+/** One expected row per step, by timestamp; a step left out emits nothing. */
+function byTimestamp(steps: readonly [number, unknown, unknown][], rows: Record<number, (string | null)[]>): (string | null)[][] {
+  return steps.map(([timestamp]) => rows[timestamp] ?? []);
+}
+
+describe('Conformance with the Kafka Streams documentation', () => {
+  describe('Windowing', () => {
+    it('tumbling: 5000 ms windows are [0;5000), [5000;10000), ... and a record is in exactly one', () => {
+      const { clicks, counts } = windowedCount(TimeWindows.ofSizeWithNoGrace(5000));
+      for (const timestamp of [0, 4999, 5000, 9999, 10_000]) clicks.pipeInput('k', 'x', timestamp);
+      expect(counts.readKeyValuesToList()).to.deep.equal([
+        { key: 'k@0-5000', value: 1 },
+        { key: 'k@0-5000', value: 2 },
+        { key: 'k@5000-10000', value: 1 },
+        { key: 'k@5000-10000', value: 2 },
+        { key: 'k@10000-15000', value: 1 },
+      ]);
+    });
+
+    it('hopping: size 5000 ms, advance 3000 ms gives [0;5000), [3000;8000), ..., a record in every window covering it', () => {
+      const { clicks, counts } = windowedCount(TimeWindows.ofSizeWithNoGrace(5000).advanceBy(3000));
+      for (const timestamp of [1000, 4000, 7000, 8000]) clicks.pipeInput('k', 'x', timestamp);
+      expect(counts.readKeyValuesToList()).to.deep.equal([
+        { key: 'k@0-5000', value: 1 },
+        { key: 'k@0-5000', value: 2 },
+        { key: 'k@3000-8000', value: 1 },
+        { key: 'k@3000-8000', value: 2 },
+        { key: 'k@6000-11000', value: 1 },
+        { key: 'k@6000-11000', value: 2 },
+      ]);
+    });
+
+    it('hopping: size 5 min, advance 1 min puts a record at minute 5 in the five windows starting at minutes 1 to 5', () => {
+      const { clicks, counts } = windowedCount(TimeWindows.ofSizeWithNoGrace(5 * MINUTE).advanceBy(MINUTE));
+      clicks.pipeInput('k', 'x', 5 * MINUTE);
+      expect(counts.readKeyValuesToList().map((r) => r.key)).to.deep.equal([1, 2, 3, 4, 5].map((m) => `k@${m * MINUTE}-${(m + 5) * MINUTE}`));
+    });
+
+    it('grace: the 09:00-10:00 window with 10 min grace takes out-of-order records until stream time 10:10, then is closed', () => {
+      const { clicks, counts } = windowedCount(TimeWindows.ofSizeAndGrace(HOUR, 10 * MINUTE));
+      clicks.pipeInput('U', 'e1', 9 * HOUR);
+      clicks.pipeInput('V', 'tick', 10 * HOUR + 10 * MINUTE - 1);
+      clicks.pipeInput('U', 'late, in grace', 9 * HOUR + 59 * MINUTE);
+      clicks.pipeInput('V', 'tick', 10 * HOUR + 10 * MINUTE);
+      clicks.pipeInput('U', 'too late', 9 * HOUR + 59 * MINUTE);
+      const window = `U@${9 * HOUR}-${10 * HOUR}`;
+      expect(counts.readKeyValuesToList().filter((r) => r.key === window)).to.deep.equal([
+        { key: window, value: 1 },
+        { key: window, value: 2 },
+      ]);
+    });
+
+    it('window final results: suppress(untilWindowCloses) emits U@09:00-10:00 once, with its final count 10, at stream time 10:10', () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('events', { keySerde: str, valueSerde: str })
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeAndGrace(HOUR, 10 * MINUTE))
+        .count()
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+        .toStream()
+        .map((key, count) => ({ key: `${key.key}@${key.window.start / HOUR}h-${key.window.end / HOUR}h`, value: count }))
+        .to('final', { keySerde: str, valueSerde: Serdes.Int() });
+      const driver = driverFor(builder.build());
+      const events = driver.createInputTopic('events', str, str);
+      const final = driver.createOutputTopic('final', str, Serdes.Int());
+      // Ten events of U between 09:00 and 10:10 (arrival), four of them out of order after 10:00.
+      for (let minute = 0; minute < 60; minute += 10) events.pipeInput('U', 'event', 9 * HOUR + minute * MINUTE);
+      events.pipeInput('V', 'event', 10 * HOUR + 5 * MINUTE);
+      for (const minute of [55, 56, 57, 58]) events.pipeInput('U', 'event', 9 * HOUR + minute * MINUTE);
+      events.pipeInput('V', 'event', 10 * HOUR + 10 * MINUTE - 1);
+      expect(final.isEmpty(), 'nothing before 10:10').to.equal(true);
+      events.pipeInput('V', 'event', 10 * HOUR + 10 * MINUTE);
+      expect(final.readKeyValuesToList()).to.deep.equal([{ key: 'U@9h-10h', value: 10 }]);
+      events.pipeInput('U', 'too late', 9 * HOUR + 59 * MINUTE);
+      events.pipeInput('V', 'event', 11 * HOUR);
+      expect(final.isEmpty(), 'no second result for a closed window').to.equal(true);
+    });
+  });
+
+  describe('Joining: KStream-KStream (window 15, grace 5)', () => {
+    // The table continues after timestamp 15 with E at 40, F at 60, f at 80 and G at 100.
+    const steps: [number, 'left' | 'right', string | null][] = [...JOIN_STEPS, [40, 'left', 'E'], [60, 'left', 'F'], [80, 'right', 'f'], [100, 'left', 'G']];
+    const inner: Record<number, string[]> = {
+      4: ['[A, a]'],
+      5: ['[B, a]'],
+      6: ['[A, b]', '[B, b]'],
+      9: ['[C, a]', '[C, b]'],
+      10: ['[A, c]', '[B, c]', '[C, c]'],
+      14: ['[A, d]', '[B, d]', '[C, d]'],
+      15: ['[D, a]', '[D, b]', '[D, c]', '[D, d]'],
+    };
+
+    function streamJoin(kind: 'join' | 'leftJoin' | 'outerJoin', input = steps) {
+      const builder = new StreamsBuilder();
+      const left = builder.stream<string, string>('left', { keySerde: str, valueSerde: str });
+      const right = builder.stream<string, string>('right', { keySerde: str, valueSerde: str });
+      (left[kind] as (other: KStream<string, string>, j: typeof joiner, windows: JoinWindows) => KStream<string, string>)
+        .call(left, right, joiner, JoinWindows.ofTimeDifferenceAndGrace(15, 5))
+        .to('out', { keySerde: str, valueSerde: str });
+      return runSteps(driverFor(builder.build()), input);
+    }
+
+    it('inner join: every pair within the window, whichever side arrives second; null values ignored', () => {
+      expect(streamJoin('join')).to.deep.equal(byTimestamp(steps, inner));
+    });
+
+    // The documentation emits [E, null] at 60, [F, null] at 80 and [null, f] at 100: a window
+    // closing exactly at stream time t + 15 + 5. Kafka Streams' KStreamKStreamJoin keeps it open
+    // while t + after + grace >= stream time, so it emits at the next record; so do we.
+    it('left join: as inner, plus [E, null] and [F, null] once their windows closed (one record later than the table)', () => {
+      expect(streamJoin('leftJoin')).to.deep.equal(byTimestamp(steps, { ...inner, 80: ['[E, null]'], 100: ['[F, null]'] }));
+    });
+
+    it('outer join: as left join, plus [null, f] once its window closed (at the record after the table: H at 121)', () => {
+      const withH: typeof steps = [...steps, [121, 'left', 'H']];
+      expect(streamJoin('outerJoin', withH)).to.deep.equal(byTimestamp(withH, { ...inner, 80: ['[E, null]'], 100: ['[F, null]'], 121: ['[null, f]', '[G, null]'] }));
+    });
+  });
+
+  describe('Joining: KTable-KTable', () => {
+    function tableJoin(kind: 'join' | 'leftJoin' | 'outerJoin') {
+      const builder = new StreamsBuilder();
+      const left = builder.table<string, string>('left', { keySerde: str, valueSerde: str });
+      const right = builder.table<string, string>('right', { keySerde: str, valueSerde: str });
+      (left[kind] as (other: KTable<string, string>, j: typeof joiner) => KTable<string, string>)
+        .call(left, right, joiner)
+        .toStream()
+        .to('out', { keySerde: str, valueSerde: str });
+      return runSteps(driverFor(builder.build()), JOIN_STEPS);
+    }
+
+    it('inner join: a row while both sides have one, a tombstone when one goes', () => {
+      expect(tableJoin('join')).to.deep.equal(byTimestamp(JOIN_STEPS, { 4: ['[A, a]'], 5: ['[B, a]'], 6: ['[B, b]'], 7: [null], 10: ['[C, c]'], 11: [null], 15: ['[D, d]'] }));
+    });
+
+    it('left join: a row for every left row, with null for a missing right row', () => {
+      expect(tableJoin('leftJoin')).to.deep.equal(
+        byTimestamp(JOIN_STEPS, { 3: ['[A, null]'], 4: ['[A, a]'], 5: ['[B, a]'], 6: ['[B, b]'], 7: [null], 9: ['[C, null]'], 10: ['[C, c]'], 11: ['[C, null]'], 12: [null], 15: ['[D, d]'] }),
+      );
+    });
+
+    it('outer join: a row for a row on either side', () => {
+      expect(tableJoin('outerJoin')).to.deep.equal(
+        byTimestamp(JOIN_STEPS, {
+          3: ['[A, null]'],
+          4: ['[A, a]'],
+          5: ['[B, a]'],
+          6: ['[B, b]'],
+          7: ['[null, b]'],
+          8: [null],
+          9: ['[C, null]'],
+          10: ['[C, c]'],
+          11: ['[C, null]'],
+          12: [null],
+          14: ['[null, d]'],
+          15: ['[D, d]'],
+        }),
+      );
+    });
+  });
+
+  describe('Joining: KStream-KTable', () => {
+    function streamTableJoin(kind: 'join' | 'leftJoin') {
+      const builder = new StreamsBuilder();
+      const table = builder.table<string, string>('right', { keySerde: str, valueSerde: str });
+      const stream = builder.stream<string, string>('left', { keySerde: str, valueSerde: str });
+      (kind === 'join' ? stream.join(table, (l: string, r: string) => joiner(l, r)) : stream.leftJoin(table, joiner)).to('out', { keySerde: str, valueSerde: str });
+      return runSteps(driverFor(builder.build()), JOIN_STEPS);
+    }
+
+    it('inner join: only stream records join, with the table row current at the time; null stream values ignored', () => {
+      expect(streamTableJoin('join')).to.deep.equal(byTimestamp(JOIN_STEPS, { 5: ['[B, a]'], 15: ['[D, d]'] }));
+    });
+
+    it('left join: every non-null stream record, with null for a missing table row', () => {
+      expect(streamTableJoin('leftJoin')).to.deep.equal(byTimestamp(JOIN_STEPS, { 3: ['[A, null]'], 5: ['[B, a]'], 9: ['[C, null]'], 15: ['[D, d]'] }));
+    });
+  });
+
+  describe('Joining: KStream-GlobalKTable (the KStream-KTable table, key selector = the key)', () => {
+    function globalJoin(kind: 'join' | 'leftJoin') {
+      const builder = new StreamsBuilder();
+      const table = builder.globalTable<string, string>('right', { keySerde: str, valueSerde: str });
+      const stream = builder.stream<string, string>('left', { keySerde: str, valueSerde: str });
+      const joined =
+        kind === 'join'
+          ? stream.join(table, (key) => key, (l: string, r: string) => joiner(l, r))
+          : stream.leftJoin(table, (key) => key, (l: string, r: string | null) => joiner(l, r));
+      joined.to('out', { keySerde: str, valueSerde: str });
+      return runSteps(driverFor(builder.build()), JOIN_STEPS);
+    }
+
+    it('inner join: as KStream-KTable', () => {
+      expect(globalJoin('join')).to.deep.equal(byTimestamp(JOIN_STEPS, { 5: ['[B, a]'], 15: ['[D, d]'] }));
+    });
+
+    it('left join: as KStream-KTable', () => {
+      expect(globalJoin('leftJoin')).to.deep.equal(byTimestamp(JOIN_STEPS, { 3: ['[A, null]'], 5: ['[B, a]'], 9: ['[C, null]'], 15: ['[D, d]'] }));
+    });
+  });
+});
