@@ -50,7 +50,8 @@ export class ExactlyOnceCommitter {
           if (offsets.length > 0) {
             const topics = [...new Set(offsets.map((o) => o.topic))].map((topic) => ({
               topic,
-              partitions: offsets.filter((o) => o.topic === topic).map(({ partition, offset }) => ({ partition, offset })),
+              // kafkajs' TxnOffsetCommit carries the metadata through, though its types do not say so.
+              partitions: offsets.filter((o) => o.topic === topic).map(({ partition, offset, metadata }) => ({ partition, offset, metadata })),
             }));
             await transaction.sendOffsets({ consumerGroupId: this.applicationId, topics });
           }

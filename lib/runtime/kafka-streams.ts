@@ -23,7 +23,7 @@ import { ExactlyOnceCommitter } from './exactly-once-committer.ts';
 import { GlobalState } from './global-state.ts';
 import { assertCopartitioned, repartitionTopicPartitions } from './internal-topics.ts';
 import type { KafkaStreamsConfig, RuntimeExceptionHandlerOption } from './kafka-streams-config.ts';
-import { RuntimeTask } from './runtime-task.ts';
+import { RuntimeTask, decodeStreamTime } from './runtime-task.ts';
 import { canTransition, type StreamsState } from './streams-state.ts';
 import { TaskStores, changelogTopicName } from './task-stores.ts';
 
@@ -404,14 +404,18 @@ export class KafkaStreams {
 
   /** Fences an earlier owner (exactly-once), loads Keyv, then replays the changelogs' tails. */
   private async restore(task: RuntimeTask): Promise<void> {
-    if (this.exactly) {
-      await this.exactly.taskCreated(task);
-      // Fencing waited for the previous owner's last transaction to finish: the committed offsets are stable now.
+    // Exactly-once: fencing waits for the previous owner's last transaction to finish, so the
+    // committed offsets read next are stable.
+    if (this.exactly) await this.exactly.taskCreated(task);
+    {
       const partition = task.task.options.partition;
       const topics = task.task.options.subTopology.sourceTopics.map((topic) => this.resolveTopic(topic));
       for (const committed of await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics })) {
-        const offset = Number(committed.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-        if (offset >= 0) task.startOffsets.set(`${committed.topic}:${partition}`, offset);
+        const position = committed.partitions.find((p) => p.partition === partition);
+        const offset = Number(position?.offset ?? -1);
+        if (offset >= 0 && this.exactly) task.startOffsets.set(`${committed.topic}:${partition}`, offset);
+        // Stream time goes on from where the previous owner left it, as Kafka Streams keeps it.
+        task.task.context.advanceStreamTime(decodeStreamTime(position?.metadata));
       }
     }
     const replayFrom = await task.stores.load(this.exactlyOnce);

@@ -10,6 +10,22 @@ export interface CommitOffset {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** The task's stream time, so that a task restarting elsewhere does not reopen closed windows. */
+  readonly metadata: string;
+}
+
+/** Stream time as it travels in offset commit metadata. */
+export function encodeStreamTime(streamTime: number): string {
+  return JSON.stringify({ streamTime });
+}
+
+export function decodeStreamTime(metadata: string | null | undefined): number {
+  try {
+    const { streamTime } = JSON.parse(metadata ?? '') as { streamTime?: unknown };
+    return typeof streamTime === 'number' ? streamTime : -1;
+  } catch {
+    return -1;
+  }
 }
 
 /**
@@ -22,7 +38,7 @@ export class RuntimeTask {
   /** Outputs waiting for the next send; the runtime takes them all at once. */
   outputs: TaskOutput[] = [];
   /** Per input partition, the offset after the last record whose work is complete. */
-  readonly committable = new Map<string, CommitOffset>();
+  readonly committable = new Map<string, Omit<CommitOffset, 'metadata'>>();
   failure: StreamsException | undefined;
   /** Resolves once the stores are restored; no record is processed before. */
   ready: Promise<void> = Promise.resolve();
@@ -77,7 +93,8 @@ export class RuntimeTask {
   takeWork(): { outputs: TaskOutput[]; offsets: CommitOffset[] } {
     const outputs = this.outputs;
     this.outputs = [];
-    const offsets = [...this.committable.values()];
+    const metadata = encodeStreamTime(this.task.context.streamTime);
+    const offsets = [...this.committable.values()].map((offset) => ({ ...offset, metadata }));
     this.committable.clear();
     return { outputs, offsets };
   }
