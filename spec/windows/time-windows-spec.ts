@@ -248,3 +248,23 @@ describe('Window and session stores', () => {
     expect(sessions.findSessions('a', 10, 30).map((e) => e.value)).to.deep.equal([1]);
   });
 });
+
+describe('The suppression buffer', () => {
+  it('is a store of its own, so held updates are changelogged and restored with the task', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(), 'final-counts')
+      .toStream()
+      .to('final');
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    driver.createInputTopic('clicks', str, str).pipeInput('k', 'x', 3);
+    const held = driver.getKeyValueStore<Windowed<string>, { change: { newValue: number }; expiry: number }>('final-counts-store').all();
+    expect(held.map((e) => [e.key.key, e.key.window.start, e.value.change.newValue, e.value.expiry])).to.deep.equal([['k', 0, 1, 10]]);
+    driver.createInputTopic('clicks', str, str).pipeInput('k', 'x', 12);
+    expect(driver.getKeyValueStore('final-counts-store').all().map((e) => (e.key as Windowed<string>).window.start)).to.deep.equal([10]);
+  });
+});

@@ -19,7 +19,7 @@ import { addRepartition } from '../../kstream/internal/repartition.ts';
 import { Serdes } from '../../serdes/serdes.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import { ResponseSerde, SubscriptionKeySerde, SubscriptionSerde, resolveStep, rightChangeStep, subscribeStep, subscriptionStep, unansweredStep } from './foreign-key-join.ts';
-import { suppressStep } from '../../windows/internal/suppress-step.ts';
+import { SuppressedEntrySerde, suppressStep } from '../../windows/internal/suppress-step.ts';
 import type { Suppressed } from '../../windows/suppressed.ts';
 
 /** A KTable is the node whose output is its changes, and the store that holds it, if any. */
@@ -35,7 +35,12 @@ export class KTableImpl<K, V> implements KTable<K, V> {
 
   suppress(suppressed: Suppressed, name?: string): KTable<K, V> {
     const nodeName = this.builder.nameOrGenerate(name, 'KTABLE-SUPPRESS-');
-    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName));
+    const storeName = `${nodeName}-store`;
+    this.builder.addKeyValueStore(storeName, {
+      keySerde: this.serdes.keySerde as Serde<unknown> | undefined,
+      valueSerde: this.serdes.valueSerde ? (new SuppressedEntrySerde(this.serdes.valueSerde) as Serde<unknown>) : undefined,
+    });
+    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName, storeName), [storeName]);
     return new KTableImpl<K, V>(this.builder, nodeName, undefined, this.serdes, this.windowGraceMs);
   }
 
