@@ -4,24 +4,40 @@ import type { ProducedRecord } from '../processor/record.ts';
 
 type BatchSender = { sendBatch(batch: { topicMessages: ReturnType<typeof toTopicMessages>; acks?: number }): Promise<RecordMetadata[]> };
 
+// One request holds at most this many records and about this many bytes: kafkajs regroups a
+// request's messages per partition at a cost that grows with the square of their number, and
+// the broker refuses a partition's batch over its max message size (1 MB by default).
+const MAX_RECORDS = 500;
+const MAX_BYTES = 512 * 1024;
+
+const sizeOf = (record: ProducedRecord<unknown, unknown>): number =>
+  ((record.key as Buffer | null)?.length ?? 0) + ((record.value as Buffer | null)?.length ?? 0) + 64;
+
 /**
- * Sends records in one batch with acks from all replicas and returns the last offset written
- * per `topic:partition` of records that named their partition (changelogs do), for checkpoints.
+ * Sends records in order, in requests of bounded size, with acks from all replicas; returns the
+ * last offset written per `topic:partition` of records that named their partition (changelogs
+ * do), for checkpoints.
  */
 export async function sendRecords(sender: BatchSender, records: readonly ProducedRecord<unknown, unknown>[]): Promise<Map<string, number>> {
   const lastOffsets = new Map<string, number>();
-  if (records.length === 0) return lastOffsets;
-  const counts = new Map<string, number>();
-  for (const record of records) {
-    if (record.partition === undefined) continue;
-    const key = `${record.topic}:${record.partition}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const metadata = await sender.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 });
-  for (const entry of metadata) {
-    const key = `${entry.topicName}:${entry.partition}`;
-    const count = counts.get(key);
-    if (count !== undefined && entry.baseOffset !== undefined) lastOffsets.set(key, Number(entry.baseOffset) + count - 1);
+  for (let start = 0; start < records.length; ) {
+    let end = start;
+    let bytes = 0;
+    while (end < records.length && end - start < MAX_RECORDS && (end === start || bytes + sizeOf(records[end]!) <= MAX_BYTES)) bytes += sizeOf(records[end++]!);
+    const chunk = records.slice(start, end);
+    start = end;
+    const counts = new Map<string, number>();
+    for (const record of chunk) {
+      if (record.partition === undefined) continue;
+      const key = `${record.topic}:${record.partition}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const metadata = await sender.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
+    for (const entry of metadata) {
+      const key = `${entry.topicName}:${entry.partition}`;
+      const count = counts.get(key);
+      if (count !== undefined && entry.baseOffset !== undefined) lastOffsets.set(key, Number(entry.baseOffset) + count - 1);
+    }
   }
   return lastOffsets;
 }

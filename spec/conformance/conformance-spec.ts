@@ -2,10 +2,27 @@
 // lists each with the documented output and ours. Sources:
 // - Developer Guide, Streams DSL (docs/streams/developer-guide/dsl-api.html in apache/kafka):
 //   "Windowing" (hopping, tumbling, Window Final Results) and "Joining" (the semantics tables of
-//   KStream-KStream, KTable-KTable and KStream-KTable joins, timestamps 1 to 15, inputs A/a ...).
-// - Javadoc of TimeWindows (window boundaries).
+//   KStream-KStream, KTable-KTable and KStream-KTable joins, timestamps 1 to 15, inputs A/a ...),
+//   "Session Windows" (green/blue records), "Semantics of table-table foreign-key joins" (record
+//   offsets 1 to 9) and "Cogroup".
+// - Javadoc of TimeWindows (window boundaries), SlidingWindows (A at 8000, 9200, 12400) and
+//   SessionWindows (A at 10, 12, 20, then 16).
 import { expect } from 'chai';
-import { JoinWindows, Serdes, StreamsBuilder, Suppressed, BufferConfig, TimeWindows, consoleLogger, type KStream, type KTable, type Topology } from '../../lib/index.ts';
+import {
+  JoinWindows,
+  Serdes,
+  SessionWindows,
+  SlidingWindows,
+  StreamsBuilder,
+  Suppressed,
+  BufferConfig,
+  TimeWindows,
+  consoleLogger,
+  type KStream,
+  type KTable,
+  type Topology,
+  type Windowed,
+} from '../../lib/index.ts';
 import { TopologyTestDriver, type TestInputTopic } from '../../lib/testing/index.ts';
 
 const str = Serdes.String();
@@ -65,6 +82,22 @@ function runSteps(driver: TopologyTestDriver, steps: readonly [number, 'left' | 
 /** One expected row per step, by timestamp; a step left out emits nothing. */
 function byTimestamp(steps: readonly [number, unknown, unknown][], rows: Record<number, (string | null)[]>): (string | null)[][] {
   return steps.map(([timestamp]) => rows[timestamp] ?? []);
+}
+
+/** `key@[start;end]`, both bounds inclusive as in the docs of sliding and session windows. */
+const inclusiveWindow = (key: Windowed<string>) => `${key.key}@[${key.window.start};${key.window.end}]`;
+
+/** A list aggregate `[1,2,...]` of the values, in the order they were folded in. */
+const appendTo = (list: string, value: string) => (list === '[]' ? `[${value}]` : `${list.slice(0, -1)},${value}]`);
+
+/** What a windowed table holds after `updates`: the last value of each window, tombstones deleting. */
+function finalWindows<V>(updates: { key: string; value: V | null }[]): Record<string, V> {
+  const windows: Record<string, V> = {};
+  for (const { key, value } of updates) {
+    if (value === null) delete windows[key];
+    else windows[key] = value;
+  }
+  return windows;
 }
 
 describe('Conformance with the Kafka Streams documentation', () => {
@@ -139,6 +172,113 @@ describe('Conformance with the Kafka Streams documentation', () => {
       events.pipeInput('U', 'too late', 9 * HOUR + 59 * MINUTE);
       events.pipeInput('V', 'event', 11 * HOUR);
       expect(final.isEmpty(), 'no second result for a closed window').to.equal(true);
+    });
+
+    it('sliding (SlidingWindows Javadoc): difference 5000 ms, A = 1, 2, 3 at 8000, 9200, 12400 gives exactly the 5 documented windows', () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('values', { keySerde: str, valueSerde: str })
+        .groupByKey()
+        .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(5000))
+        .aggregate(() => '[]', (_key, value, list) => appendTo(list, value))
+        .toStream()
+        .map((key, list) => ({ key: inclusiveWindow(key), value: list }))
+        .to('windows', { keySerde: str, valueSerde: str });
+      const driver = driverFor(builder.build());
+      const values = driver.createInputTopic('values', str, str);
+      const windows = driver.createOutputTopic('windows', str, str);
+      // Kafka Streams' KStreamSlidingWindowAggregate emits, within one record, the previous
+      // record's new right window first and the record's own left window last; the docs give no
+      // order, so the updates of each record are compared as sets.
+      const updates = ([['1', 8000], ['2', 9200], ['3', 12_400]] as const).map(([value, timestamp]) => {
+        values.pipeInput('A', value, timestamp);
+        return windows.readKeyValuesToList();
+      });
+      const sorted = (list: { key: string; value: string }[]) => [...list].sort((a, b) => a.key.localeCompare(b.key));
+      expect(updates.map(sorted)).to.deep.equal([
+        [{ key: 'A@[3000;8000]', value: '[1]' }],
+        [
+          { key: 'A@[4200;9200]', value: '[1,2]' },
+          { key: 'A@[8001;13001]', value: '[2]' },
+        ],
+        [
+          { key: 'A@[7400;12400]', value: '[1,2,3]' },
+          { key: 'A@[8001;13001]', value: '[2,3]' },
+          { key: 'A@[9201;14201]', value: '[3]' },
+        ],
+      ]);
+      expect(finalWindows(updates.flat())).to.deep.equal({
+        'A@[3000;8000]': '[1]',
+        'A@[4200;9200]': '[1,2]',
+        'A@[7400;12400]': '[1,2,3]',
+        'A@[8001;13001]': '[2,3]',
+        'A@[9201;14201]': '[3]',
+      });
+    });
+
+    /** Session counts of the DSL guide's six records (minutes): green 0, blue 2, green 6, then green 4, blue 5, blue 11. */
+    function guideSessions(windows: SessionWindows) {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('events', { keySerde: str, valueSerde: str })
+        .groupByKey()
+        .windowedBy(windows)
+        .count()
+        .toStream()
+        .map((key, count) => ({ key: inclusiveWindow({ key: key.key, window: { start: key.window.start / MINUTE, end: key.window.end / MINUTE } }), value: count }))
+        .to('sessions', { keySerde: str, valueSerde: Serdes.Int() });
+      const driver = driverFor(builder.build());
+      const events = driver.createInputTopic('events', str, str);
+      const sessions = driver.createOutputTopic('sessions', str, Serdes.Int());
+      for (const [key, minute] of [['green', 0], ['blue', 2], ['green', 6]] as const) events.pipeInput(key, 'event', minute * MINUTE);
+      const afterThree = finalWindows(sessions.readKeyValuesToList());
+      for (const [key, minute] of [['green', 4], ['blue', 5], ['blue', 11]] as const) events.pipeInput(key, 'event', minute * MINUTE);
+      return { afterThree, afterSix: finalWindows([...Object.entries(afterThree).map(([key, value]) => ({ key, value })), ...sessions.readKeyValuesToList()]) };
+    }
+
+    // The guide's windows are ofInactivityGapWithNoGrace(5 min) and it expects blue [2;5] with 2
+    // records: the blue record at 5 arrives at stream time 6. As Kafka Streams (since KAFKA-12718,
+    // 3.0), a session closes at end + gap + grace, so [2;5] is open until stream time 10 and takes it.
+    it('session (DSL guide), gap 5 min, no grace: the documented sessions', () => {
+      const { afterThree, afterSix } = guideSessions(SessionWindows.ofInactivityGapWithNoGrace(5 * MINUTE));
+      expect(afterThree).to.deep.equal({ 'green@[0;0]': 1, 'blue@[2;2]': 1, 'green@[6;6]': 1 });
+      expect(afterSix).to.deep.equal({ 'green@[0;6]': 3, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
+    });
+
+    it('session (DSL guide), gap 5 min with 5 min grace (Kafka Streams\' close time for no grace): the documented sessions', () => {
+      const { afterThree, afterSix } = guideSessions(SessionWindows.ofInactivityGapAndGrace(5 * MINUTE, 5 * MINUTE));
+      expect(afterThree).to.deep.equal({ 'green@[0;0]': 1, 'blue@[2;2]': 1, 'green@[6;6]': 1 });
+      expect(afterSix).to.deep.equal({ 'green@[0;6]': 3, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
+    });
+
+    it('session merging (SessionWindows Javadoc): gap 5, A at 10, 12, 20 gives [10;12], [20;20]; then 16 merges them into [10;20] with all 4 values', () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('values', { keySerde: str, valueSerde: str })
+        .groupByKey()
+        .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+        .aggregate(
+          () => '[]',
+          (_key, value, list) => appendTo(list, value),
+          (_key, left, right) => (left === '[]' ? right : right === '[]' ? left : `${left.slice(0, -1)},${right.slice(1)}`),
+        )
+        .toStream()
+        .map((key, list) => ({ key: inclusiveWindow(key), value: list }))
+        .to('sessions', { keySerde: str, valueSerde: str });
+      const driver = driverFor(builder.build());
+      const values = driver.createInputTopic('values', str, str);
+      const sessions = driver.createOutputTopic('sessions', str, str);
+      values.pipeInput('A', '1', 10);
+      values.pipeInput('A', '2', 12);
+      values.pipeInput('A', '3', 20);
+      expect(finalWindows(sessions.readKeyValuesToList())).to.deep.equal({ 'A@[10;12]': '[1,2]', 'A@[20;20]': '[3]' });
+      values.pipeInput('A', '4', 16);
+      // As Kafka Streams' KStreamSessionWindowAggregate: a tombstone for each merged session, then the new one.
+      expect(sessions.readKeyValuesToList()).to.deep.equal([
+        { key: 'A@[10;12]', value: null },
+        { key: 'A@[20;20]', value: null },
+        { key: 'A@[10;20]', value: '[1,2,3,4]' },
+      ]);
     });
   });
 
@@ -261,6 +401,100 @@ describe('Conformance with the Kafka Streams documentation', () => {
 
     it('left join: as KStream-KTable', () => {
       expect(globalJoin('leftJoin')).to.deep.equal(byTimestamp(JOIN_STEPS, { 3: ['[A, null]'], 5: ['[B, a]'], 9: ['[C, null]'], 15: ['[D, d]'] }));
+    });
+  });
+
+  describe('Joining: KTable-KTable foreign-key (the foreign key is the left value)', () => {
+    // The guide's table by record offset: [offset, table, key, value]. At offset 1 both tables get
+    // a record; the right one is piped first, as the documented output ((k,1,foo) only, in both
+    // joins) implies: the left one first would give (k,1,null) first in the left join.
+    const FK_STEPS: [number, 'left' | 'right', string, string | null][] = [
+      [1, 'right', '1', 'foo'],
+      [1, 'left', 'k', '1'],
+      [2, 'left', 'k', '2'],
+      [3, 'left', 'k', '3'],
+      [4, 'right', '3', 'bar'],
+      [5, 'left', 'k', null],
+      [6, 'left', 'k', '1'],
+      [7, 'left', 'q', '10'],
+      [8, 'left', 'r', '10'],
+      [9, 'right', '10', 'baz'],
+    ];
+
+    /** What the join emits by offset: `(key,left,right)` from the joiner, `(key,null)` for a tombstone. */
+    function fkJoin(kind: 'join' | 'leftJoin'): Record<number, string[]> {
+      const builder = new StreamsBuilder();
+      const left = builder.table<string, string>('left', { keySerde: str, valueSerde: str });
+      const right = builder.table<string, string>('right', { keySerde: str, valueSerde: str });
+      const fkJoiner = (l: string, r: string | null, key: string) => `(${key},${l},${r})`;
+      (kind === 'join' ? left.join(right, (value) => value, fkJoiner) : left.leftJoin(right, (value) => value, fkJoiner))
+        .toStream()
+        .map((key, value) => ({ key, value: value ?? `(${key},null)` }))
+        .to('out', { keySerde: str, valueSerde: str });
+      const driver = driverFor(builder.build());
+      const inputs = { left: driver.createInputTopic('left', str, str), right: driver.createInputTopic('right', str, str) };
+      const out = driver.createOutputTopic('out', str, str);
+      const byOffset: Record<number, string[]> = {};
+      for (const [offset, side, key, value] of FK_STEPS) {
+        inputs[side].pipeInput(key, value as string);
+        const emitted = out.readValuesToList() as string[];
+        if (emitted.length > 0) byOffset[offset] = [...(byOffset[offset] ?? []), ...emitted];
+      }
+      return byOffset;
+    }
+
+    // As the guide and Kafka Streams' code (SubscriptionSendProcessorSupplier: a new left row
+    // subscribes with PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE): nothing at 7 and 8, where a new left row
+    // finds no right row.
+    it('inner join: as documented', () => {
+      const documented = { 1: ['(k,1,foo)'], 2: ['(k,null)'], 3: ['(k,null)'], 4: ['(k,3,bar)'], 5: ['(k,null)'], 6: ['(k,1,foo)'], 9: ['(q,10,baz)', '(r,10,baz)'] };
+      expect(fkJoin('join')).to.deep.equal(documented);
+    });
+
+    // The guide writes the left join's result at 5 as (k,null,null); Kafka Streams' code
+    // (ResponseJoinProcessorSupplier) emits a tombstone there, the left row being gone.
+    it('left join: a result for every left row, with null for a missing right row', () => {
+      expect(fkJoin('leftJoin')).to.deep.equal({
+        1: ['(k,1,foo)'],
+        2: ['(k,2,null)'],
+        3: ['(k,3,null)'],
+        4: ['(k,3,bar)'],
+        5: ['(k,null)'],
+        6: ['(k,1,foo)'],
+        7: ['(q,10,null)'],
+        8: ['(r,10,null)'],
+        9: ['(q,10,baz)', '(r,10,baz)'],
+      });
+    });
+  });
+
+  describe('Aggregating: cogroup', () => {
+    it('groupedStream.cogroup(aggregator1).cogroup(groupedStream2, aggregator2).aggregate(initializer): one aggregate per key, each record folded in by its own stream\'s aggregator', () => {
+      const builder = new StreamsBuilder();
+      const groupedStream = builder.stream<string, string>('stream', { keySerde: str, valueSerde: str }).groupByKey();
+      const groupedStream2 = builder.stream<string, string>('stream2', { keySerde: str, valueSerde: str }).groupByKey();
+      const aggregator1 = (_key: string, value: string, aggregate: string) => `${aggregate}[1:${value}]`;
+      const aggregator2 = (_key: string, value: string, aggregate: string) => `${aggregate}[2:${value}]`;
+      groupedStream
+        .cogroup(aggregator1)
+        .cogroup(groupedStream2, aggregator2)
+        .aggregate(() => '')
+        .toStream()
+        .to('table', { keySerde: str, valueSerde: str });
+      const driver = driverFor(builder.build());
+      const stream = driver.createInputTopic('stream', str, str);
+      const stream2 = driver.createInputTopic('stream2', str, str);
+      const table = driver.createOutputTopic('table', str, str);
+      stream.pipeInput('k', 'x');
+      stream2.pipeInput('k', 'y');
+      stream.pipeInput('k', 'z');
+      stream2.pipeInput('q', 'w');
+      expect(table.readKeyValuesToList()).to.deep.equal([
+        { key: 'k', value: '[1:x]' },
+        { key: 'k', value: '[1:x][2:y]' },
+        { key: 'k', value: '[1:x][2:y][1:z]' },
+        { key: 'q', value: '[2:w]' },
+      ]);
     });
   });
 });

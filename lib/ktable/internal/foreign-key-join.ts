@@ -16,6 +16,12 @@ import type { Change } from '../change.ts';
 export interface Subscription<KL> {
   readonly leftKey: KL;
   readonly hash: string | null;
+  /**
+   * Answer even when the right row is missing: a left join answers null, and a left row that had a
+   * value before may have a result to delete; a new row of an inner join with no match has
+   * nothing to say, as in Kafka Streams.
+   */
+  readonly answerIfAbsent: boolean;
 }
 
 /** The right row's value, sent back to the left row that subscribed with `hash`. */
@@ -38,14 +44,16 @@ export function valueHash<V>(value: V, serde: Serde<V> | undefined): string {
 const sameKey = (a: unknown, b: unknown): boolean => a === b || (a !== null && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
 /** Left side: each left change unsubscribes from its old foreign key and subscribes to its new one. */
-export function subscribeStep<KL, VL, KR>(foreignKey: (value: VL) => KR, leftValueSerde: Serde<VL> | undefined) {
+export function subscribeStep<KL, VL, KR>(foreignKey: (value: VL) => KR, leftValueSerde: Serde<VL> | undefined, leftJoin: boolean) {
   return nodeStep<KL, Change<VL>, KR, Subscription<KL>>(() => (record, out) => {
     const { newValue, oldValue } = record.value;
     const oldFk = oldValue === null ? null : foreignKey(oldValue);
     const newFk = newValue === null ? null : foreignKey(newValue);
     const base = { timestamp: record.timestamp, headers: record.headers };
-    if (oldFk !== null && oldFk !== undefined && !sameKey(oldFk, newFk)) out.next({ key: oldFk, value: { leftKey: record.key, hash: null }, ...base });
-    if (newFk !== null && newFk !== undefined) out.next({ key: newFk, value: { leftKey: record.key, hash: valueHash(newValue, leftValueSerde) }, ...base });
+    if (oldFk !== null && oldFk !== undefined && !sameKey(oldFk, newFk)) out.next({ key: oldFk, value: { leftKey: record.key, hash: null, answerIfAbsent: false }, ...base });
+    if (newFk !== null && newFk !== undefined) {
+      out.next({ key: newFk, value: { leftKey: record.key, hash: valueHash(newValue, leftValueSerde), answerIfAbsent: leftJoin || oldValue !== null }, ...base });
+    }
   });
 }
 
@@ -122,9 +130,11 @@ export function subscriptionStep<KR, KL, VR>(subscriptionStore: string, rightSto
     const subscriptions = index<KR, KL>(node, subscriptionStore);
     const right = node.store<KeyValueStore<KR, VR>>(rightStore);
     return (record, out) => {
-      const { leftKey, hash } = record.value;
+      const { leftKey, hash, answerIfAbsent } = record.value;
       subscriptions.set(record.key, leftKey, hash);
-      if (hash !== null) out.next({ key: leftKey, value: { rightValue: right.get(record.key) ?? null, hash }, timestamp: record.timestamp, headers: record.headers });
+      if (hash === null) return;
+      const rightValue = right.get(record.key) ?? null;
+      if (rightValue !== null || answerIfAbsent) out.next({ key: leftKey, value: { rightValue, hash }, timestamp: record.timestamp, headers: record.headers });
     };
   });
 }
@@ -165,12 +175,12 @@ const fromB64 = <T>(serde: Serde<T>, topic: string, text: string | null): T => s
 export class SubscriptionSerde<KL> implements Serde<Subscription<KL>> {
   constructor(private readonly leftKey: Serde<KL>) {}
   serialize(topic: string, data: Subscription<KL> | null): Buffer | null {
-    return data === null ? null : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash }));
+    return data === null ? null : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash, a: data.answerIfAbsent }));
   }
   deserialize(topic: string, data: Buffer | null): Subscription<KL> {
     if (data === null) return null as unknown as Subscription<KL>;
-    const { l, h } = JSON.parse(data.toString()) as { l: string | null; h: string | null };
-    return { leftKey: fromB64(this.leftKey, topic, l), hash: h };
+    const { l, h, a } = JSON.parse(data.toString()) as { l: string | null; h: string | null; a: boolean };
+    return { leftKey: fromB64(this.leftKey, topic, l), hash: h, answerIfAbsent: a };
   }
 }
 

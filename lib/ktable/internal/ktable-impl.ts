@@ -90,7 +90,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const { keySerde: rightKeySerde, valueSerde: rightValueSerde } = right.serdes;
     const graph = this.builder.graph;
 
-    const subscribe = this.builder.addProcessor(`${base}-SUBSCRIBE`, [this.nodeName], subscribeStep<K, V, KO>(foreignKey, leftValueSerde));
+    const subscribe = this.builder.addProcessor(`${base}-SUBSCRIBE`, [this.nodeName], subscribeStep<K, V, KO>(foreignKey, leftValueSerde, leftJoin));
     const registrations = addRepartition(this.builder, subscribe, `${base}-subscription-registration`, {
       keySerde: rightKeySerde as Serde<unknown> | undefined,
       valueSerde: leftKeySerde ? (new SubscriptionSerde(leftKeySerde) as Serde<unknown>) : undefined,

@@ -61,7 +61,8 @@ export function sessionAggregateStep<K, V, VA>(
         for (const entry of store.all()) add({ key: entry.key, aggregate: entry.value });
         indexed = true;
       }
-      const closeTime = task.streamTime - windows.graceMs;
+      // As Kafka Streams: a session stays open for records up to the gap after its end, plus grace.
+      const closeTime = task.streamTime - windows.graceMs - windows.gapMs;
       const encoded = encode(key);
       const sessions = byKey.get(encoded) ?? [];
       const overlapping = sessions.filter((s) => s.key.window.end >= timestamp - windows.gapMs && s.key.window.start <= timestamp + windows.gapMs);
