@@ -1,45 +1,28 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Serdes } from '../../lib/index.ts';
+import { ChildApp } from '../support/child-app.ts';
 import { KafkaTestContext, waitFor, type ReadRecord } from '../support/kafka-helpers.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/shop-app.ts', import.meta.url));
 const ITEMS = ['laptop', 'mouse', 'keyboard', 'monitor', 'desk', 'chair', 'lamp'];
 
 /** A child process running the shop app; `store` is the last store snapshot it printed. */
-class ShopProcess {
+class ShopProcess extends ChildApp {
   store: Record<string, number> = {};
   restored = 0;
-  private readonly child: ChildProcess;
-  private output = '';
 
   constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (chunk: Buffer) => this.read(chunk.toString()));
-    this.child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    super(fixture, env);
   }
 
   get total(): number {
     return Object.values(this.store).reduce((sum, value) => sum + value, 0);
   }
 
-  kill(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
-      this.child.once('exit', () => resolve());
-      this.child.kill('SIGKILL');
-    });
-  }
-
-  private read(text: string): void {
-    this.output += text;
-    const lines = this.output.split('\n');
-    this.output = lines.pop()!;
-    for (const line of lines) {
-      if (line.startsWith('STORE ')) this.store = JSON.parse(line.slice(6)) as Record<string, number>;
-      if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
-    }
+  protected onLine(line: string): void {
+    if (line.startsWith('STORE ')) this.store = JSON.parse(line.slice(6)) as Record<string, number>;
+    if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
   }
 }
 

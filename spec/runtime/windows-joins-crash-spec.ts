@@ -3,10 +3,10 @@
 // with work committed and work in flight, a second one takes over, and what a read_committed
 // consumer finds in the output topic must be exactly what the input implies.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { Serdes } from '../../lib/index.ts';
+import { ChildApp } from '../support/child-app.ts';
 import { KafkaTestContext, waitFor, type ReadRecord } from '../support/kafka-helpers.ts';
 import type { Customer, EnrichedOrder, Event, Order } from './fixtures/windows-joins-app.ts';
 
@@ -14,41 +14,24 @@ const fixture = fileURLToPath(new URL('./fixtures/windows-joins-app.ts', import.
 const str = Serdes.String();
 
 /** A child process running one case of the windows/joins app; it prints how far it got. */
-class AppProcess {
+class AppProcess extends ChildApp {
   /** True once the app started (it prints its progress from then on). */
   started = false;
   progress = 0;
   tableRows = 0;
   restored = 0;
-  private readonly child: ChildProcess;
-  private output = '';
 
   constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (chunk: Buffer) => this.read(chunk.toString()));
-    this.child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    super(fixture, env);
   }
 
-  kill(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
-      this.child.once('exit', () => resolve());
-      this.child.kill('SIGKILL');
-    });
-  }
-
-  private read(text: string): void {
-    this.output += text;
-    const lines = this.output.split('\n');
-    this.output = lines.pop()!;
-    for (const line of lines) {
-      if (line.startsWith('PROGRESS ')) {
-        this.started = true;
-        this.progress = Number(line.slice(9));
-      }
-      if (line.startsWith('TABLE ')) this.tableRows = Number(line.slice(6));
-      if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
+  protected onLine(line: string): void {
+    if (line.startsWith('PROGRESS ')) {
+      this.started = true;
+      this.progress = Number(line.slice(9));
     }
+    if (line.startsWith('TABLE ')) this.tableRows = Number(line.slice(6));
+    if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
   }
 }
 

@@ -33,10 +33,10 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
   windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof SessionWindows) {
-      return new SessionWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
+      return new SessionWindowedKStreamImpl(this.builder, this, windows);
     }
     if (!(windows instanceof TimeWindows) && !(windows instanceof SlidingWindows)) throw new TypeError('windowedBy takes TimeWindows, SlidingWindows or SessionWindows');
-    return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, windows);
+    return new TimeWindowedKStreamImpl(this.builder, this, windows);
   }
 
   cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA> {

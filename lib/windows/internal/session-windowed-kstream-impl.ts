@@ -1,5 +1,5 @@
 import type { InternalStreamsBuilder, KnownSerdes } from '../../kstream/internal/internal-streams-builder.ts';
-import { addRepartition } from '../../kstream/internal/repartition.ts';
+import type { KGroupedStreamImpl } from '../../kstream/internal/kgrouped-stream-impl.ts';
 import type { Materialized } from '../../kstream/options.ts';
 import { KTableImpl } from '../../ktable/internal/ktable-impl.ts';
 import type { KTable } from '../../ktable/ktable.ts';
@@ -17,10 +17,7 @@ const countSerde = new NumberLongSerde();
 export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K, V> {
   constructor(
     private readonly builder: InternalStreamsBuilder,
-    private readonly nodeName: string,
-    private readonly serdes: KnownSerdes<K, V>,
-    private readonly groupName: string | undefined,
-    private readonly repartitionRequired: boolean,
+    private readonly grouped: KGroupedStreamImpl<K, V>,
     private readonly windows: SessionWindows,
   ) {}
 
@@ -35,7 +32,7 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
   reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<Windowed<K>, V> = {}, name?: string): KTable<Windowed<K>, V> {
     // A session's first value is its aggregate, as in Kafka Streams' reduce: `undefined` marks "none yet".
     const none = undefined as unknown as V;
-    return this.aggregateAs<V>('KSTREAM-REDUCE-', materialized, name, this.serdes.valueSerde, {
+    return this.aggregateAs<V>('KSTREAM-REDUCE-', materialized, name, this.grouped.knownSerdes.valueSerde, {
       initializer: () => none,
       aggregator: (_key, value, aggregate) => (aggregate === none ? value : reducer(aggregate, value)),
       merger: (_key, a, b) => (a === none ? b : b === none ? a : reducer(a, b)),
@@ -61,13 +58,11 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
   ): KTable<Windowed<K>, VA> {
     const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
     const processorName = this.builder.nameOrGenerate(name, prefix);
-    const parent = this.repartitionRequired
-      ? addRepartition(this.builder, this.nodeName, this.groupName ?? storeName, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
-      : this.nodeName;
-    const keySerde = materialized.keySerde ?? (this.serdes.keySerde ? new SessionWindowedSerde(this.serdes.keySerde) : undefined);
+    const parent = this.grouped.partitionedInput(storeName);
+    const keySerde = materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new SessionWindowedSerde(this.grouped.knownSerdes.keySerde) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
-    this.builder.addProcessor(processorName, [parent], sessionAggregateStep(storeName, this.windows, fns, this.serdes.keySerde, materialized.retentionMs), [storeName]);
+    this.builder.addProcessor(processorName, [parent], sessionAggregateStep(storeName, this.windows, fns, this.grouped.knownSerdes.keySerde, materialized.retentionMs), [storeName]);
     // A session stays open to records up to the gap after its end, plus grace.
     return new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.gapMs + this.windows.graceMs);
   }

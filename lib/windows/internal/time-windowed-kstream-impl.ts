@@ -1,5 +1,5 @@
 import type { InternalStreamsBuilder, KnownSerdes } from '../../kstream/internal/internal-streams-builder.ts';
-import { addRepartition } from '../../kstream/internal/repartition.ts';
+import type { KGroupedStreamImpl } from '../../kstream/internal/kgrouped-stream-impl.ts';
 import type { Materialized } from '../../kstream/options.ts';
 import { KTableImpl } from '../../ktable/internal/ktable-impl.ts';
 import type { KTable } from '../../ktable/ktable.ts';
@@ -21,17 +21,14 @@ const countSerde = new NumberLongSerde();
 export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
   constructor(
     private readonly builder: InternalStreamsBuilder,
-    private readonly nodeName: string,
-    private readonly serdes: KnownSerdes<K, V>,
-    private readonly groupName: string | undefined,
-    private readonly repartitionRequired: boolean,
+    private readonly grouped: KGroupedStreamImpl<K, V>,
     private readonly windows: TimeWindows | SlidingWindows,
     private readonly onClose = false,
   ) {}
 
   emitStrategy(strategy: 'on-window-update' | 'on-window-close'): TimeWindowedKStream<K, V> {
     if (strategy !== 'on-window-update' && strategy !== 'on-window-close') throw new TypeError(`Unknown emit strategy ${JSON.stringify(strategy)}`);
-    return new TimeWindowedKStreamImpl(this.builder, this.nodeName, this.serdes, this.groupName, this.repartitionRequired, this.windows, strategy === 'on-window-close');
+    return new TimeWindowedKStreamImpl(this.builder, this.grouped, this.windows, strategy === 'on-window-close');
   }
 
   count(materialized: Materialized<Windowed<K>, number> = {}, name?: string): KTable<Windowed<K>, number> {
@@ -39,7 +36,7 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
   }
 
   reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<Windowed<K>, V> = {}, name?: string): KTable<Windowed<K>, V> {
-    return this.aggregateAs<V>('KSTREAM-REDUCE-', materialized, name, this.serdes.valueSerde, (_key, value, aggregate) =>
+    return this.aggregateAs<V>('KSTREAM-REDUCE-', materialized, name, this.grouped.knownSerdes.valueSerde, (_key, value, aggregate) =>
       aggregate === undefined ? value : reducer(aggregate, value),
     );
   }
@@ -64,12 +61,10 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
   ): KTable<Windowed<K>, VA> {
     const storeName = materialized.storeName ?? this.builder.newStoreName(prefix);
     const processorName = this.builder.nameOrGenerate(name, prefix);
-    const parent = this.repartitionRequired
-      ? addRepartition(this.builder, this.nodeName, this.groupName ?? storeName, { ...(this.serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
-      : this.nodeName;
+    const parent = this.grouped.partitionedInput(storeName);
     const windows = this.windows;
     const sizeMs = windows instanceof SlidingWindows ? windows.timeDifferenceMs : windows.sizeMs;
-    const keySerde = materialized.keySerde ?? (this.serdes.keySerde ? new TimeWindowedSerde(this.serdes.keySerde, sizeMs) : undefined);
+    const keySerde = materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new TimeWindowedSerde(this.grouped.knownSerdes.keySerde, sizeMs) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     const logging = materialized.loggingEnabled ?? true;
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, logging);
@@ -77,11 +72,11 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
       // Sliding windows are re-aggregated from the records in them, kept in a store of their own.
       const recordsStore = `${storeName}-records`;
       const recordSerdes = {
-        keySerde: this.serdes.keySerde ? new JoinBufferKeySerde(this.serdes.keySerde) : undefined,
-        valueSerde: this.serdes.valueSerde ? new JoinBufferEntrySerde(this.serdes.valueSerde) : undefined,
+        keySerde: this.grouped.knownSerdes.keySerde ? new JoinBufferKeySerde(this.grouped.knownSerdes.keySerde) : undefined,
+        valueSerde: this.grouped.knownSerdes.valueSerde ? new JoinBufferEntrySerde(this.grouped.knownSerdes.valueSerde) : undefined,
       };
       this.builder.addKeyValueStore(recordsStore, recordSerdes as KnownSerdes<unknown, unknown>, logging);
-      this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, recordsStore, windows, fold, this.serdes.keySerde), [storeName, recordsStore]);
+      this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, recordsStore, windows, fold, this.grouped.knownSerdes.keySerde), [storeName, recordsStore]);
     } else {
       if (materialized.retentionMs !== undefined && !(materialized.retentionMs >= windows.sizeMs + windows.graceMs)) {
         throw new RangeError(`Store ${storeName}: retention ${materialized.retentionMs} ms must be at least window size + grace (${windows.sizeMs + windows.graceMs} ms)`);
