@@ -1,9 +1,10 @@
 /**
- * rx-kafka-streams on Kafka: `passthrough` (source -> mapValues -> filter -> to) and `count`
- * (groupByKey().count() with its changelog, to a topic), at-least-once or exactly-once. The first
+ * rx-kafka-streams on Kafka: `passthrough` (source -> mapValues -> filter -> to), `count`
+ * (groupByKey().count() with its changelog, to a topic), `windowed-count` (1 s windows advancing
+ * by 500 ms) and `stream-table-join`, at-least-once or exactly-once, as the Java module. The first
  * input record is noticed by the source's timestamp extractor, as in the Java module.
  */
-import { KafkaStreams, Serdes, StreamsBuilder, consoleLogger, type Serde, type TimestampExtractor } from '../../lib/index.ts';
+import { KafkaStreams, Serdes, StreamsBuilder, TimeWindows, consoleLogger, type Serde, type TimestampExtractor } from '../../lib/index.ts';
 import { emit, runWorker, settingsFromArgv, stopRequested } from './protocol.ts';
 
 const settings = settingsFromArgv();
@@ -43,8 +44,22 @@ runWorker(async () => {
     case 'count':
       input.groupByKey().count().toStream().to(settings.output, { keySerde, valueSerde: countSerde });
       break;
+    case 'windowed-count':
+      input
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(1000).advanceBy(500))
+        .count()
+        .toStream()
+        .map((windowed, count) => ({ key: `${windowed.key}@${windowed.window.start}`, value: count }))
+        .to(settings.output, { keySerde, valueSerde: countSerde });
+      break;
+    case 'stream-table-join': {
+      const table = builder.table<string, Buffer>(settings.table, { keySerde, valueSerde });
+      input.join(table, (value, other): Buffer => Buffer.concat([value, other]) as Buffer).to(settings.output, { keySerde, valueSerde });
+      break;
+    }
     default:
-      throw new Error(`rx-kafka-streams has no ${settings.workload} yet (issue 5)`);
+      throw new Error(`rx-kafka-streams has no workload ${settings.workload}`);
   }
   const app = new KafkaStreams(builder.build(), {
     applicationId: settings.appId,
