@@ -12,6 +12,8 @@ export interface RestoreRequest {
   apply(key: Buffer | null, value: Buffer | null): void;
 }
 
+const STALL_MS = 20_000;
+
 export interface RestoreProgress {
   readonly topic: string;
   readonly partition: number;
@@ -46,7 +48,9 @@ export async function restoreChangelogs(
     abort = reject;
   });
   let left = byPartition.size;
+  let lastProgress = Date.now();
   const advance = (topic: string, partition: number, lastOffset: number): void => {
+    lastProgress = Date.now();
     const state = byPartition.get(`${topic}:${partition}`);
     if (!state || state.position >= state.request.to) return;
     state.position = Math.max(state.position, lastOffset + 1);
@@ -93,7 +97,16 @@ export async function restoreChangelogs(
     } finally {
       await admin.disconnect();
     }
-    await finished;
+    // A restore consumer that stops making progress (a join that never settles) is given up, so
+    // that the caller can start over with a fresh one instead of leaving the task stuck.
+    const stall = setInterval(() => {
+      if (Date.now() - lastProgress > STALL_MS) abort(new Error(`no progress for ${STALL_MS / 1000} s`));
+    }, 1000);
+    try {
+      await finished;
+    } finally {
+      clearInterval(stall);
+    }
     const seconds = (Date.now() - started) / 1000;
     const total = [...byPartition.values()].reduce((sum, state) => sum + state.restored, 0);
     logger.info(`Restored ${total} records from [${topics.join(', ')}] in ${seconds.toFixed(1)} s (${Math.round(total / Math.max(seconds, 0.001))} records/s)`);

@@ -429,9 +429,18 @@ export class KafkaStreams {
       const end = fromSource.has(topic) ? await this.committedOffset(topic, partition) : await this.endOffset(topic, partition);
       requests.push({ topic, partition, from, to: end, apply: (key: Buffer | null, value: Buffer | null) => task.stores.restore(topic, key, value) });
     }
-    await restoreChangelogs(this.kafka, this.config.applicationId, requests, this.logger, (progress) =>
-      this.restorationSubject.next({ ...progress, taskId: task.id }),
-    );
+    // Replaying is idempotent (upserts in offset order), so a stalled restore simply starts over.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await restoreChangelogs(this.kafka, this.config.applicationId, requests, this.logger, (progress) =>
+          this.restorationSubject.next({ ...progress, taskId: task.id }),
+        );
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !this.processing()) throw error;
+        this.logger.warn(`Restoring task ${task.id} failed (${errorMessage(error)}); trying again (${attempt + 1} of 3)`);
+      }
+    }
     for (const request of requests) task.stores.restoredTo(request.topic, request.to);
   }
 
