@@ -1,6 +1,7 @@
 import type { KeyValue } from '../processor/record.ts';
 import type { Windowed } from '../windows/windowed.ts';
 import type { ReadOnlyKeyValueStore } from './key-value-store.ts';
+import { sameKey } from './internal/same-key.ts';
 
 /** Reads of a windowed aggregation's store: by key and window start time. */
 export interface ReadOnlyWindowStore<K, V> {
@@ -21,8 +22,6 @@ export interface ReadOnlySessionStore<K, V> {
   fetch(key: K): KeyValue<Windowed<K>, V>[];
 }
 
-const sameKey = (a: unknown, b: unknown): boolean =>
-  a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
 
 const byStart = <K, V>(a: KeyValue<Windowed<K>, V>, b: KeyValue<Windowed<K>, V>): number => a.key.window.start - b.key.window.start;
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
+import { sameKey } from '../../state/internal/same-key.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
 import type { NodeRuntime } from '../../task/node-runtime.ts';
 import type { Change } from '../change.ts';
@@ -41,7 +42,6 @@ export function valueHash<V>(value: V, serde: Serde<V> | undefined): string {
   return createHash('sha1').update(bytes).digest('base64');
 }
 
-const sameKey = (a: unknown, b: unknown): boolean => a === b || (a !== null && typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
 
 /** Left side: each left change unsubscribes from its old foreign key and subscribes to its new one. */
 export function subscribeStep<KL, VL, KR>(foreignKey: (value: VL) => KR, leftValueSerde: Serde<VL> | undefined, leftJoin: boolean) {

@@ -1,4 +1,5 @@
 import { StreamsException } from '../../errors.ts';
+import { sameKey } from '../../state/internal/same-key.ts';
 import type { KeyValue } from '../../processor/record.ts';
 import type { Change } from '../change.ts';
 import { recordStep } from '../../kstream/internal/record-step.ts';
@@ -27,10 +28,4 @@ export function ktableRepartitionMapStep<K, V, KR, VR>(selector: (key: K, value:
     if (oldPair) out.next({ key: oldPair.key, value: { newValue: null, oldValue: oldPair.value }, ...base });
     if (newPair) out.next({ key: newPair.key, value: { newValue: newPair.value, oldValue: null }, ...base });
   });
-}
-
-function sameKey(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
-  return typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b);
 }
