@@ -35,6 +35,12 @@ export interface Materialized<K, V> {
   /** False turns the store's changelog topic off. Default true. */
   readonly loggingEnabled?: boolean;
   /**
+   * Whether the table's updates to a key are merged until the next commit, so that only the
+   * latest is sent downstream (Kafka Streams' record cache, sized by `statestoreCacheMaxBytes`).
+   * Applies to aggregations. Default true, as in Kafka Streams.
+   */
+  readonly cachingEnabled?: boolean;
+  /**
    * Windowed stores: how long a window stays queryable, counted from its start, in stream time.
    * Default: window size + grace, as in Kafka Streams (a closed window leaves soon after).
    */

@@ -3,6 +3,9 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CommitOffset, RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
+import type { ChangelogDrain } from './task-stores.ts';
+
+const NOTHING_TO_LOG: ChangelogDrain = { records: [], acknowledged: () => {} };
 
 /**
  * At-least-once: after each fetched batch, the outputs and changelog records of every task go out
@@ -19,9 +22,13 @@ export class AtLeastOnceCommitter {
     private readonly logger: Logger,
   ) {}
 
-  /** Sends what the tasks have pending; resolves once it (and every earlier send) is acknowledged. */
-  send(tasks: Iterable<RuntimeTask>): Promise<unknown> {
-    const work = [...tasks].map((task) => ({ task, ...task.takeWork(), drain: task.stores.drain(Date.now()) }));
+  /**
+   * Sends what the tasks have pending; resolves once it (and every earlier send) is acknowledged.
+   * `flush` (when committing) first empties the record caches and writes the changelogs;
+   * between commits only what the processors already emitted goes out.
+   */
+  send(tasks: Iterable<RuntimeTask>, flush: boolean): Promise<unknown> {
+    const work = [...tasks].map((task) => ({ task, ...task.takeWork(flush), drain: flush ? task.stores.drain(Date.now()) : NOTHING_TO_LOG }));
     const records = work.flatMap(({ outputs, drain }) => [...outputs, ...drain.records]);
     const offsets = work.flatMap(({ offsets }) => offsets);
     if (records.length === 0 && offsets.length === 0) return this.sending;

@@ -36,7 +36,7 @@ export class ExactlyOnceCommitter {
 
   /** Commits what the task has done since its last commit, in one transaction. */
   commit(task: RuntimeTask, clean = false): Promise<void> {
-    const { outputs, offsets } = task.takeWork();
+    const { outputs, offsets } = task.takeWork(true);
     const drain = task.stores.drain(Date.now());
     const records = [...outputs, ...drain.records];
     const previous = this.chains.get(task.id) ?? Promise.resolve();

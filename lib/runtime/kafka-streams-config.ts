@@ -27,6 +27,13 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
    * Without a factory a store persists to an in-memory Keyv.
    */
   readonly stores?: StoreFactories;
+  /**
+   * Bytes (estimated) that the record caches of this instance's tables may hold together: an
+   * aggregation's updates to one key are merged until the next commit and only the latest goes
+   * downstream, as Kafka Streams' `statestore.cache.max.bytes`. Default 10 MB; 0 forwards every
+   * update. `Materialized.cachingEnabled: false` turns it off for one table.
+   */
+  readonly statestoreCacheMaxBytes?: number;
   /** How many partitions are processed at once (their I/O overlaps). Default 4. */
   readonly maxConcurrentTasks?: number;
   readonly deserializationExceptionHandler?: RuntimeExceptionHandlerOption;

@@ -16,6 +16,7 @@ import type { TaskOutput } from '../task/stream-task.ts';
 import { graphOf, type Topology } from '../topology/topology.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
+import { RecordCacheBudget } from '../state/record-cache.ts';
 import { AtLeastOnceCommitter } from './at-least-once-committer.ts';
 import { restoreChangelogs, type RestoreProgress } from './changelog-restorer.ts';
 import { deadLetterHandler } from './dead-letter.ts';
@@ -63,6 +64,8 @@ export class KafkaStreams {
   private readonly kafka: KafkaClient;
   private readonly exactlyOnce: boolean;
   private readonly commitIntervalMs: number;
+  /** Shared by the record caches of every task here, as Kafka's per-thread cache. */
+  private readonly recordCache: RecordCacheBudget;
   private readonly subTopologyByTopic = new Map<string, SubTopology>();
   private readonly tasks = new Map<string, RuntimeTask>();
   private readonly partitionCountByTopic = new Map<string, number>();
@@ -96,6 +99,7 @@ export class KafkaStreams {
     this.plan = topology.plan();
     this.logger = (config.logger ?? consoleLogger('info')).namespace(`app-${config.applicationId}`);
     this.commitIntervalMs = config.commitIntervalMs ?? (this.exactlyOnce ? 100 : 30_000);
+    this.recordCache = new RecordCacheBudget(config.statestoreCacheMaxBytes ?? 10 * 1024 * 1024);
     this.kafka = new Kafka({
       clientId: config.applicationId,
       logLevel: toKafkajsLogLevel(config.kafkaLogLevel ?? 'warn'),
@@ -286,8 +290,10 @@ export class KafkaStreams {
         }
       } else {
         const ready = this.readyTasks();
-        await this.atLeastOnce!.send(ready);
-        if (task.failure || task.task.context.commitRequested || Date.now() - this.lastCommit >= this.commitIntervalMs) {
+        const due = task.failure !== undefined || task.task.context.commitRequested || Date.now() - this.lastCommit >= this.commitIntervalMs;
+        // Outputs go out after every batch; the record caches are flushed only when committing.
+        await this.atLeastOnce!.send(ready, due);
+        if (due) {
           task.task.context.commitRequested = false;
           this.lastCommit = Date.now();
           await this.atLeastOnce!.commit(ready);
@@ -310,7 +316,7 @@ export class KafkaStreams {
     if (this.exactlyOnce) {
       await Promise.all(tasks.map((task) => this.exactly!.commit(task, clean)));
     } else if (this.atLeastOnce) {
-      await this.atLeastOnce.send(tasks);
+      await this.atLeastOnce.send(tasks, true);
       this.lastCommit = Date.now();
       await this.atLeastOnce.commit(tasks, clean);
     }
@@ -384,6 +390,7 @@ export class KafkaStreams {
         onProcessingError: this.handler(this.config.processingExceptionHandler, emit),
         onDeserializationError: this.handler(this.config.deserializationExceptionHandler, emit),
         invalidTimestamp: this.config.invalidTimestamp,
+        recordCache: this.recordCache,
       }),
       stores,
     );

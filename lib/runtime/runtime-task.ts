@@ -89,11 +89,18 @@ export class RuntimeTask {
     this.committable.set(`${topic}:${partition}`, { topic, partition, offset: String(Number(offset) + 1) });
   }
 
-  /** Takes the outputs and the committable offsets together, so they always match. */
-  takeWork(): { outputs: TaskOutput[]; offsets: CommitOffset[] } {
+  /**
+   * Takes the outputs and the committable offsets together, so they always match. `flush` first
+   * forwards what the record caches hold; without it, offsets stay behind while a cache holds
+   * updates of their records (committing them would lose those updates in a crash).
+   */
+  takeWork(flush: boolean): { outputs: TaskOutput[]; offsets: CommitOffset[] } {
+    const context = this.task.context;
+    if (flush) context.flushCaches();
     const outputs = this.outputs;
     this.outputs = [];
-    const metadata = encodeStreamTime(this.task.context.streamTime);
+    if (context.cachesPending) return { outputs, offsets: [] };
+    const metadata = encodeStreamTime(context.streamTime);
     const offsets = [...this.committable.values()].map((offset) => ({ ...offset, metadata }));
     this.committable.clear();
     return { outputs, offsets };

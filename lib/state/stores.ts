@@ -9,14 +9,23 @@ class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
     readonly keySerde: Serde<K> | undefined,
     readonly valueSerde: Serde<V> | undefined,
     readonly loggingEnabled: boolean,
+    readonly cachingEnabled: boolean,
   ) {}
 
   withLoggingDisabled(): StoreBuilder<KeyValueStore<K, V>> {
-    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, false);
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, false, this.cachingEnabled);
   }
 
   withLoggingEnabled(): StoreBuilder<KeyValueStore<K, V>> {
-    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, true);
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, true, this.cachingEnabled);
+  }
+
+  withCachingEnabled(): StoreBuilder<KeyValueStore<K, V>> {
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, this.loggingEnabled, true);
+  }
+
+  withCachingDisabled(): StoreBuilder<KeyValueStore<K, V>> {
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, this.loggingEnabled, false);
   }
 
   build(): KeyValueStore<K, V> {
@@ -34,6 +43,6 @@ class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
 export const Stores = {
   keyValueStoreBuilder<K, V>(name: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): StoreBuilder<KeyValueStore<K, V>> {
     if (!name) throw new TypeError('A store needs a non-empty name');
-    return new KeyValueStoreBuilder<K, V>(name, keySerde, valueSerde, true);
+    return new KeyValueStoreBuilder<K, V>(name, keySerde, valueSerde, true, false);
   },
 } as const;

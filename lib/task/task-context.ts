@@ -1,8 +1,11 @@
 import { InvalidStateStoreException, ProcessingException, StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.ts';
-import type { ConsumedRecord } from '../processor/record.ts';
+import type { Change } from '../ktable/change.ts';
+import type { ConsumedRecord, StreamRecord } from '../processor/record.ts';
+import { storeKeyEncoder } from '../state/internal/store-key.ts';
 import { isKeyValueStore } from '../state/key-value-store.ts';
+import { RecordCache, type CacheEmitter } from '../state/record-cache.ts';
 import { readOnlyKeyValueStore } from '../state/read-only-key-value-store.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { failOnError, type ExceptionHandler } from './exception-handlers.ts';
@@ -33,6 +36,8 @@ export class TaskContext {
   private cancelWallClockTimer: (() => void) | undefined;
   private readonly onProcessingError: ExceptionHandler;
   private readonly onDeserializationError: ExceptionHandler;
+  /** The record caches of this task's tables, in topology order (upstream flushes first). */
+  private readonly caches: RecordCache<unknown, unknown>[] = [];
 
   constructor(readonly options: TaskOptions) {
     this.taskId = `${options.subTopology.id}_${options.partition}`;
@@ -55,6 +60,38 @@ export class TaskContext {
   shared<T>(name: string, create: () => T): T {
     if (!this.sharedState.has(name)) this.sharedState.set(name, create());
     return this.sharedState.get(name) as T;
+  }
+
+  /**
+   * How a table processor writing `storeName` passes its updates on: straight away, or through a
+   * record cache when the host gives the task a cache budget (the Kafka runtime does; the test
+   * driver and runTopology, like Kafka's TopologyTestDriver, forward every update) and the
+   * store has caching enabled. `identify` says which keys are the same row.
+   */
+  changeForwarder<K, V>(storeName: string, identify?: (key: K) => unknown): (record: StreamRecord<K, Change<V>>, out: CacheEmitter<K, V>) => void {
+    const budget = this.options.recordCache;
+    const caching = this.options.graph.stores.get(storeName)?.builder.cachingEnabled ?? false;
+    if (!budget || budget.maxBytes === 0 || !caching) return (record, out) => out.next(record);
+    const cache = new RecordCache<K, V>(storeName, identify ?? (storeKeyEncoder<K>(undefined, storeName)), budget);
+    this.caches.push(cache as RecordCache<unknown, unknown>);
+    return (record, out) => cache.put(record, out);
+  }
+
+  /** True while some update waits in a record cache: the input behind it is not done yet. */
+  get cachesPending(): boolean {
+    return this.caches.some((cache) => cache.size > 0);
+  }
+
+  /** Forwards what the record caches hold (before a commit, as Kafka Streams flushes its caches). */
+  flushCaches(): void {
+    if (this.failure) return;
+    const previous = this.current;
+    this.current = undefined;
+    try {
+      for (const cache of this.caches) cache.flush();
+    } finally {
+      this.current = previous;
+    }
   }
 
   /** Where failures go: the compiled task turns them into an error notification. */
@@ -157,6 +194,7 @@ export class TaskContext {
   }
 
   closeStores(): void {
+    for (const cache of this.caches) cache.clear();
     for (const store of this.stores.values()) if (store.isOpen()) store.close();
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Serde } from '../serdes/serde.ts';
+import type { RecordCacheBudget } from '../state/record-cache.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { StoreBuilder } from '../state/store-builder.ts';
 import type { SubTopology } from '../topology/internal/topology-plan.ts';
@@ -33,4 +34,6 @@ export interface TaskOptions {
   /** What to do with a record whose timestamp is negative. Default 'fail'. */
   readonly invalidTimestamp?: InvalidTimestampPolicy;
   readonly appConfigs?: Readonly<Record<string, unknown>>;
+  /** The instance's record cache budget; without one, tables forward every update at once. */
+  readonly recordCache?: RecordCacheBudget;
 }

@@ -153,13 +153,50 @@ describe('KafkaStreams on a real broker', function () {
     const items = ['laptop', 'mouse', 'laptop', 'desk', 'laptop', 'mouse'];
     await kafka.produce(input, items.map((item, i) => ({ key: `order-${i}`, value: item })));
     await app.start();
-    const records = await kafka.readTopic(output, items.length);
     const latest = new Map<string, number>();
-    for (const record of records) latest.set(record.key!.toString(), Serdes.Int().deserialize(output, record.value));
+    await kafka.readTopicUntil(output, (records) => {
+      for (const record of records) latest.set(record.key!.toString(), Serdes.Int().deserialize(output, record.value));
+      return latest.get('laptop') === 3 && latest.get('mouse') === 2 && latest.get('desk') === 1;
+    });
     expect(Object.fromEntries(latest)).to.deep.equal({ laptop: 3, mouse: 2, desk: 1 });
     const admin = await kafka.admin();
     const topics = await admin.listTopics();
     expect(topics.some((topic) => topic.startsWith(`${kafka.name('app')}-`) && topic.endsWith('-repartition'))).to.equal(true);
+  });
+
+  it("merges a count's updates per key until the commit (record cache), and forwards every one with statestoreCacheMaxBytes 0", async () => {
+    const input = kafka.name('clicks');
+    await kafka.createTopic(input, 2);
+    const keys = ['home', 'cart', 'search'];
+    await kafka.produce(input, Array.from({ length: 600 }, (_, i) => ({ key: keys[i % 3]!, value: `click-${i}` })));
+    const countInto = (output: string) => (b: StreamsBuilder) =>
+      b
+        .stream<string, string>(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+        .groupByKey()
+        .count()
+        .toStream()
+        .to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() });
+    const finals = (records: readonly { key: Buffer | null; value: Buffer | null }[], output: string): Record<string, number> => {
+      const latest: Record<string, number> = {};
+      for (const record of records) latest[record.key!.toString()] = Serdes.Int().deserialize(output, record.value);
+      return latest;
+    };
+    const done = { home: 200, cart: 200, search: 200 };
+
+    const cached = kafka.name('cached-counts');
+    await kafka.createTopic(cached);
+    await startApp(countInto(cached)).start();
+    const merged = await kafka.readTopicUntil(cached, (records) => Object.values(finals(records, cached)).filter((n) => n === 200).length === 3);
+    expect(finals(merged, cached)).to.deep.equal(done);
+    // 600 updates arrive within a few commit intervals: most are merged away.
+    expect(merged.length).to.be.lessThan(60);
+
+    const every = kafka.name('every-count');
+    await kafka.createTopic(every);
+    await startApp(countInto(every), { applicationId: kafka.name('uncached'), statestoreCacheMaxBytes: 0 }).start();
+    const all = await kafka.readTopic(every, 600);
+    expect(all).to.have.length(600);
+    expect(finals(all, every)).to.deep.equal(done);
   });
 });
 

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
-import { KafkaStreams, Serdes, StreamsBuilder, consoleLogger, type KafkaStreamsConfig } from '../../lib/index.ts';
-import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
+import { KafkaStreams, Serdes, StreamsBuilder, type KafkaStreamsConfig } from '../../lib/index.ts';
+import { KafkaTestContext, recordingLogger, waitFor } from '../support/kafka-helpers.ts';
 
 describe('State moving between instances', function () {
   this.timeout(180_000);
   let kafka: KafkaTestContext;
   const apps: KafkaStreams[] = [];
+  /** Each instance's last log lines (kafkajs' included), printed when a wait times out. */
+  const logs: (() => string)[] = [];
+  const logTails = (): string => logs.map((tail, i) => `\n--- instance ${i + 1} ---\n${tail()}`).join('');
 
   beforeEach(async () => {
     kafka = await KafkaTestContext.create();
@@ -13,19 +16,22 @@ describe('State moving between instances', function () {
 
   afterEach(async () => {
     await Promise.allSettled(apps.splice(0).map((app) => app.close()));
+    logs.splice(0);
     await kafka.close();
   });
 
   function instance(input: string, guarantee: KafkaStreamsConfig['processingGuarantee']): KafkaStreams {
     const builder = new StreamsBuilder();
     builder.stream<string, string>(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() }).groupByKey().count({ storeName: 'counts' });
+    const { logger, tail } = recordingLogger(`instance-${logs.length + 1}`);
+    logs.push(tail);
     const app = new KafkaStreams(builder.build(), {
       applicationId: kafka.name('app'),
       kafka: { brokers: kafka.brokers },
       processingGuarantee: guarantee,
       commitIntervalMs: 100,
-      logger: consoleLogger('nothing'),
-      kafkaLogLevel: 'nothing',
+      logger,
+      kafkaLogLevel: 'info',
       consumer: { sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 10_000 },
     });
     apps.push(app);
@@ -46,7 +52,7 @@ describe('State moving between instances', function () {
       const first = instance(input, guarantee);
       const second = instance(input, guarantee);
       await Promise.all([first.start(), second.start()]);
-      await waitFor(() => first.activeTasks().length === 2 && second.activeTasks().length === 2, 60_000, () => `${first.activeTasks()} / ${second.activeTasks()}`);
+      await waitFor(() => first.activeTasks().length === 2 && second.activeTasks().length === 2, 60_000, () => `${first.activeTasks()} / ${second.activeTasks()}${logTails()}`);
 
       await kafka.produce(input, messages.slice(0, 2000));
       const counted = (app: KafkaStreams): number => {
@@ -64,7 +70,7 @@ describe('State moving between instances', function () {
       await second.close();
       await kafka.produce(input, messages.slice(2000));
 
-      await waitFor(() => first.activeTasks().length === 4, 60_000, () => `survivor has ${first.activeTasks()}`);
+      await waitFor(() => first.activeTasks().length === 4, 60_000, () => `survivor has ${first.activeTasks()}${logTails()}`);
       await waitFor(() => counted(first) === 4000, 60_000, () => `survivor counted ${counted(first)} of 4000`);
       const table = new Map(first.store<string, number>('counts').all().map((entry) => [entry.key, entry.value]));
       expect(table).to.deep.equal(expected);

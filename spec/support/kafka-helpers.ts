@@ -3,6 +3,7 @@ import type { Admin, IHeaders, Kafka as KafkaClient, Producer } from 'kafkajs';
 // Through the library, which loads kafkajs with its read_committed fix in.
 import { Kafka, Partitioners, logLevel } from '../../lib/kafka/kafkajs.ts';
 import { kafkaBrokers } from './kafka-broker.ts';
+import type { Logger } from '../../lib/logger.ts';
 
 export interface ReadRecord {
   readonly key: Buffer | null;
@@ -95,4 +96,22 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * A logger that keeps the last lines (info and up) in memory, for a spec to print when it fails:
+ * what the instances and kafkajs said around a rebalance that did not happen.
+ */
+export function recordingLogger(tag: string, keep = 200): { logger: Logger; tail: (lines?: number) => string } {
+  const lines: string[] = [];
+  const make = (prefix: string): Logger => {
+    const write = (level: string) => (message: string, extra?: Record<string, unknown>) => {
+      if (level === 'debug') return;
+      const details = extra && Object.keys(extra).length > 0 ? ' ' + JSON.stringify(extra, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) : '';
+      lines.push(`${new Date().toISOString()} ${level} [${prefix}] ${message}${details}`);
+      if (lines.length > keep) lines.shift();
+    };
+    return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), namespace: (name) => make(`${prefix}:${name}`) };
+  };
+  return { logger: make(tag), tail: (count = 40) => lines.slice(-count).join('\n') };
 }

@@ -32,9 +32,11 @@ export class InternalStreamsBuilder {
     return name;
   }
 
-  addKeyValueStore(name: string, serdes: KnownSerdes<unknown, unknown>, loggingEnabled = true): void {
+  /** A DSL store; `cachingEnabled` only matters to the table processors that forward through it. */
+  addKeyValueStore(name: string, serdes: KnownSerdes<unknown, unknown>, loggingEnabled = true, cachingEnabled = false): void {
     const builder = Stores.keyValueStoreBuilder(name, serdes.keySerde, serdes.valueSerde);
-    this.graph.addStore(loggingEnabled ? builder : builder.withLoggingDisabled(), false);
+    const logged = loggingEnabled ? builder : builder.withLoggingDisabled();
+    this.graph.addStore(cachingEnabled ? logged.withCachingEnabled() : logged, false);
   }
 }
 

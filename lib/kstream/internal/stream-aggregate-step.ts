@@ -8,12 +8,13 @@ export type AggregateFold<K, V, VA> = (key: K, value: V, oldAggregate: VA | unde
 
 /**
  * KGroupedStream's count, reduce and aggregate: read the key's aggregate, fold the record in,
- * store it, and forward the change. As in Kafka Streams, records with a null value are skipped
+ * store it, and forward the change (through the record cache, when the store has one). As in Kafka Streams, records with a null value are skipped
  * (count does not count them); a null key cannot be grouped and is an error.
  */
 export function streamAggregateStep<K, V, VA>(storeName: string, fold: AggregateFold<K, V, VA>) {
   return nodeStep<K, V, K, Change<VA>>((node) => {
     const store = node.store<KeyValueStore<K, VA>>(storeName);
+    const forward = node.task.changeForwarder<K, VA>(storeName);
     return (record, out) => {
       if (record.key === null || record.key === undefined) {
         throw new StreamsException(`${node.name} cannot aggregate a record with a null key into store ${storeName}; give records a key before grouping`, {
@@ -27,7 +28,7 @@ export function streamAggregateStep<K, V, VA>(storeName: string, fold: Aggregate
       const oldAggregate = store.get(record.key);
       const newAggregate = fold(record.key, record.value, oldAggregate);
       store.put(record.key, newAggregate);
-      out.next({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers });
+      forward({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers }, out);
     };
   });
 }

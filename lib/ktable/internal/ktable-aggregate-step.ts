@@ -17,6 +17,7 @@ export interface TableAggregateFunctions<K, V, VA> {
 export function ktableAggregateStep<K, V, VA>(storeName: string, fns: TableAggregateFunctions<K, V, VA>) {
   return nodeStep<K, Change<V>, K, Change<VA>>((node) => {
     const store = node.store<KeyValueStore<K, VA>>(storeName);
+    const forward = node.task.changeForwarder<K, VA>(storeName);
     return (record, out) => {
       if (record.key === null || record.key === undefined) {
         throw new StreamsException(`Record key for KTable aggregate operator with state ${storeName} should not be null`);
@@ -27,7 +28,7 @@ export function ktableAggregateStep<K, V, VA>(storeName: string, fns: TableAggre
       if (record.value.newValue !== null) aggregate = fns.add(record.key, record.value.newValue, aggregate ?? undefined);
       const newAggregate = aggregate === undefined ? null : aggregate;
       store.put(record.key, newAggregate);
-      out.next({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers });
+      forward({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers }, out);
     };
   });
 }

@@ -67,7 +67,8 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const keySerde = materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new TimeWindowedSerde(this.grouped.knownSerdes.keySerde, sizeMs) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     const logging = materialized.loggingEnabled ?? true;
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, logging);
+    // Sliding windows forward every update (their step does not go through a record cache).
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, logging, !(windows instanceof SlidingWindows) && (materialized.cachingEnabled ?? true));
     if (windows instanceof SlidingWindows) {
       // Sliding windows are re-aggregated from the records in them, kept in a store of their own.
       const recordsStore = `${storeName}-records`;

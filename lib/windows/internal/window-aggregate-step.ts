@@ -1,4 +1,5 @@
 import { StreamsException } from '../../errors.ts';
+import { storeKeyEncoder } from '../../state/internal/store-key.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
 import type { Change } from '../../ktable/change.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
@@ -20,6 +21,11 @@ export function windowAggregateStep<K, V, VA>(
   return nodeStep<K, V, Windowed<K>, Change<VA>>((node) => {
     const store = node.store<KeyValueStore<Windowed<K>, VA>>(storeName);
     const task = node.task;
+    const encodeKey = storeKeyEncoder<K>(undefined, storeName);
+    const forward = task.changeForwarder<Windowed<K>, VA>(storeName, (windowed) => {
+      const key = encodeKey(windowed.key);
+      return `${typeof key}:${String(key)}@${windowed.window.start}`;
+    });
     /** Windows in the store by start time, so closed ones can be removed in order. */
     const open = new Map<number, Windowed<K>[]>();
     const track = (key: Windowed<K>): void => {
@@ -59,7 +65,7 @@ export function windowAggregateStep<K, V, VA>(
         if (oldAggregate === undefined) track(key);
         const newAggregate = fold(record.key, record.value, oldAggregate);
         store.put(key, newAggregate);
-        out.next({ key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers });
+        forward({ key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers }, out);
       }
       expire();
     };
