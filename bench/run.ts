@@ -22,7 +22,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { TimeoutError, measure, type Command, type RunResult } from './harness/measure.ts';
 import { preload } from './harness/preload.ts';
 import { hotSpots } from './harness/profile.ts';
-import { SYSTEM_LABELS, markdownTable, summarize, svgChart, withRatios, type CaseResult, type System } from './harness/report.ts';
+import { SYSTEM_LABELS, commonRecords, markdownTable, summarize, svgChart, withRatios, type CaseResult, type System } from './harness/report.ts';
 import type { Guarantee, Workload, WorkerSettings } from './workers/protocol.ts';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -169,11 +169,11 @@ async function main(): Promise<void> {
     };
 
     const results: CaseResult[] = [];
-    // A system too slow to finish one case in time is not run further (unless --keep-going).
-    const timedOut = new Map<System, string>();
+    // A system too slow to finish one case in time is not run further under that guarantee (unless --keep-going).
+    const timedOut = new Map<string, string>();
     for (const c of cases) {
       const name = `${c.workload} / ${SYSTEM_LABELS[c.system]} / ${c.guarantee}`;
-      const skip = c.unsupported ?? unavailable.get(c.system) ?? timedOut.get(c.system);
+      const skip = c.unsupported ?? unavailable.get(c.system) ?? timedOut.get(`${c.system}/${c.guarantee}`);
       if (skip) {
         log(`${name}: ${skip}`);
         results.push(summarize({ ...c, status: skip, runs: [], warmupRuns: [] }));
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
         } catch (error) {
           status = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
           log(`${name}: ${status}`);
-          if (error instanceof TimeoutError && !flags['keep-going']) timedOut.set(c.system, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
+          if (error instanceof TimeoutError && !flags['keep-going']) timedOut.set(`${c.system}/${c.guarantee}`, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
           break;
         }
       }
@@ -202,11 +202,13 @@ async function main(): Promise<void> {
     if (cases.length > 0) {
       const final = withRatios(flags.merge ? mergeWithLatest(results) : results);
       const info = machine();
-      const settings = { records, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, eosCommitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
+      // Rows merged from another invocation may have another record count; the records column says.
+      const headlineRecords = commonRecords(final, records);
+      const settings = { records: headlineRecords, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, eosCommitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`);
       const table = markdownTable(final);
-      const about = `${records.toLocaleString('en')} records of ${valueBytes} bytes, 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
+      const about = `${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
       const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
       writeFileSync(join(RESULTS, 'latest.md'), `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](latest.svg)\n`);
       writeFileSync(join(RESULTS, 'latest.svg'), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));

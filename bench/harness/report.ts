@@ -40,6 +40,19 @@ export function summarize(c: Omit<CaseResult, 'median' | 'min' | 'max' | 'peakRs
   return { ...c, median, min: rates[0], max: rates[rates.length - 1], peakRssMb: Math.max(...c.runs.map((run) => run.peakRssMb)) };
 }
 
+/** The input size of a case's runs (cases can be re-run with another size and merged). */
+export const recordsOf = (r: CaseResult): number | undefined => r.runs[0]?.records;
+
+/** The record count most rows were measured with: the one the headings state. */
+export function commonRecords(results: CaseResult[], fallback: number): number {
+  const counts = new Map<number, number>();
+  for (const r of results) {
+    const records = recordsOf(r);
+    if (records !== undefined) counts.set(records, (counts.get(records) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? fallback;
+}
+
 export function withRatios(results: CaseResult[]): CaseResult[] {
   const medianOf = (workload: Workload, system: System, guarantee: Guarantee): number | undefined =>
     results.find((r) => r.workload === workload && r.system === system && r.guarantee === guarantee)?.median;
@@ -58,13 +71,13 @@ const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.to
 
 export function markdownTable(results: CaseResult[]): string {
   const lines = [
-    '| workload | system | guarantee | records/s (median) | min | max | runs | peak RSS | vs raw kafkajs | vs Kafka Streams |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | system | guarantee | records/s (median) | min | max | runs | records | peak RSS | vs raw kafkajs | vs Kafka Streams |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const rate = r.median === undefined ? r.status : `**${fmt(r.median)}**`;
     const rss = r.peakRssMb === undefined ? '' : `${r.peakRssMb} MB`;
-    lines.push(`| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`);
+    lines.push(`| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${fmt(recordsOf(r))} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`);
   }
   return lines.join('\n');
 }
@@ -81,6 +94,7 @@ const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, 
 /** A horizontal bar per system and guarantee, grouped by workload; whiskers show min..max. */
 export function svgChart(results: CaseResult[], title: string, subtitle: string): string {
   const bars = results.filter((r) => r.median !== undefined);
+  const usual = commonRecords(results, 0);
   const maxRate = Math.max(1, ...bars.map((r) => r.max ?? r.median!));
   const left = 330;
   const width = 980;
@@ -95,7 +109,8 @@ export function svgChart(results: CaseResult[], title: string, subtitle: string)
     body.push(`<text x="10" y="${y + 12}" font-weight="bold">${escapeXml(workload)}</text>`);
     y += 20;
     for (const r of results.filter((x) => x.workload === workload)) {
-      const label = `${SYSTEM_LABELS[r.system]} ${guaranteeLabel(r.guarantee)}`;
+      const records = recordsOf(r);
+      const label = `${SYSTEM_LABELS[r.system]} ${guaranteeLabel(r.guarantee)}${records !== undefined && records !== usual ? ` (${fmt(records)} records)` : ''}`;
       body.push(`<text x="${left - 8}" y="${y + 13}" text-anchor="end">${escapeXml(label)}</text>`);
       if (r.median === undefined) {
         body.push(`<text x="${left + 4}" y="${y + 13}" fill="#868e96" font-style="italic">${escapeXml(r.status)}</text>`);
