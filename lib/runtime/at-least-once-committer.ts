@@ -8,12 +8,14 @@ import type { ChangelogDrain } from './task-stores.ts';
 const NOTHING_TO_LOG: ChangelogDrain = { records: [], acknowledged: () => {} };
 
 /**
- * At-least-once: after each fetched batch, the outputs and changelog records of every task go out
- * in one batch; the input offsets of those records become committable only once it is
- * acknowledged. Sends run one after another, so a partition's outputs keep their order.
+ * At-least-once: after each fetched batch, the task's outputs go out; the input offsets of those
+ * records become committable only once they are acknowledged. Each task sends one request after
+ * another, so its outputs keep their order; different tasks send at the same time (one chain of
+ * sends for the whole instance left the producer waiting on one acknowledgement at a time).
  */
 export class AtLeastOnceCommitter {
-  private sending: Promise<unknown> = Promise.resolve();
+  /** Per task id, its last send: the next one of that task starts when it is acknowledged. */
+  private readonly sending = new Map<string, Promise<unknown>>();
   private readonly acknowledged = new Map<string, CommitOffset>();
 
   constructor(
@@ -28,21 +30,27 @@ export class AtLeastOnceCommitter {
    * between commits only what the processors already emitted goes out.
    */
   send(tasks: Iterable<RuntimeTask>, flush: boolean): Promise<unknown> {
-    const work = [...tasks].map((task) => ({ task, ...task.takeWork(flush), drain: flush ? task.stores.drain(Date.now()) : NOTHING_TO_LOG }));
-    const records = work.flatMap(({ outputs, drain }) => [...outputs, ...drain.records]);
-    const offsets = work.flatMap(({ offsets }) => offsets);
-    if (records.length === 0 && offsets.length === 0) return this.sending;
-    this.sending = this.sending.then(async () => {
+    return Promise.all([...tasks].map((task) => this.sendTask(task, flush)));
+  }
+
+  private sendTask(task: RuntimeTask, flush: boolean): Promise<unknown> {
+    const { outputs, offsets } = task.takeWork(flush);
+    const drain = flush ? task.stores.drain(Date.now()) : NOTHING_TO_LOG;
+    const records = drain.records.length > 0 ? [...outputs, ...drain.records] : outputs;
+    const previous = this.sending.get(task.id) ?? Promise.resolve();
+    if (records.length === 0 && offsets.length === 0) return previous;
+    const next = previous.then(async () => {
       const lastOffsets = await sendRecords(this.producer, records);
-      for (const { drain } of work) drain.acknowledged(lastOffsets);
+      drain.acknowledged(lastOffsets);
       for (const offset of offsets) this.acknowledged.set(`${offset.topic}:${offset.partition}`, offset);
     });
-    return this.sending;
+    this.sending.set(task.id, next);
+    return next;
   }
 
   /** Commits the acknowledged offsets, then writes the stores' acknowledged changes to Keyv. */
   async commit(tasks: readonly RuntimeTask[], clean = false): Promise<void> {
-    await this.sending;
+    await Promise.all(this.sending.values());
     if (this.acknowledged.size > 0) {
       const offsets = [...this.acknowledged.values()];
       this.acknowledged.clear();

@@ -289,14 +289,21 @@ export class KafkaStreams {
           await this.exactly!.commit(task);
         }
       } else {
-        const ready = this.readyTasks();
         const due = task.failure !== undefined || task.task.context.commitRequested || Date.now() - this.lastCommit >= this.commitIntervalMs;
-        // Outputs go out after every batch; the record caches are flushed only when committing.
-        await this.atLeastOnce!.send(ready, due);
         if (due) {
+          // Every task's caches are flushed and its outputs sent, then the acknowledged offsets committed.
+          const ready = this.readyTasks();
+          await this.atLeastOnce!.send(ready, true);
           task.task.context.commitRequested = false;
           this.lastCommit = Date.now();
           await this.atLeastOnce!.commit(ready);
+        } else {
+          // Between commits a batch's outputs go out on their own, alongside other tasks' sends.
+          // What other tasks emitted meanwhile (wall-clock punctuators) goes too, unawaited: a
+          // failed send surfaces at the next commit, which waits for every task's sends.
+          const others = this.readyTasks().filter((other) => other !== task && other.outputs.length > 0);
+          if (others.length > 0) void this.atLeastOnce!.send(others, false).catch(() => {});
+          await this.atLeastOnce!.send([task], false);
         }
       }
     } catch (error) {
