@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as KafkaJS from 'kafkajs';
 
-// kafkajs, loaded once, with one fix applied first. Every value this library takes from kafkajs
+// kafkajs, loaded once, with one fix and one speed-up applied first. Every value this library takes from kafkajs
 // comes through here (type imports may come from 'kafkajs' directly).
 //
 // The fix: kafkajs 2.2.4 drops aborted records under read_committed assuming the broker lists a
@@ -48,6 +48,33 @@ export const abortedRecordsFixed: boolean = (() => {
   if (require.cache[require.resolve('kafkajs/src/consumer/batch.js')]) return false;
   require(filterPath);
   require.cache[filterPath]!.exports = dropAbortedMessages;
+  return true;
+})();
+
+// The speed-up: kafkajs 2.2.4 groups a produce request's messages per partition by copying the
+// partition's array once per message, a cost that grows with the square of the request's size
+// (23% of the CPU of a count benchmark). This groups them in one pass: same partitions, same order.
+
+interface GroupingInput {
+  readonly topic: string;
+  readonly partitionMetadata: readonly unknown[];
+  readonly messages: readonly KafkaJS.Message[];
+  readonly partitioner: (args: { topic: string; partitionMetadata: readonly unknown[]; message: KafkaJS.Message }) => number;
+}
+
+function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupingInput): Record<number, KafkaJS.Message[]> {
+  const grouped: Record<number, KafkaJS.Message[]> = {};
+  if (partitionMetadata.length === 0) return grouped;
+  for (const message of messages) (grouped[partitioner({ topic, partitionMetadata, message })] ??= []).push(message);
+  return grouped;
+}
+
+/** False when kafkajs' producer was loaded before this library (it then groups as it always did). */
+export const linearGroupingInstalled: boolean = (() => {
+  const groupingPath = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
+  if (require.cache[require.resolve('kafkajs/src/producer/sendMessages.js')]) return false;
+  require(groupingPath);
+  require.cache[groupingPath]!.exports = groupMessagesPerPartition;
   return true;
 })();
 
