@@ -25,5 +25,34 @@ export async function ensureTopics(admin: Admin, topics: readonly ITopicConfig[]
       throw new StreamsException(`Internal topic ${topic.topic} exists with ${count} partitions, but the topology needs ${topic.numPartitions}; delete it or reset the application`);
     }
   }
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  if (missing.length > 0) await createTopicsAndWait(admin, missing);
+}
+
+/** Metadata errors that only mean a new topic has not reached every part of the broker yet. */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Creates topics (those that exist already are left as they are) and waits until each of their
+ * partitions has a leader. kafkajs' own `waitForLeaders` gives up on a metadata answer saying the
+ * broker does not host the topic yet, which a KRaft broker may give right after creating it.
+ */
+export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicConfig[], timeoutMs = 30_000): Promise<void> {
+  await admin.createTopics({ topics: [...topics], waitForLeaders: false });
+  const names = topics.map((topic) => topic.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let why: string;
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
+      const leaderless = found.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
+      if (leaderless.length === 0) return;
+      why = `no leader yet for ${leaderless.join(', ')}`;
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === undefined || !NOT_YET.has(type)) throw error;
+      why = `${type} for ${names.join(', ')}`;
+    }
+    if (Date.now() > deadline) throw new StreamsException(`Created topics ${names.join(', ')}, but they were not ready within ${timeoutMs} ms (${why})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

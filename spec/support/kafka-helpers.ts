@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka as KafkaClient, Producer } from 'kafkajs';
 // Through the library, which loads kafkajs with its read_committed fix in.
 import { Kafka, Partitioners, logLevel } from '../../lib/kafka/kafkajs.ts';
+import { createTopicsAndWait } from '../../lib/kafka/topic-admin.ts';
 import { kafkaBrokers } from './kafka-broker.ts';
 import type { Logger } from '../../lib/logger.ts';
 
@@ -40,7 +41,7 @@ export class KafkaTestContext {
 
   async createTopic(topic: string, numPartitions = 1): Promise<void> {
     const admin = await this.admin();
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions }]);
   }
 
   async producer(): Promise<Producer> {
