@@ -1,3 +1,4 @@
+import { readInt64BE, writeInt64BE } from './internal/int64.ts';
 import type { Serde } from './serde.ts';
 
 /**
@@ -7,15 +8,14 @@ import type { Serde } from './serde.ts';
 export class NumberLongSerde implements Serde<number> {
   serialize(_topic: string, data: number | null): Buffer | null {
     if (data === null || data === undefined) return null;
-    if (!Number.isSafeInteger(data)) throw new RangeError(`A count must be a safe integer, got ${String(data)}`);
     const bytes = Buffer.allocUnsafe(8);
-    bytes.writeBigInt64BE(BigInt(data), 0);
+    writeInt64BE(bytes, data, 0, 'A count');
     return bytes;
   }
 
   deserialize(_topic: string, data: Buffer | null): number {
     if (data === null) return null as unknown as number;
     if (data.length !== 8) throw new RangeError(`A count needs 8 bytes, got ${data.length}`);
-    return Number(data.readBigInt64BE(0));
+    return readInt64BE(data, 0);
   }
 }

@@ -1,7 +1,6 @@
 import type { KeyValue } from '../processor/record.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import type { StateStoreContext } from './state-store.ts';
-import { storeKeyEncoder } from './internal/store-key.ts';
 import type { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
 
 /**
@@ -10,12 +9,10 @@ import type { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
  * Restoration writes go to the inner store directly and are not tracked.
  */
 export class ChangeTrackingKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  /** Changed keys by the inner store's encoding of them (which tells equal keys apart). */
   private dirty = new Map<unknown, K>();
-  private readonly encode: (key: K) => unknown;
 
-  constructor(readonly inner: InMemoryKeyValueStore<K, V>) {
-    this.encode = storeKeyEncoder(inner.keySerde, inner.name);
-  }
+  constructor(readonly inner: InMemoryKeyValueStore<K, V>) {}
 
   get name(): string {
     return this.inner.name;
@@ -34,8 +31,7 @@ export class ChangeTrackingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   put(key: K, value: V | null): void {
-    this.inner.put(key, value);
-    this.dirty.set(this.encode(key), key);
+    this.dirty.set(this.inner.putKeyed(key, value), key);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {

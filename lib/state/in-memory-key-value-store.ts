@@ -39,16 +39,25 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   put(key: K, value: V | null): void {
+    this.putKeyed(key, value);
+  }
+
+  /**
+   * `put` that returns the key as this store's `Map` holds it, so that a wrapper tracking changed
+   * keys need not encode it a second time (windowed keys are encoded by serializing them).
+   */
+  putKeyed(key: K, value: V | null): unknown {
     this.assertOpen();
     if (key === null || key === undefined) throw new InvalidStateStoreException(`Store ${this.name} cannot hold a null key`);
     const encoded = this.encode(key);
     if (value === null || value === undefined) {
       this.values.delete(encoded);
       this.encodedKeys.delete(encoded);
-      return;
+      return encoded;
     }
     this.values.set(encoded, value);
     if (encoded !== key) this.encodedKeys.set(encoded, key);
+    return encoded;
   }
 
   putIfAbsent(key: K, value: V): V | undefined {

@@ -1,3 +1,4 @@
+import { readInt64BE, writeInt64BE } from '../serdes/internal/int64.ts';
 import type { Serde } from '../serdes/serde.ts';
 import type { Windowed } from './windowed.ts';
 
@@ -13,8 +14,8 @@ export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
     const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
     const bytes = Buffer.allocUnsafe(key.length + 16);
     key.copy(bytes, 0);
-    bytes.writeBigInt64BE(BigInt(data.window.end), key.length);
-    bytes.writeBigInt64BE(BigInt(data.window.start), key.length + 8);
+    writeInt64BE(bytes, data.window.end, key.length, 'A session end');
+    writeInt64BE(bytes, data.window.start, key.length + 8, 'A session start');
     return bytes;
   }
 
@@ -22,6 +23,6 @@ export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
     if (data === null) return null as unknown as Windowed<K>;
     if (data.length < 16) throw new RangeError(`A session-windowed key needs at least 16 bytes, got ${data.length}`);
     const at = data.length - 16;
-    return { key: this.inner.deserialize(topic, data.subarray(0, at)), window: { start: Number(data.readBigInt64BE(at + 8)), end: Number(data.readBigInt64BE(at)) } };
+    return { key: this.inner.deserialize(topic, data.subarray(0, at)), window: { start: readInt64BE(data, at + 8), end: readInt64BE(data, at) } };
   }
 }

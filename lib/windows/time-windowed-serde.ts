@@ -1,3 +1,4 @@
+import { readInt64BE, writeInt64BE } from '../serdes/internal/int64.ts';
 import type { Serde } from '../serdes/serde.ts';
 import type { Windowed } from './windowed.ts';
 
@@ -16,14 +17,14 @@ export class TimeWindowedSerde<K> implements Serde<Windowed<K>> {
     const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
     const bytes = Buffer.allocUnsafe(key.length + 8);
     key.copy(bytes, 0);
-    bytes.writeBigInt64BE(BigInt(data.window.start), key.length);
+    writeInt64BE(bytes, data.window.start, key.length, 'A window start');
     return bytes;
   }
 
   deserialize(topic: string, data: Buffer | null): Windowed<K> {
     if (data === null) return null as unknown as Windowed<K>;
     if (data.length < 8) throw new RangeError(`A time-windowed key needs at least 8 bytes, got ${data.length}`);
-    const start = Number(data.readBigInt64BE(data.length - 8));
+    const start = readInt64BE(data, data.length - 8);
     return { key: this.inner.deserialize(topic, data.subarray(0, data.length - 8)), window: { start, end: start + this.windowSizeMs } };
   }
 }

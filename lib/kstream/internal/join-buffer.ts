@@ -1,3 +1,4 @@
+import { readInt64BE, writeInt64BE } from '../../serdes/internal/int64.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
@@ -134,7 +135,7 @@ export class JoinBufferKeySerde<K> implements Serde<JoinBufferKey<K>> {
     const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
     const bytes = Buffer.allocUnsafe(key.length + 12);
     key.copy(bytes, 0);
-    bytes.writeBigInt64BE(BigInt(data.timestamp), key.length);
+    writeInt64BE(bytes, data.timestamp, key.length, 'A join buffer timestamp');
     bytes.writeUInt32BE(data.seq >>> 0, key.length + 8);
     return bytes;
   }
@@ -142,7 +143,7 @@ export class JoinBufferKeySerde<K> implements Serde<JoinBufferKey<K>> {
   deserialize(topic: string, data: Buffer | null): JoinBufferKey<K> {
     if (data === null) return null as unknown as JoinBufferKey<K>;
     const end = data.length - 12;
-    return { key: this.inner.deserialize(topic, data.subarray(0, end)), timestamp: Number(data.readBigInt64BE(end)), seq: data.readUInt32BE(end + 8) };
+    return { key: this.inner.deserialize(topic, data.subarray(0, end)), timestamp: readInt64BE(data, end), seq: data.readUInt32BE(end + 8) };
   }
 }
 
