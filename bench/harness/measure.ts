@@ -135,7 +135,14 @@ async function outputTotal(admin: Admin, topic: string): Promise<number> {
 }
 
 async function committedAll(admin: Admin, groupId: string, topic: string, ends: Map<number, number>): Promise<boolean> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  let committed;
+  try {
+    [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  } catch (error) {
+    // A coordinator still loading (a broker just started) answers again soon.
+    if ((error as { retriable?: boolean }).retriable) return false;
+    throw error;
+  }
   if (!committed) return false;
   return committed.partitions.every(({ partition, offset }) => Number(offset) >= (ends.get(partition) ?? Infinity));
 }

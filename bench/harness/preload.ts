@@ -50,9 +50,22 @@ export async function preload(kafka: Kafka, admin: Admin, records: number, value
 
 async function holds(admin: Admin, topic: string, records: number): Promise<boolean> {
   if (!(await admin.listTopics()).includes(topic)) return false;
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await retried(() => admin.fetchTopicOffsets(topic));
   const total = offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
   return offsets.length === PARTITIONS && total === records;
+}
+
+/** A broker that has just started answers NOT_LEADER_FOR_PARTITION until it has loaded its logs. */
+async function retried<T>(call: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 async function fill(kafka: Kafka, admin: Admin, topic: string, records: number, message: (i: number) => Message): Promise<void> {
