@@ -37,7 +37,9 @@ export interface Materialized<K, V> {
   /**
    * Whether the table's updates to a key are merged until the next commit, so that only the
    * latest is sent downstream (Kafka Streams' record cache, sized by `statestoreCacheMaxBytes`).
-   * Applies to aggregations. Default true, as in Kafka Streams.
+   * Applies on Kafka to count/reduce/aggregate of grouped streams and tables and of time windows;
+   * session, sliding-window and cogrouped aggregations forward every update. Default true, as in
+   * Kafka Streams.
    */
   readonly cachingEnabled?: boolean;
   /**

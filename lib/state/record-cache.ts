@@ -31,19 +31,22 @@ interface Pending<K, V> {
 /** Per-entry bookkeeping that the estimate adds to a key's and values' own sizes. */
 const ENTRY_OVERHEAD = 64;
 
+/** How deep an object is looked into; deeper parts (and cycles) count as a flat guess. */
+const MAX_DEPTH = 4;
+const DEEP_GUESS = 64;
+
 /** A rough size of a key or value in bytes (see RecordCacheBudget). */
-export function estimateSize(value: unknown): number {
+export function estimateSize(value: unknown, depth = 0): number {
   if (value === null || value === undefined) return 0;
   if (typeof value === 'string') return value.length;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return 8;
   if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + estimateSize(item) + 8, 16);
-  if (typeof value === 'object') {
-    let size = 16;
-    for (const [field, inner] of Object.entries(value)) size += field.length + estimateSize(inner);
-    return size;
-  }
-  return 8;
+  if (typeof value !== 'object') return 8;
+  if (depth >= MAX_DEPTH) return DEEP_GUESS;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + estimateSize(item, depth + 1) + 8, 16);
+  let size = 16;
+  for (const [field, inner] of Object.entries(value)) size += field.length + estimateSize(inner, depth + 1);
+  return size;
 }
 
 /**

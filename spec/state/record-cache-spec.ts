@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import { StreamsBuilder, TimeWindows, consoleLogger, type Change, type KTable, type StreamRecord, type Topology } from '../../lib/index.ts';
-import { RecordCache, RecordCacheBudget } from '../../lib/state/record-cache.ts';
+import { RecordCache, RecordCacheBudget, estimateSize } from '../../lib/state/record-cache.ts';
 import { StreamTask, type TaskInput, type TaskOutput } from '../../lib/task/stream-task.ts';
 import { ManualClock } from '../../lib/testing/manual-clock.ts';
 import { graphOf } from '../../lib/topology/topology.ts';
@@ -158,5 +158,17 @@ describe('Record caches in a task', () => {
       ['3', { newValue: 'a', oldValue: null }],
       ['1', { newValue: 'b', oldValue: null }],
     ]);
+  });
+});
+
+describe('estimateSize', () => {
+  it('weighs bytes, strings, numbers and nested objects, and stops at cycles', () => {
+    expect(estimateSize(Buffer.alloc(100))).to.equal(100);
+    expect(estimateSize('abc')).to.equal(3);
+    expect(estimateSize(42)).to.equal(8);
+    expect(estimateSize({ total: 1, items: ['a', 'bc'] })).to.be.greaterThan(estimateSize({ total: 1 }));
+    const cyclic: Record<string, unknown> = { name: 'x' };
+    cyclic.self = cyclic;
+    expect(estimateSize(cyclic)).to.be.a('number').and.to.be.lessThan(1000);
   });
 });
