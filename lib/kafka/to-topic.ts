@@ -12,6 +12,10 @@ export interface ToTopicOptions<K, V> {
   readonly maxBatchSize?: number;
   /** How long a batch may wait to fill up. Default 5 ms. */
   readonly lingerMs?: number;
+  /**
+   * kafkajs producer settings. By default the producer is idempotent (as the Java client's is):
+   * a request kafkajs retries after a partial failure does not write its records twice.
+   */
   readonly producer?: ProducerConfig;
 }
 
@@ -34,7 +38,8 @@ export interface ToTopicRecord<K, V> {
 export function toTopic<K, V>(kafka: Kafka, topic: string, options: ToTopicOptions<K, V>): OperatorFunction<ToTopicRecord<K, V>, RecordMetadata[]> {
   return (source) =>
     defer(() => {
-      const producer = kafka.producer(options.producer);
+      // One batch at a time (concatMap), so one request in flight costs nothing.
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, ...options.producer });
       const connected = producer.connect();
       return source.pipe(
         bufferTime(options.lingerMs ?? 5, null, options.maxBatchSize ?? 500),

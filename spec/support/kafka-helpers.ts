@@ -45,7 +45,8 @@ export class KafkaTestContext {
   }
 
   async producer(): Promise<Producer> {
-    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: a request kafkajs retries (a topic just created) must not write records twice.
+    const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     this.closers.push(() => producer.disconnect());
     return producer;
