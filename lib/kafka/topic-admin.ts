@@ -26,6 +26,25 @@ export async function ensureTopics(admin: Admin, topics: readonly ITopicConfig[]
     }
   }
   if (missing.length > 0) await createTopicsAndWait(admin, missing);
+  // Topics another instance has just created may not have leaders yet either.
+  const existing = topics.filter((topic) => counts.has(topic.topic)).map((topic) => topic.topic);
+  if (existing.length > 0) await waitForLeaders(admin, existing);
+}
+
+/**
+ * Calls `call` again while it fails with an error kafkajs marks retriable (a partition whose
+ * leader is not ready yet, a coordinator still loading), for up to `timeoutMs`.
+ */
+export async function whileRetriable<T>(call: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** Metadata errors that only mean a new topic has not reached every part of the broker yet. */
@@ -37,13 +56,23 @@ const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
  * broker does not host the topic yet, which a KRaft broker may give right after creating it.
  */
 export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicConfig[], timeoutMs = 30_000): Promise<void> {
-  await admin.createTopics({ topics: [...topics], waitForLeaders: false });
-  const names = topics.map((topic) => topic.topic);
+  try {
+    await admin.createTopics({ topics: [...topics], waitForLeaders: false });
+  } catch (error) {
+    // Another instance of the application created them first: they exist, which is all we want.
+    const errors = (error as { errors?: { type?: string }[] }).errors;
+    if (!errors || errors.length === 0 || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
+  }
+  await waitForLeaders(admin, topics.map((topic) => topic.topic), timeoutMs);
+}
+
+/** Waits until every partition of `names` has a leader. */
+export async function waitForLeaders(admin: Admin, names: readonly string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let why: string;
     try {
-      const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...names] });
       const leaderless = found.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
       if (leaderless.length === 0) return;
       why = `no leader yet for ${leaderless.join(', ')}`;
@@ -52,7 +81,7 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicC
       if (type === undefined || !NOT_YET.has(type)) throw error;
       why = `${type} for ${names.join(', ')}`;
     }
-    if (Date.now() > deadline) throw new StreamsException(`Created topics ${names.join(', ')}, but they were not ready within ${timeoutMs} ms (${why})`);
+    if (Date.now() > deadline) throw new StreamsException(`Topics ${names.join(', ')} were not ready within ${timeoutMs} ms (${why})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

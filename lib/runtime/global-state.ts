@@ -4,6 +4,7 @@ import type { StreamsConfig } from '../config.ts';
 import { StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { toConsumedRecord } from '../kafka/kafka-records.ts';
+import { whileRetriable } from '../kafka/topic-admin.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { CallbackSubscriber } from '../task/callback-subscriber.ts';
 import { systemClock } from '../task/clock.ts';
@@ -72,7 +73,7 @@ export class GlobalState {
     await admin.connect();
     const ends = new Map<string, number>();
     try {
-      for (const topic of this.topics) for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${partition}`, Number(high));
+      for (const topic of this.topics) for (const { partition, high } of await whileRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(`${topic}:${partition}`, Number(high));
     } finally {
       await admin.disconnect();
     }

@@ -5,7 +5,7 @@ import { InvalidStateStoreException, StreamsException, errorMessage } from '../e
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
 import { toConsumedRecord } from '../kafka/kafka-records.ts';
-import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
+import { ensureTopics, partitionCounts, whileRetriable } from '../kafka/topic-admin.ts';
 import { isKeyValueStore, type ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { keyComparator } from '../state/internal/key-order.ts';
 import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
@@ -459,12 +459,13 @@ export class KafkaStreams {
   }
 
   private async endOffset(topic: string, partition: number): Promise<number> {
-    const offsets = await this.admin!.fetchTopicOffsets(topic);
+    // A changelog another instance has just created may not have a leader yet: ask again.
+    const offsets = await whileRetriable(() => this.admin!.fetchTopicOffsets(topic));
     return Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
   }
 
   private async committedOffset(topic: string, partition: number): Promise<number> {
-    const [committed] = await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: [topic] });
+    const [committed] = await whileRetriable(() => this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: [topic] }));
     return Math.max(0, Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? 0));
   }
 
