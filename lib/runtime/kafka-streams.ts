@@ -424,7 +424,7 @@ export class KafkaStreams {
     {
       const partition = task.task.options.partition;
       const topics = task.task.options.subTopology.sourceTopics.map((topic) => this.resolveTopic(topic));
-      for (const committed of await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics })) {
+      for (const committed of await whileRetriable(() => this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics }))) {
         const position = committed.partitions.find((p) => p.partition === partition);
         const offset = Number(position?.offset ?? -1);
         if (offset >= 0 && this.exactly) task.startOffsets.set(`${committed.topic}:${partition}`, offset);
