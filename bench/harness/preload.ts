@@ -3,6 +3,7 @@
  * 10,000-key table topic once; a later run with the same record count and value size reuses them.
  */
 import { CompressionTypes, Partitioners, type Admin, type Kafka, type Message } from 'kafkajs';
+import { whileRetriable } from '../../lib/kafka/topic-admin.ts';
 
 export const PARTITIONS = 2;
 export const KEY_SPACE = 10_000;
@@ -50,22 +51,10 @@ export async function preload(kafka: Kafka, admin: Admin, records: number, value
 
 async function holds(admin: Admin, topic: string, records: number): Promise<boolean> {
   if (!(await admin.listTopics()).includes(topic)) return false;
-  const offsets = await retried(() => admin.fetchTopicOffsets(topic));
+  // A broker that has just started answers NOT_LEADER_FOR_PARTITION until it has loaded its logs.
+  const offsets = await whileRetriable(() => admin.fetchTopicOffsets(topic), 60_000);
   const total = offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
   return offsets.length === PARTITIONS && total === records;
-}
-
-/** A broker that has just started answers NOT_LEADER_FOR_PARTITION until it has loaded its logs. */
-async function retried<T>(call: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
 }
 
 async function fill(kafka: Kafka, admin: Admin, topic: string, records: number, message: (i: number) => Message): Promise<void> {

@@ -42,14 +42,20 @@ function dropAbortedMessages({ messages, abortedTransactions }: { messages: Filt
   });
 }
 
-/** False when kafkajs was loaded before this library, so the fix could not be put in. */
-export const abortedRecordsFixed: boolean = (() => {
-  const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
-  if (require.cache[require.resolve('kafkajs/src/consumer/batch.js')]) return false;
-  require(filterPath);
-  require.cache[filterPath]!.exports = dropAbortedMessages;
+/**
+ * Puts `replacement` in place of one of kafkajs' internal modules, before the module that
+ * requires it (`user`) is loaded; false when it already was, so the original stays in use.
+ */
+function replaceModule(module: string, user: string, replacement: unknown): boolean {
+  if (require.cache[require.resolve(user)]) return false;
+  const path = require.resolve(module);
+  require(path);
+  require.cache[path]!.exports = replacement;
   return true;
-})();
+}
+
+/** False when kafkajs was loaded before this library, so the fix could not be put in. */
+export const abortedRecordsFixed: boolean = replaceModule('kafkajs/src/consumer/filterAbortedMessages.js', 'kafkajs/src/consumer/batch.js', dropAbortedMessages);
 
 // The speed-up: kafkajs 2.2.4 groups a produce request's messages per partition by copying the
 // partition's array once per message, a cost that grows with the square of the request's size
@@ -70,13 +76,7 @@ function groupMessagesPerPartition({ topic, partitionMetadata, messages, partiti
 }
 
 /** False when kafkajs' producer was loaded before this library (it then groups as it always did). */
-export const linearGroupingInstalled: boolean = (() => {
-  const groupingPath = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
-  if (require.cache[require.resolve('kafkajs/src/producer/sendMessages.js')]) return false;
-  require(groupingPath);
-  require.cache[groupingPath]!.exports = groupMessagesPerPartition;
-  return true;
-})();
+export const linearGroupingInstalled: boolean = replaceModule('kafkajs/src/producer/groupMessagesPerPartition.js', 'kafkajs/src/producer/sendMessages.js', groupMessagesPerPartition);
 
 const kafkajs = require('kafkajs') as typeof KafkaJS;
 export const { Kafka, Partitioners, logLevel } = kafkajs;

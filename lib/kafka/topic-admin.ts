@@ -47,9 +47,6 @@ export async function whileRetriable<T>(call: () => Promise<T>, timeoutMs = 30_0
   }
 }
 
-/** Metadata errors that only mean a new topic has not reached every part of the broker yet. */
-const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
-
 /**
  * Creates topics (those that exist already are left as they are) and waits until each of their
  * partitions has a leader. kafkajs' own `waitForLeaders` gives up on a metadata answer saying the
@@ -66,22 +63,19 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicC
   await waitForLeaders(admin, topics.map((topic) => topic.topic), timeoutMs);
 }
 
-/** Waits until every partition of `names` has a leader. */
+/**
+ * Waits until every partition of `names` has a leader. Metadata answers that only mean a new
+ * topic has not reached every part of the broker yet are retriable, and so is a missing leader.
+ */
 export async function waitForLeaders(admin: Admin, names: readonly string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let why: string;
-    try {
+  try {
+    await whileRetriable(async () => {
       const { topics: found } = await admin.fetchTopicMetadata({ topics: [...names] });
       const leaderless = found.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
-      if (leaderless.length === 0) return;
-      why = `no leader yet for ${leaderless.join(', ')}`;
-    } catch (error) {
-      const type = (error as { type?: string }).type;
-      if (type === undefined || !NOT_YET.has(type)) throw error;
-      why = `${type} for ${names.join(', ')}`;
-    }
-    if (Date.now() > deadline) throw new StreamsException(`Topics ${names.join(', ')} were not ready within ${timeoutMs} ms (${why})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+      if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { retriable: true });
+    }, timeoutMs);
+  } catch (error) {
+    if ((error as { retriable?: boolean }).retriable !== true) throw error;
+    throw new StreamsException(`Topics ${names.join(', ')} were not ready within ${timeoutMs} ms (${(error as Error).message})`, { cause: error });
   }
 }

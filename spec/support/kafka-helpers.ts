@@ -4,7 +4,7 @@ import type { Admin, IHeaders, Kafka as KafkaClient, Producer } from 'kafkajs';
 import { Kafka, Partitioners, logLevel } from '../../lib/kafka/kafkajs.ts';
 import { createTopicsAndWait } from '../../lib/kafka/topic-admin.ts';
 import { kafkaBrokers } from './kafka-broker.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { lineLogger, type Logger } from '../../lib/logger.ts';
 
 export interface ReadRecord {
   readonly key: Buffer | null;
@@ -106,14 +106,9 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
  */
 export function recordingLogger(tag: string, keep = 200): { logger: Logger; tail: (lines?: number) => string } {
   const lines: string[] = [];
-  const make = (prefix: string): Logger => {
-    const write = (level: string) => (message: string, extra?: Record<string, unknown>) => {
-      if (level === 'debug') return;
-      const details = extra && Object.keys(extra).length > 0 ? ' ' + JSON.stringify(extra, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) : '';
-      lines.push(`${new Date().toISOString()} ${level} [${prefix}] ${message}${details}`);
-      if (lines.length > keep) lines.shift();
-    };
-    return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), namespace: (name) => make(`${prefix}:${name}`) };
-  };
-  return { logger: make(tag), tail: (count = 40) => lines.slice(-count).join('\n') };
+  const logger = lineLogger('info', tag, (line) => {
+    lines.push(line);
+    if (lines.length > keep) lines.shift();
+  });
+  return { logger, tail: (count = 40) => lines.slice(-count).join('\n') };
 }
