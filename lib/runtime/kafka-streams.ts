@@ -272,15 +272,22 @@ export class KafkaStreams {
       if (!restored) await heartbeat();
     }
     let lastProcessed: string | undefined;
+    let lastSkipped: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || !this.processing()) break;
-      if (task.alreadyCommitted(batch.topic, batch.partition, message.offset)) continue;
+      if (task.alreadyProcessed(batch.topic, batch.partition, message.offset)) {
+        lastSkipped = message.offset;
+        continue;
+      }
       if (!task.process(toConsumedRecord(batch.topic, batch.partition, message))) break;
       lastProcessed = message.offset;
     }
     if (lastProcessed !== undefined) {
       task.markProcessed(batch.topic, batch.partition, lastProcessed);
       resolveOffset(lastProcessed);
+    } else if (lastSkipped !== undefined) {
+      // Not resolved, kafkajs would fetch the skipped records again and again.
+      resolveOffset(lastSkipped);
     }
     try {
       if (this.exactlyOnce) {
@@ -427,7 +434,7 @@ export class KafkaStreams {
       for (const committed of await whileRetriable(() => this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics }))) {
         const position = committed.partitions.find((p) => p.partition === partition);
         const offset = Number(position?.offset ?? -1);
-        if (offset >= 0 && this.exactly) task.startOffsets.set(`${committed.topic}:${partition}`, offset);
+        if (offset >= 0 && this.exactly) task.startAt(committed.topic, partition, offset);
         // Stream time goes on from where the previous owner left it, as Kafka Streams keeps it.
         task.task.context.advanceStreamTime(decodeStreamTime(position?.metadata));
       }

@@ -45,11 +45,16 @@ export class RuntimeTask {
   restoring = false;
   lastCommit = Date.now();
   /**
-   * Exactly-once: per input partition, the committed offset read after fencing the previous
-   * owner. Records before it were committed by that owner; kafkajs may have fetched an older
-   * position before the owner's last transaction completed (kafkajs has no KIP-447 requireStable).
+   * Per input partition, the offset of the next record this task has to process. Records before
+   * it are in the task's state already, yet kafkajs may hand them over again:
+   * - after a rebalance that leaves this task here: kafkajs' eager protocol revokes every
+   *   partition and fetches again from the committed offsets, which may be older than what the
+   *   task processed since its last commit;
+   * - exactly-once, for a new task: it starts at the committed offset read after fencing the
+   *   previous owner, and kafkajs may have fetched an older one before that owner's last
+   *   transaction completed (kafkajs has no KIP-447 requireStable).
    */
-  readonly startOffsets = new Map<string, number>();
+  readonly position = new Map<string, number>();
   private readonly input = new Fanout<TaskInput>();
   private readonly subscription: Subscription;
 
@@ -72,10 +77,15 @@ export class RuntimeTask {
     return this.task.id;
   }
 
-  /** True for a record that a previous owner already processed and committed. */
-  alreadyCommitted(topic: string, partition: number, offset: string): boolean {
-    const start = this.startOffsets.get(`${topic}:${partition}`);
-    return start !== undefined && Number(offset) < start;
+  /** True for a record whose work is in the task's state already, processed here or by a previous owner. */
+  alreadyProcessed(topic: string, partition: number, offset: string): boolean {
+    const next = this.position.get(`${topic}:${partition}`);
+    return next !== undefined && Number(offset) < next;
+  }
+
+  /** Records from `offset` on are still to be processed (the committed offset of a previous owner). */
+  startAt(topic: string, partition: number, offset: number): void {
+    this.position.set(`${topic}:${partition}`, offset);
   }
 
   /** Runs one record through the task; false once the task has failed. */
@@ -86,7 +96,9 @@ export class RuntimeTask {
   }
 
   markProcessed(topic: string, partition: number, offset: string): void {
-    this.committable.set(`${topic}:${partition}`, { topic, partition, offset: String(Number(offset) + 1) });
+    const next = Number(offset) + 1;
+    this.position.set(`${topic}:${partition}`, next);
+    this.committable.set(`${topic}:${partition}`, { topic, partition, offset: String(next) });
   }
 
   /**
