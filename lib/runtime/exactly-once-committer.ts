@@ -12,8 +12,10 @@ import { sendRecords } from './send-batch.ts';
  * task in a rebalance: the new owner's InitProducerId bumps the epoch and the zombie's commit fails.
  */
 export class ExactlyOnceCommitter {
-  private readonly producers = new Map<string, Producer>();
-  private readonly chains = new Map<string, Promise<void>>();
+  // Keyed by the task, not its id: a task dropped and assigned again is a new task whose producer
+  // connects while the old one's disconnects.
+  private readonly producers = new Map<RuntimeTask, Producer>();
+  private readonly chains = new Map<RuntimeTask, Promise<void>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -28,7 +30,7 @@ export class ExactlyOnceCommitter {
       idempotent: true,
       maxInFlightRequests: 1,
     });
-    this.producers.set(task.id, producer);
+    this.producers.set(task, producer);
     await producer.connect();
     const fence = await producer.transaction();
     await fence.abort();
@@ -39,9 +41,9 @@ export class ExactlyOnceCommitter {
     const { outputs, offsets } = task.takeWork(true);
     const drain = task.stores.drain(Date.now());
     const records = [...outputs, ...drain.records];
-    const previous = this.chains.get(task.id) ?? Promise.resolve();
+    const previous = this.chains.get(task) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const producer = this.producers.get(task.id);
+      const producer = this.producers.get(task);
       if (!producer) throw new StreamsException(`Task ${task.id} has no transactional producer; it was closed`);
       if (records.length > 0 || offsets.length > 0) {
         const transaction = await producer.transaction();
@@ -68,7 +70,7 @@ export class ExactlyOnceCommitter {
       await task.stores.persist(clean);
     });
     this.chains.set(
-      task.id,
+      task,
       next.catch(() => {}),
     );
     return next;
@@ -76,10 +78,10 @@ export class ExactlyOnceCommitter {
 
   /** Drops the task's uncommitted work with its producer (an open transaction is aborted by the broker). */
   async taskClosed(task: RuntimeTask): Promise<void> {
-    const producer = this.producers.get(task.id);
-    this.producers.delete(task.id);
-    await this.chains.get(task.id);
-    this.chains.delete(task.id);
+    const producer = this.producers.get(task);
+    this.producers.delete(task);
+    await this.chains.get(task);
+    this.chains.delete(task);
     await producer?.disconnect().catch(() => {});
   }
 

@@ -71,6 +71,8 @@ export class KafkaStreams {
   private readonly partitionCountByTopic = new Map<string, number>();
   private readonly globalState: GlobalState;
   private consumer: Consumer | undefined;
+  /** This instance's id in the consumer group, as of its last join. */
+  private memberId: string | undefined;
   private producer: Producer | undefined;
   private admin: Admin | undefined;
   private atLeastOnce: AtLeastOnceCommitter | undefined;
@@ -141,7 +143,13 @@ export class KafkaStreams {
       }
       const joined = new Promise<void>((resolve, reject) => {
         consumer.on(consumer.events.GROUP_JOIN, (event) => {
-          this.assign(event.payload.memberAssignment);
+          const { memberId, memberAssignment } = event.payload;
+          // A new member id: the coordinator dropped this member (its session expired while it
+          // was stopped or stalled), and others owned its partitions meanwhile. Its tasks are
+          // behind them; like Kafka Streams on lost partitions, close them without committing.
+          if (this.memberId !== undefined && memberId !== this.memberId) this.dropLostTasks();
+          this.memberId = memberId;
+          this.assign(memberAssignment);
           if (this.state === 'REBALANCING') this.transition('RUNNING');
           resolve();
         });
@@ -271,6 +279,11 @@ export class KafkaStreams {
       await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1000))]);
       if (!restored) await heartbeat();
     }
+    // A member stopped longer than its session timeout is out of the group without knowing it.
+    // A heartbeat first (kafkajs sends it only once per heartbeat interval) tells it before it
+    // processes records its partitions' new owners process too, as Kafka's consumer polls the
+    // coordinator before it returns records.
+    await heartbeat();
     let lastProcessed: string | undefined;
     let lastSkipped: string | undefined;
     for (const message of batch.messages) {
@@ -352,13 +365,21 @@ export class KafkaStreams {
         this.taskFor(topic, partition);
       }
     }
-    for (const [id, task] of this.tasks) {
-      if (wanted.has(id)) continue;
-      this.tasks.delete(id);
-      for (const topic of task.task.options.subTopology.sourceTopics) this.atLeastOnce?.forget(this.resolveTopic(topic), task.task.options.partition);
-      void this.closeTask(task);
-    }
+    for (const [id, task] of this.tasks) if (!wanted.has(id)) this.dropTask(id, task);
     this.logger.info(`Assigned tasks [${this.activeTasks().join(', ')}]`);
+  }
+
+  private dropLostTasks(): void {
+    if (this.tasks.size === 0) return;
+    this.logger.warn(`This instance was dropped from the group (its session expired); closing tasks [${this.activeTasks().join(', ')}] without committing, to restore those assigned again`);
+    for (const [id, task] of this.tasks) this.dropTask(id, task);
+  }
+
+  /** Forgets a task this instance no longer owns; whatever it has not committed is left to the next owner. */
+  private dropTask(id: string, task: RuntimeTask): void {
+    this.tasks.delete(id);
+    for (const topic of task.task.options.subTopology.sourceTopics) this.atLeastOnce?.forget(this.resolveTopic(topic), task.task.options.partition);
+    void this.closeTask(task);
   }
 
   private async closeTask(task: RuntimeTask): Promise<void> {

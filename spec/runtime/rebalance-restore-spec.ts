@@ -1,11 +1,37 @@
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { KafkaStreams, Serdes, StreamsBuilder, type KafkaStreamsConfig } from '../../lib/index.ts';
+import { ChildApp } from '../support/child-app.ts';
 import { KafkaTestContext, recordingLogger, waitFor } from '../support/kafka-helpers.ts';
+
+const fixture = fileURLToPath(new URL('./fixtures/click-count-app.ts', import.meta.url));
+
+/** The click counter in a child process: its tasks and store as it last printed them. */
+class ClickCountProcess extends ChildApp {
+  tasks: string[] = [];
+  store: Record<string, number> | null = null;
+  restored = 0;
+
+  constructor(env: Record<string, string>) {
+    super(fixture, env);
+  }
+
+  /** The sum of its counts; -1 while its store cannot be queried. */
+  get total(): number {
+    return this.store === null ? -1 : Object.values(this.store).reduce((sum, value) => sum + value, 0);
+  }
+
+  protected onLine(line: string): void {
+    if (line.startsWith('STATE ')) ({ tasks: this.tasks, store: this.store } = JSON.parse(line.slice(6)) as { tasks: string[]; store: Record<string, number> | null });
+    if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
+  }
+}
 
 describe('State moving between instances', function () {
   this.timeout(180_000);
   let kafka: KafkaTestContext;
   const apps: KafkaStreams[] = [];
+  const children: ClickCountProcess[] = [];
   /** Each instance's last log lines (kafkajs' included), printed when a wait times out. */
   const logs: (() => string)[] = [];
   const logTails = (): string => logs.map((tail, i) => `\n--- instance ${i + 1} ---\n${tail()}`).join('');
@@ -15,7 +41,7 @@ describe('State moving between instances', function () {
   });
 
   afterEach(async () => {
-    await Promise.allSettled(apps.splice(0).map((app) => app.close()));
+    await Promise.allSettled([...apps.splice(0).map((app) => app.close()), ...children.splice(0).map((child) => child.kill())]);
     logs.splice(0);
     await kafka.close();
   });
@@ -29,14 +55,14 @@ describe('State moving between instances', function () {
     }
   }
 
-  function instance(input: string, guarantee: KafkaStreamsConfig['processingGuarantee'], commitIntervalMs = 100): KafkaStreams {
+  function instance(input: string, guarantee: KafkaStreamsConfig['processingGuarantee'], commitIntervalMs = 100, clientId?: string): KafkaStreams {
     const builder = new StreamsBuilder();
     builder.stream<string, string>(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() }).groupByKey().count({ storeName: 'counts' });
     const { logger, tail } = recordingLogger(`instance-${logs.length + 1}`);
     logs.push(tail);
     const app = new KafkaStreams(builder.build(), {
       applicationId: kafka.name('app'),
-      kafka: { brokers: kafka.brokers },
+      kafka: { brokers: kafka.brokers, ...(clientId === undefined ? {} : { clientId }) },
       processingGuarantee: guarantee,
       commitIntervalMs,
       logger,
@@ -106,6 +132,43 @@ describe('State moving between instances', function () {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(counted(first)).to.equal(2000);
       for (const entry of first.store<string, number>('counts').all()) expect(entry.value, entry.key).to.equal(50);
+    });
+  }
+
+  for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+  it(`closes the tasks of an instance dropped from the group while it stood still, and restores those it gets back (${guarantee})`, async () => {
+      const input = kafka.name('clicks');
+      await kafka.createTopic(input, 4);
+      const messages = Array.from({ length: 3000 }, (_, i) => ({ key: `user-${i % 40}`, value: `click-${i}` }));
+      // The client ids order the members, so the stalled one gets the same tasks when it is back.
+      const stalled = new ClickCountProcess({ BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('app'), CLICKS: input, CLIENT_ID: 'a-stalled', GUARANTEE: guarantee });
+      children.push(stalled);
+      const other = instance(input, guarantee, 100, 'b-other');
+      await other.start();
+      const split = (): boolean => stalled.tasks.length === 2 && other.activeTasks().length === 2;
+      await waitFor(split, 60_000, () => `${stalled.tasks} / ${other.activeTasks()}${logTails()}`);
+      const stalledTasks = stalled.tasks;
+      await kafka.produce(input, messages.slice(0, 1000));
+      await waitFor(() => stalled.total + counted(other) === 1000, 60_000, () => `counted ${stalled.total} + ${counted(other)}`);
+      // Its last commit lands before it stops.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      // Stopped past its session timeout, it is dropped; the other takes its tasks over and goes on.
+      stalled.pause();
+      try {
+        await kafka.produce(input, messages.slice(1000, 2000));
+        await waitFor(() => other.activeTasks().length === 4 && counted(other) === 2000, 60_000, () => `the other has ${other.activeTasks()}, counted ${counted(other)} of 2000${logTails()}`);
+      } finally {
+        stalled.resume();
+      }
+      await waitFor(split, 60_000, () => `${stalled.tasks} / ${other.activeTasks()}${logTails()}`);
+      expect(stalled.tasks).to.have.members(stalledTasks);
+      await kafka.produce(input, messages.slice(2000));
+      // Had it kept its tasks, their counts would lack what the other counted meanwhile.
+      await waitFor(() => stalled.total + counted(other) === 3000, 60_000, () => `counted ${stalled.total} + ${counted(other)} of 3000`);
+      const table = { ...stalled.store, ...Object.fromEntries(other.store<string, number>('counts').all().map((entry) => [entry.key, entry.value])) };
+      expect(table).to.deep.equal(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`user-${i}`, 75])));
+      expect(stalled.restored, 'records the stalled instance restored').to.be.greaterThan(0);
     });
   }
 

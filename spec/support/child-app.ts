@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /**
  * A fixture app in a child process (run with tsx), read line by line from its stdout; its stderr
- * goes to ours. The crash specs SIGKILL it mid-stream and start another.
+ * goes to ours. The crash specs SIGKILL it mid-stream and start another; the rebalance specs
+ * stop it for a while (SIGSTOP) to have it dropped from the group.
  */
 export abstract class ChildApp {
   private readonly child: ChildProcess;
@@ -21,6 +22,15 @@ export abstract class ChildApp {
       this.child.once('exit', () => resolve());
       this.child.kill('SIGKILL');
     });
+  }
+
+  /** SIGSTOP: the process stands still, as in a long pause, until `resume()`. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child.kill('SIGCONT');
   }
 
   protected abstract onLine(line: string): void;
