@@ -61,6 +61,14 @@ export class ProcessingException extends StreamsException {
   override readonly name = 'ProcessingException';
 }
 
+/**
+ * Another instance has taken over the task (its producer was fenced). Not a failure of the
+ * application: the runtime drops the task and joins the group again, as Kafka Streams does.
+ */
+export class TaskMigratedException extends StreamsException {
+  override readonly name = 'TaskMigratedException';
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -79,4 +79,4 @@ function groupMessagesPerPartition({ topic, partitionMetadata, messages, partiti
 export const linearGroupingInstalled: boolean = replaceModule('kafkajs/src/producer/groupMessagesPerPartition.js', 'kafkajs/src/producer/sendMessages.js', groupMessagesPerPartition);
 
 const kafkajs = require('kafkajs') as typeof KafkaJS;
-export const { Kafka, Partitioners, logLevel } = kafkajs;
+export const { Kafka, KafkaJSProtocolError, Partitioners, logLevel } = kafkajs;

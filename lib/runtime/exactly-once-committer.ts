@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from '../kafka/kafkajs.ts';
-import { StreamsException, errorMessage } from '../errors.ts';
+import { StreamsException, TaskMigratedException, errorMessage } from '../errors.ts';
+import { isProducerFenced } from '../kafka/group-membership.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
 
@@ -44,7 +45,8 @@ export class ExactlyOnceCommitter {
     const previous = this.chains.get(task) ?? Promise.resolve();
     const next = previous.then(async () => {
       const producer = this.producers.get(task);
-      if (!producer) throw new StreamsException(`Task ${task.id} has no transactional producer; it was closed`);
+      // Closed meanwhile (revoked, lost or fenced): its uncommitted work goes with it, by design.
+      if (!producer) return;
       if (records.length > 0 || offsets.length > 0) {
         const transaction = await producer.transaction();
         try {
@@ -60,9 +62,12 @@ export class ExactlyOnceCommitter {
           await transaction.commit();
           drain.acknowledged(lastOffsets);
           task.stores.committedInput(offsets);
+          task.committed(offsets);
         } catch (error) {
           await transaction.abort().catch(() => {});
-          throw new StreamsException(`The transaction of task ${task.id} failed: ${errorMessage(error)}`, { cause: error, location: { taskId: task.id } });
+          const location = { taskId: task.id };
+          if (isProducerFenced(error)) throw new TaskMigratedException(`Task ${task.id} was fenced: another instance has taken it over (${errorMessage(error)})`, { cause: error, location });
+          throw new StreamsException(`The transaction of task ${task.id} failed: ${errorMessage(error)}`, { cause: error, location });
         }
       }
       task.lastCommit = Date.now();

@@ -1,7 +1,8 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { Admin, Consumer, EachBatchPayload, Kafka as KafkaClient, Producer } from 'kafkajs';
 import { Kafka, Partitioners, abortedRecordsFixed } from '../kafka/kafkajs.ts';
-import { InvalidStateStoreException, StreamsException, errorMessage } from '../errors.ts';
+import { InvalidStateStoreException, StreamsException, TaskMigratedException, errorMessage } from '../errors.ts';
+import { rejoinGroupError } from '../kafka/group-membership.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
 import { toConsumedRecord } from '../kafka/kafka-records.ts';
@@ -73,6 +74,8 @@ export class KafkaStreams {
   private consumer: Consumer | undefined;
   /** This instance's id in the consumer group, as of its last join. */
   private memberId: string | undefined;
+  /** A task was fenced: no record goes on before the consumer joins the group again. */
+  private rejoinRequested = false;
   private producer: Producer | undefined;
   private admin: Admin | undefined;
   private atLeastOnce: AtLeastOnceCommitter | undefined;
@@ -149,6 +152,7 @@ export class KafkaStreams {
           // behind them; like Kafka Streams on lost partitions, close them without committing.
           if (this.memberId !== undefined && memberId !== this.memberId) this.dropLostTasks();
           this.memberId = memberId;
+          this.rejoinRequested = false;
           this.assign(memberAssignment);
           if (this.state === 'REBALANCING') this.transition('RUNNING');
           resolve();
@@ -271,6 +275,7 @@ export class KafkaStreams {
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!this.processing()) return;
+    if (this.rejoinRequested) throw rejoinGroupError('a task of this instance was fenced');
     const task = this.taskFor(batch.topic, batch.partition);
     // Restoration can take long; keep the group membership alive while waiting for it.
     let restored = false;
@@ -327,7 +332,8 @@ export class KafkaStreams {
         }
       }
     } catch (error) {
-      this.fail(asStreamsException(error, `Committing task ${task.id} failed`));
+      if (error instanceof TaskMigratedException) this.taskMigrated(task, error);
+      else this.fail(asStreamsException(error, `Committing task ${task.id} failed`));
       return;
     }
     if (task.failure) {
@@ -341,7 +347,13 @@ export class KafkaStreams {
   private async commitAll(clean = false): Promise<void> {
     const tasks = this.readyTasks();
     if (this.exactlyOnce) {
-      await Promise.all(tasks.map((task) => this.exactly!.commit(task, clean)));
+      const committing = tasks.map((task) =>
+        this.exactly!.commit(task, clean).catch((error: unknown) => {
+          if (!(error instanceof TaskMigratedException)) throw error;
+          this.taskMigrated(task, error);
+        }),
+      );
+      await Promise.all(committing);
     } else if (this.atLeastOnce) {
       await this.atLeastOnce.send(tasks, true);
       this.lastCommit = Date.now();
@@ -373,6 +385,24 @@ export class KafkaStreams {
     if (this.tasks.size === 0) return;
     this.logger.warn(`This instance was dropped from the group (its session expired); closing tasks [${this.activeTasks().join(', ')}] without committing, to restore those assigned again`);
     for (const [id, task] of this.tasks) this.dropTask(id, task);
+  }
+
+  /**
+   * Drops a fenced task, and has the consumer join the group again (Kafka Streams enforces a
+   * rebalance): a member dropped from the group comes back as a new one, and a member still in
+   * it fetches again from the committed offsets, creating the task anew if it is still its own.
+   */
+  private taskMigrated(task: RuntimeTask, error: TaskMigratedException): void {
+    this.logger.warn(`${error.message}; dropping it and joining the group again`);
+    if (this.tasks.get(task.id) === task) this.dropTask(task.id, task);
+    this.rejoinRequested = true;
+    // The next fetched batch has the consumer join again. Nothing new may come to fetch, so
+    // fetch again from the committed offsets: what the task did since, a new task must redo.
+    // (kafkajs keeps a seek until it fetches the partition, after a rejoin too: an offset at most
+    // the committed one then only fetches records a new task skips as committed already.)
+    for (const { topic, partition, offset } of task.lastCommitted()) {
+      this.consumer?.seek({ topic, partition, offset: offset === undefined ? EARLIEST_OFFSET : String(offset) });
+    }
   }
 
   /** Forgets a task this instance no longer owns; whatever it has not committed is left to the next owner. */
@@ -568,6 +598,9 @@ export class KafkaStreams {
     this.stateSubject.next(to);
   }
 }
+
+/** kafkajs' seek() to a partition's first offset. */
+const EARLIEST_OFFSET = '-2';
 
 function asStreamsException(error: unknown, context: string): StreamsException {
   return error instanceof StreamsException ? error : new StreamsException(`${context}: ${errorMessage(error)}`, { cause: error });

@@ -55,6 +55,8 @@ export class RuntimeTask {
    *   transaction completed (kafkajs has no KIP-447 requireStable).
    */
   readonly position = new Map<string, number>();
+  /** Per input partition, the offset committed last, as far as this task knows (exactly-once). */
+  private readonly committedOffsets = new Map<string, { readonly topic: string; readonly partition: number; readonly offset: number }>();
   private readonly input = new Fanout<TaskInput>();
   private readonly subscription: Subscription;
 
@@ -86,6 +88,25 @@ export class RuntimeTask {
   /** Records from `offset` on are still to be processed (the committed offset of a previous owner). */
   startAt(topic: string, partition: number, offset: number): void {
     this.position.set(`${topic}:${partition}`, offset);
+    this.committedOffsets.set(`${topic}:${partition}`, { topic, partition, offset });
+  }
+
+  /** Offsets a transaction of this task committed. */
+  committed(offsets: readonly CommitOffset[]): void {
+    for (const { topic, partition, offset } of offsets) this.committedOffsets.set(`${topic}:${partition}`, { topic, partition, offset: Number(offset) });
+  }
+
+  /**
+   * Where the group's committed offsets are, as far as this task knows, for each input partition
+   * it processed records of: `undefined` when none was ever committed.
+   */
+  lastCommitted(): { topic: string; partition: number; offset: number | undefined }[] {
+    return [...this.position.keys()].map((key) => {
+      const committed = this.committedOffsets.get(key);
+      if (committed) return committed;
+      const separator = key.lastIndexOf(':');
+      return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset: undefined };
+    });
   }
 
   /** Runs one record through the task; false once the task has failed. */

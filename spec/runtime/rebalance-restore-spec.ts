@@ -8,6 +8,7 @@ const fixture = fileURLToPath(new URL('./fixtures/click-count-app.ts', import.me
 
 /** The click counter in a child process: its tasks and store as it last printed them. */
 class ClickCountProcess extends ChildApp {
+  state = 'CREATED';
   tasks: string[] = [];
   store: Record<string, number> | null = null;
   restored = 0;
@@ -22,7 +23,7 @@ class ClickCountProcess extends ChildApp {
   }
 
   protected onLine(line: string): void {
-    if (line.startsWith('STATE ')) ({ tasks: this.tasks, store: this.store } = JSON.parse(line.slice(6)) as { tasks: string[]; store: Record<string, number> | null });
+    if (line.startsWith('STATE ')) ({ state: this.state, tasks: this.tasks, store: this.store } = JSON.parse(line.slice(6)) as { state: string; tasks: string[]; store: Record<string, number> | null });
     if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
   }
 }
@@ -33,8 +34,8 @@ describe('State moving between instances', function () {
   const apps: KafkaStreams[] = [];
   const children: ClickCountProcess[] = [];
   /** Each instance's last log lines (kafkajs' included), printed when a wait times out. */
-  const logs: (() => string)[] = [];
-  const logTails = (): string => logs.map((tail, i) => `\n--- instance ${i + 1} ---\n${tail()}`).join('');
+  const logs: ((lines?: number) => string)[] = [];
+  const logTails = (lines?: number): string => logs.map((tail, i) => `\n--- instance ${i + 1} ---\n${tail(lines)}`).join('');
 
   beforeEach(async () => {
     kafka = await KafkaTestContext.create();
@@ -171,6 +172,74 @@ describe('State moving between instances', function () {
       expect(stalled.restored, 'records the stalled instance restored').to.be.greaterThan(0);
     });
   }
+
+  it('goes on after its transactions were fenced while it stood still with work to commit (exactly_once_v2)', async () => {
+    const input = kafka.name('clicks');
+    await kafka.createTopic(input, 4);
+    const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('app'), CLICKS: input, CLIENT_ID: 'a-stalled', GUARANTEE: 'exactly_once_v2', COMMIT_INTERVAL_MS: '2000' };
+    const stalled = new ClickCountProcess(env);
+    children.push(stalled);
+    const other = instance(input, 'exactly_once_v2', 100, 'b-other');
+    await other.start();
+    const split = (): boolean => stalled.tasks.length === 2 && other.activeTasks().length === 2;
+    await waitFor(split, 60_000, () => `${stalled.tasks} / ${other.activeTasks()}${logTails()}`);
+    // Clicks keep coming (one per user per round), so the stalled instance stops with an
+    // uncommitted transaction's worth of work. Its commit is due the moment it resumes, and the
+    // producers of its tasks have been fenced by the other instance meanwhile.
+    let rounds = 0;
+    let clicking = true;
+    const producing = (async () => {
+      while (clicking) {
+        const round = rounds++;
+        await kafka.produce(input, Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: `click-${round}-${i}` })));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    try {
+      await waitFor(() => stalled.total > 400, 60_000, () => `the stalled instance counted ${stalled.total}`);
+      stalled.pause();
+      try {
+        await waitFor(() => other.activeTasks().length === 4, 60_000, () => `the other has ${other.activeTasks()}${logTails()}`);
+      } finally {
+        stalled.resume();
+      }
+      await waitFor(split, 60_000, () => `${stalled.state}: ${stalled.tasks} / ${other.activeTasks()}${logTails()}`);
+    } finally {
+      clicking = false;
+      await producing;
+    }
+    await waitFor(() => stalled.total + counted(other) === rounds * 40, 60_000, () => `counted ${stalled.total} + ${counted(other)} of ${rounds * 40}`);
+    const table = { ...stalled.store, ...Object.fromEntries(other.store<string, number>('counts').all().map((entry) => [entry.key, entry.value])) };
+    expect(table).to.deep.equal(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`user-${i}`, rounds])));
+    expect(stalled.state).to.equal('RUNNING');
+  });
+
+  it('drops a task fenced while it is still in the group, joins again and goes on with it (exactly_once_v2)', async () => {
+    const input = kafka.name('clicks');
+    await kafka.createTopic(input, 2);
+    const app = instance(input, 'exactly_once_v2');
+    await app.start();
+    await waitFor(() => app.activeTasks().length === 2, 60_000, () => `${app.activeTasks()}${logTails()}`);
+    const clicks = (round: number) => Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: `click-${round}-${i}`, partition: i % 2 }));
+    await kafka.produce(input, clicks(0));
+    await waitFor(() => counted(app) === 40, 60_000, () => `counted ${counted(app)} of 40`);
+
+    // A producer with task 0_0's transactional id fences the task's own, as a new owner would
+    // (or a transaction the broker timed out). The instance is still in the group.
+    const intruder = kafka.kafka.producer({ transactionalId: `${kafka.name('app')}-0_0`, idempotent: true, maxInFlightRequests: 1 });
+    await intruder.connect();
+    await (await intruder.transaction()).abort();
+    await intruder.disconnect();
+    // In one go: the batch whose commit finds the task fenced may be the last one for a while.
+    await kafka.produce(input, [1, 2, 3].flatMap(clicks));
+
+    // The task finds out at its next commit, after it counted the new clicks.
+    await waitFor(() => /Task 0_0 was fenced/.test(logTails(200)), 60_000, () => `the fence went unnoticed${logTails()}`);
+    await waitFor(() => counted(app) === 160, 60_000, () => `counted ${counted(app)} of 160${logTails()}`);
+    expect(app.state).to.equal('RUNNING');
+    expect(app.activeTasks()).to.have.members(['0_0', '0_1']);
+    for (const entry of app.store<string, number>('counts').all()) expect(entry.value, entry.key).to.equal(4);
+  });
 
   it('says a store is not hosted here, or unknown, through interactive queries', async () => {
     const input = kafka.name('clicks');
