@@ -17,6 +17,11 @@ export class AtLeastOnceCommitter {
   /** Per task id, its last send: the next one of that task starts when it is acknowledged. */
   private readonly sending = new Map<string, Promise<unknown>>();
   private readonly acknowledged = new Map<string, CommitOffset>();
+  /**
+   * Tasks this instance dropped (revoked, lost). A send of theirs still in flight must not make
+   * their offsets committable: this instance would commit offsets of partitions it no longer owns.
+   */
+  private readonly dropped = new WeakSet<RuntimeTask>();
 
   constructor(
     private readonly producer: Producer,
@@ -42,6 +47,7 @@ export class AtLeastOnceCommitter {
     const next = previous.then(async () => {
       const lastOffsets = await sendRecords(this.producer, records);
       drain.acknowledged(lastOffsets);
+      if (this.dropped.has(task)) return;
       for (const offset of offsets) this.acknowledged.set(`${offset.topic}:${offset.partition}`, offset);
     });
     this.sending.set(task.id, next);
@@ -65,8 +71,9 @@ export class AtLeastOnceCommitter {
     for (const task of tasks) await task.stores.persist(clean);
   }
 
-  /** Forgets acknowledged offsets of partitions this instance no longer owns. */
-  forget(topic: string, partition: number): void {
-    this.acknowledged.delete(`${topic}:${partition}`);
+  /** Forgets the offsets of a task this instance no longer owns, acknowledged now or later. */
+  forget(task: RuntimeTask, partitions: readonly { topic: string; partition: number }[]): void {
+    this.dropped.add(task);
+    for (const { topic, partition } of partitions) this.acknowledged.delete(`${topic}:${partition}`);
   }
 }

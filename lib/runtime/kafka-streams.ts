@@ -408,7 +408,8 @@ export class KafkaStreams {
   /** Forgets a task this instance no longer owns; whatever it has not committed is left to the next owner. */
   private dropTask(id: string, task: RuntimeTask): void {
     this.tasks.delete(id);
-    for (const topic of task.task.options.subTopology.sourceTopics) this.atLeastOnce?.forget(this.resolveTopic(topic), task.task.options.partition);
+    const { subTopology, partition } = task.task.options;
+    this.atLeastOnce?.forget(task, subTopology.sourceTopics.map((topic) => ({ topic: this.resolveTopic(topic), partition })));
     void this.closeTask(task);
   }
 
