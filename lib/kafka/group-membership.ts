@@ -2,10 +2,14 @@ import { KafkaJSProtocolError } from './kafkajs.ts';
 
 /**
  * The broker's answers to a producer that a newer one with the same transactional id has fenced,
- * or is fencing: CONCURRENT_TRANSACTIONS comes while the coordinator still aborts the old
- * producer's open transaction for the new one.
+ * or is fencing:
+ * - CONCURRENT_TRANSACTIONS, while the coordinator still aborts the old producer's open
+ *   transaction for the new one;
+ * - UNKNOWN_SERVER_ERROR, which Kafka 4.1 gave to the old producer's EndTxn (of the version kafkajs
+ *   speaks) that raced the new producer's InitProducerId, in this project's rebalance specs.
+ * Taking one for a fence is safe under exactly-once: the task starts again from what was committed.
  */
-const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'CONCURRENT_TRANSACTIONS']);
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'CONCURRENT_TRANSACTIONS', 'UNKNOWN_SERVER_ERROR']);
 
 /**
  * True when a transaction failed because the task's transactional id has been taken over: the
