@@ -311,7 +311,7 @@ export class KafkaStreams {
       if (this.exactlyOnce) {
         if (task.failure || task.task.context.commitRequested || Date.now() - task.lastCommit >= this.commitIntervalMs) {
           task.task.context.commitRequested = false;
-          await this.exactly!.commit(task);
+          if (!(await this.commitExactlyOnce(task))) return;
         }
       } else {
         const due = task.failure !== undefined || task.task.context.commitRequested || Date.now() - this.lastCommit >= this.commitIntervalMs;
@@ -332,8 +332,7 @@ export class KafkaStreams {
         }
       }
     } catch (error) {
-      if (error instanceof TaskMigratedException) this.taskMigrated(task, error);
-      else this.fail(asStreamsException(error, `Committing task ${task.id} failed`));
+      this.fail(asStreamsException(error, `Committing task ${task.id} failed`));
       return;
     }
     if (task.failure) {
@@ -347,17 +346,23 @@ export class KafkaStreams {
   private async commitAll(clean = false): Promise<void> {
     const tasks = this.readyTasks();
     if (this.exactlyOnce) {
-      const committing = tasks.map((task) =>
-        this.exactly!.commit(task, clean).catch((error: unknown) => {
-          if (!(error instanceof TaskMigratedException)) throw error;
-          this.taskMigrated(task, error);
-        }),
-      );
-      await Promise.all(committing);
+      await Promise.all(tasks.map((task) => this.commitExactlyOnce(task, clean)));
     } else if (this.atLeastOnce) {
       await this.atLeastOnce.send(tasks, true);
       this.lastCommit = Date.now();
       await this.atLeastOnce.commit(tasks, clean);
+    }
+  }
+
+  /** Commits the task's transaction; false when the task was fenced (it is dropped then). */
+  private async commitExactlyOnce(task: RuntimeTask, clean = false): Promise<boolean> {
+    try {
+      await this.exactly!.commit(task, clean);
+      return true;
+    } catch (error) {
+      if (!(error instanceof TaskMigratedException)) throw error;
+      this.taskMigrated(task, error);
+      return false;
     }
   }
 

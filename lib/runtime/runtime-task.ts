@@ -54,9 +54,9 @@ export class RuntimeTask {
    *   previous owner, and kafkajs may have fetched an older one before that owner's last
    *   transaction completed (kafkajs has no KIP-447 requireStable).
    */
-  readonly position = new Map<string, number>();
+  private readonly position = new Map<string, { readonly topic: string; readonly partition: number; readonly next: number }>();
   /** Per input partition, the offset committed last, as far as this task knows (exactly-once). */
-  private readonly committedOffsets = new Map<string, { readonly topic: string; readonly partition: number; readonly offset: number }>();
+  private readonly committedOffsets = new Map<string, number>();
   private readonly input = new Fanout<TaskInput>();
   private readonly subscription: Subscription;
 
@@ -81,19 +81,19 @@ export class RuntimeTask {
 
   /** True for a record whose work is in the task's state already, processed here or by a previous owner. */
   alreadyProcessed(topic: string, partition: number, offset: string): boolean {
-    const next = this.position.get(`${topic}:${partition}`);
-    return next !== undefined && Number(offset) < next;
+    const position = this.position.get(`${topic}:${partition}`);
+    return position !== undefined && Number(offset) < position.next;
   }
 
   /** Records from `offset` on are still to be processed (the committed offset of a previous owner). */
   startAt(topic: string, partition: number, offset: number): void {
-    this.position.set(`${topic}:${partition}`, offset);
-    this.committedOffsets.set(`${topic}:${partition}`, { topic, partition, offset });
+    this.position.set(`${topic}:${partition}`, { topic, partition, next: offset });
+    this.committedOffsets.set(`${topic}:${partition}`, offset);
   }
 
   /** Offsets a transaction of this task committed. */
   committed(offsets: readonly CommitOffset[]): void {
-    for (const { topic, partition, offset } of offsets) this.committedOffsets.set(`${topic}:${partition}`, { topic, partition, offset: Number(offset) });
+    for (const { topic, partition, offset } of offsets) this.committedOffsets.set(`${topic}:${partition}`, Number(offset));
   }
 
   /**
@@ -101,12 +101,7 @@ export class RuntimeTask {
    * it processed records of: `undefined` when none was ever committed.
    */
   lastCommitted(): { topic: string; partition: number; offset: number | undefined }[] {
-    return [...this.position.keys()].map((key) => {
-      const committed = this.committedOffsets.get(key);
-      if (committed) return committed;
-      const separator = key.lastIndexOf(':');
-      return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset: undefined };
-    });
+    return [...this.position.values()].map(({ topic, partition }) => ({ topic, partition, offset: this.committedOffsets.get(`${topic}:${partition}`) }));
   }
 
   /** Runs one record through the task; false once the task has failed. */
@@ -118,7 +113,7 @@ export class RuntimeTask {
 
   markProcessed(topic: string, partition: number, offset: string): void {
     const next = Number(offset) + 1;
-    this.position.set(`${topic}:${partition}`, next);
+    this.position.set(`${topic}:${partition}`, { topic, partition, next });
     this.committable.set(`${topic}:${partition}`, { topic, partition, offset: String(next) });
   }
 
