@@ -72,3 +72,8 @@ export class TaskMigratedException extends StreamsException {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** `error` as a StreamsException, wrapped with what was being done when it is not one. */
+export function asStreamsException(error: unknown, context: string): StreamsException {
+  return error instanceof StreamsException ? error : new StreamsException(`${context}: ${errorMessage(error)}`, { cause: error });
+}

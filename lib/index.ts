@@ -53,7 +53,11 @@ export {
 export { TopologyTestDriver, TestInputTopic, TestOutputTopic, runTopology } from './testing/index.ts';
 export type { TestRecord, InputRecord, TopologyRun, RunTopologyOptions } from './testing/index.ts';
 
-export { KafkaStreams } from './runtime/kafka-streams.ts';
+export { KafkaStreams, type TaskRestoreProgress, type ThreadMetadata, type TaskMetadata } from './runtime/kafka-streams.ts';
+export type { HostInfo, StreamsMetadata, KeyQueryMetadata } from './runtime/streams-metadata.ts';
+export type { StoreQueryOptions } from './runtime/queryable-stores.ts';
+export type { StreamThreadState } from './runtime/stream-thread.ts';
+export type { TopicPartition } from './kafka/topic-partition.ts';
 export type { KafkaStreamsConfig, DeadLetterQueue, RuntimeExceptionHandlerOption } from './runtime/kafka-streams-config.ts';
 export type { StreamsState } from './runtime/streams-state.ts';
 export { fromTopic, type FromTopicOptions } from './kafka/from-topic.ts';

@@ -79,4 +79,22 @@ function groupMessagesPerPartition({ topic, partitionMetadata, messages, partiti
 export const linearGroupingInstalled: boolean = replaceModule('kafkajs/src/producer/groupMessagesPerPartition.js', 'kafkajs/src/producer/sendMessages.js', groupMessagesPerPartition);
 
 const kafkajs = require('kafkajs') as typeof KafkaJS;
-export const { Kafka, KafkaJSProtocolError, Partitioners, logLevel } = kafkajs;
+export const { Kafka, KafkaJSProtocolError, Partitioners, logLevel, AssignerProtocol } = kafkajs;
+
+// kafkajs decodes the assignment a member gets from the group leader, then drops its userData,
+// where a Streams assignor says what else the member is to do (standby tasks, who hosts which
+// task). Every decoded assignment's userData goes to these listeners first. The decoder is a
+// method of a shared object, so this works whatever was imported first.
+const assignmentListeners = new Set<(userData: Buffer) => void>();
+const decodeAssignment = AssignerProtocol.MemberAssignment.decode.bind(AssignerProtocol.MemberAssignment);
+AssignerProtocol.MemberAssignment.decode = (buffer: Buffer) => {
+  const decoded = decodeAssignment(buffer);
+  if (decoded && decoded.userData.length > 0) for (const listener of assignmentListeners) listener(decoded.userData);
+  return decoded;
+};
+
+/** Calls `listener` with the userData of every group assignment a consumer of this process receives. */
+export function onAssignmentUserData(listener: (userData: Buffer) => void): () => void {
+  assignmentListeners.add(listener);
+  return () => assignmentListeners.delete(listener);
+}

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { CommitOffset, RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
 import type { ChangelogDrain } from './task-stores.ts';
+import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
 const NOTHING_TO_LOG: ChangelogDrain = { records: [], acknowledged: () => {} };
 
@@ -48,7 +49,7 @@ export class AtLeastOnceCommitter {
       const lastOffsets = await sendRecords(this.producer, records);
       drain.acknowledged(lastOffsets);
       if (this.dropped.has(task)) return;
-      for (const offset of offsets) this.acknowledged.set(`${offset.topic}:${offset.partition}`, offset);
+      for (const offset of offsets) this.acknowledged.set(topicPartitionKey(offset), offset);
     });
     this.sending.set(task.id, next);
     return next;
@@ -62,7 +63,10 @@ export class AtLeastOnceCommitter {
       this.acknowledged.clear();
       try {
         await this.consumer.commitOffsets(offsets);
-        for (const task of tasks) task.stores.committedInput(offsets);
+        for (const task of tasks) {
+          task.stores.committedInput(offsets);
+          task.committed(offsets);
+        }
       } catch (error) {
         // Whoever owns these partitions next processes the records again: at-least-once holds.
         this.logger.warn(`Commit failed, the records since the last commit will be processed again: ${errorMessage(error)}`);
@@ -74,6 +78,6 @@ export class AtLeastOnceCommitter {
   /** Forgets the offsets of a task this instance no longer owns, acknowledged now or later. */
   forget(task: RuntimeTask, partitions: readonly { topic: string; partition: number }[]): void {
     this.dropped.add(task);
-    for (const { topic, partition } of partitions) this.acknowledged.delete(`${topic}:${partition}`);
+    for (const { topic, partition } of partitions) this.acknowledged.delete(topicPartitionKey({ topic, partition }));
   }
 }

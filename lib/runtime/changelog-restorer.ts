@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { helperGroupId } from './internal-topics.ts';
+import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
 /** One changelog partition to replay, from `from` (inclusive) to `to` (exclusive). */
 export interface RestoreRequest {
@@ -31,16 +33,16 @@ export interface RestoreProgress {
  */
 export async function restoreChangelogs(
   kafka: Kafka,
-  groupPrefix: string,
+  applicationId: string,
   requests: readonly RestoreRequest[],
   logger: Logger,
   onProgress: (progress: RestoreProgress) => void,
 ): Promise<void> {
   const pending = requests.filter((request) => request.from < request.to);
   if (pending.length === 0) return;
-  const byPartition = new Map(pending.map((request) => [`${request.topic}:${request.partition}`, { request, restored: 0, position: request.from }]));
+  const byPartition = new Map(pending.map((request) => [topicPartitionKey(request), { request, restored: 0, position: request.from }]));
   const started = Date.now();
-  const consumer = kafka.consumer({ groupId: `${groupPrefix}-restore-${randomUUID()}`, maxWaitTimeInMs: 50, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafka.consumer({ groupId: helperGroupId(applicationId, 'restore', randomUUID()), maxWaitTimeInMs: 50, maxBytesPerPartition: 4 * 1024 * 1024 });
   let finish!: () => void;
   let abort!: (error: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
@@ -51,7 +53,7 @@ export async function restoreChangelogs(
   let lastProgress = Date.now();
   const advance = (topic: string, partition: number, lastOffset: number): void => {
     lastProgress = Date.now();
-    const state = byPartition.get(`${topic}:${partition}`);
+    const state = byPartition.get(topicPartitionKey({ topic, partition }));
     if (!state || state.position >= state.request.to) return;
     state.position = Math.max(state.position, lastOffset + 1);
     const done = state.position >= state.request.to;
@@ -70,7 +72,7 @@ export async function restoreChangelogs(
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        const state = byPartition.get(`${batch.topic}:${batch.partition}`);
+        const state = byPartition.get(topicPartitionKey(batch));
         if (!state) return;
         let applied = 0;
         for (const message of batch.messages as KafkaMessage[]) {

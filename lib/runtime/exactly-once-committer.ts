@@ -4,6 +4,7 @@ import { StreamsException, TaskMigratedException, errorMessage } from '../errors
 import { isProducerFenced } from '../kafka/group-membership.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
+import { transactionalId } from './internal-topics.ts';
 
 /**
  * Exactly-once: each task has a transactional producer of its own (`<applicationId>-<taskId>`),
@@ -27,7 +28,7 @@ export class ExactlyOnceCommitter {
   async taskCreated(task: RuntimeTask): Promise<void> {
     const producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
-      transactionalId: `${this.applicationId}-${task.id}`,
+      transactionalId: transactionalId(this.applicationId, task.id),
       idempotent: true,
       maxInFlightRequests: 1,
     });

@@ -2,6 +2,33 @@ import { StreamsException, TopologyException } from '../errors.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 
+// Every name the runtime gives to something on the broker, in one place.
+
+/** A store's compacted changelog topic. */
+export function changelogTopicName(applicationId: string, storeName: string): string {
+  return `${applicationId}-${storeName}-changelog`;
+}
+
+/** A topology's internal topic (repartition, or a foreign-key join's) as named on the broker. */
+export function internalTopicName(applicationId: string, name: string): string {
+  return `${applicationId}-${name}`;
+}
+
+/** A task's transactional id under exactly-once: a new owner's producer fences the old one's. */
+export function transactionalId(applicationId: string, taskId: string): string {
+  return `${applicationId}-${taskId}`;
+}
+
+/** The group of a helper consumer (restore, standby, global) that reads on its own, never committing. */
+export function helperGroupId(applicationId: string, purpose: 'restore' | 'standby' | 'global', instance: string): string {
+  return `${applicationId}-${purpose}-${instance}`;
+}
+
+/** A stream thread's name, as Kafka Streams names them. */
+export function streamThreadName(applicationId: string, processId: string, index: number): string {
+  return `${applicationId}-${processId}-StreamThread-${index}`;
+}
+
 /**
  * Partition counts for the repartition topics: the count the user set, or else the largest
  * partition count among the source topics of the sub-topology that writes the topic (resolved

@@ -34,6 +34,26 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
    * update. `Materialized.cachingEnabled: false` turns it off for one table.
    */
   readonly statestoreCacheMaxBytes?: number;
+  /**
+   * `host:port` where this instance serves interactive queries (an endpoint of your own). It
+   * travels in the group assignment, so that every instance can say which one hosts a key:
+   * `queryMetadataForKey`, `streamsMetadataForStore`, `metadataForAllStreamsClients`.
+   */
+  readonly applicationServer?: string;
+  /**
+   * Group members this instance runs, each with its own consumer and tasks, as Kafka Streams'
+   * `num.stream.threads`. Default 1. They share this process's event loop: they split the
+   * tasks and overlap their I/O, but do not use more cores.
+   */
+  readonly numStreamThreads?: number;
+  /** Standby replicas of each stateful task on other instances, kept current from the changelogs. Default 0. */
+  readonly numStandbyReplicas?: number;
+  /** An instance at most this many changelog records behind on a task counts as caught up for it. Default 10,000. */
+  readonly acceptableRecoveryLag?: number;
+  /** At most this many warm-up replicas (standbys that catch up before a task moves) at once. Default 2. */
+  readonly maxWarmupReplicas?: number;
+  /** How soon after an assignment with warm-ups the group rebalances again to move warmed-up tasks. Default 600,000 (10 min). */
+  readonly probingRebalanceIntervalMs?: number;
   /** How many partitions are processed at once (their I/O overlaps). Default 4. */
   readonly maxConcurrentTasks?: number;
   readonly deserializationExceptionHandler?: RuntimeExceptionHandlerOption;

@@ -1,45 +1,65 @@
+import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import type { Admin, Consumer, EachBatchPayload, Kafka as KafkaClient, Producer } from 'kafkajs';
-import { Kafka, Partitioners, abortedRecordsFixed } from '../kafka/kafkajs.ts';
-import { InvalidStateStoreException, StreamsException, TaskMigratedException, errorMessage } from '../errors.ts';
-import { rejoinGroupError } from '../kafka/group-membership.ts';
+import type { Admin, Kafka as KafkaClient } from 'kafkajs';
+import { Kafka, abortedRecordsFixed } from '../kafka/kafkajs.ts';
+import { StreamsException, asStreamsException } from '../errors.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
-import { toConsumedRecord } from '../kafka/kafka-records.ts';
-import { ensureTopics, partitionCounts, whileRetriable } from '../kafka/topic-admin.ts';
-import { isKeyValueStore, type ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
-import { keyComparator } from '../state/internal/key-order.ts';
+import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
+import { topicPartitionKey, type TopicPartition } from '../kafka/topic-partition.ts';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
+import type { Serde } from '../serdes/serde.ts';
 import type { Windowed } from '../windows/windowed.ts';
-import { systemClock } from '../task/clock.ts';
-import { resolveExceptionHandler, type ExceptionHandler } from '../task/exception-handlers.ts';
-import type { TaskOutput } from '../task/stream-task.ts';
 import { graphOf, type Topology } from '../topology/topology.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 import { RecordCacheBudget } from '../state/record-cache.ts';
-import { AtLeastOnceCommitter } from './at-least-once-committer.ts';
-import { restoreChangelogs, type RestoreProgress } from './changelog-restorer.ts';
-import { deadLetterHandler } from './dead-letter.ts';
-import { ExactlyOnceCommitter } from './exactly-once-committer.ts';
+import { RUNNING_ACTIVE } from './assignor/subscription-info.ts';
+import { compareTaskIds } from './assignor/task-ids.ts';
+import type { SubTopologyTopics } from './assignor/task-layout.ts';
+import type { RestoreProgress } from './changelog-restorer.ts';
 import { GlobalState } from './global-state.ts';
-import { assertCopartitioned, repartitionTopicPartitions } from './internal-topics.ts';
-import type { KafkaStreamsConfig, RuntimeExceptionHandlerOption } from './kafka-streams-config.ts';
-import { RuntimeTask, decodeStreamTime } from './runtime-task.ts';
+import { assertCopartitioned, changelogTopicName, internalTopicName, repartitionTopicPartitions, streamThreadName } from './internal-topics.ts';
+import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
+import { queryableStore, type StoreQueryOptions } from './queryable-stores.ts';
+import { StreamThread, type StreamThreadState } from './stream-thread.ts';
+import { StreamsMetadataState, parseHostInfo, type HostInfo, type KeyQueryMetadata, type StreamsMetadata } from './streams-metadata.ts';
 import { canTransition, type StreamsState } from './streams-state.ts';
-import { TaskStores, changelogTopicName } from './task-stores.ts';
 
 /** Restoration progress of one changelog partition of one task. */
 export interface TaskRestoreProgress extends RestoreProgress {
   readonly taskId: string;
 }
 
+/** One task of a local stream thread (Kafka Streams' TaskMetadata). */
+export interface TaskMetadata {
+  readonly taskId: string;
+  /** Its source partitions (active) or changelog partitions (standby). */
+  readonly topicPartitions: readonly TopicPartition[];
+  /** Per source partition, the offset committed last, as far as this instance knows. */
+  readonly committedOffsets: readonly (TopicPartition & { readonly offset: number })[];
+  /** Per source partition, the end offset as of the last fetch. */
+  readonly endOffsets: readonly (TopicPartition & { readonly offset: number })[];
+}
+
+/** One stream thread of this instance and its tasks (Kafka Streams' ThreadMetadata). */
+export interface ThreadMetadata {
+  readonly threadName: string;
+  readonly threadState: StreamThreadState;
+  readonly activeTasks: readonly TaskMetadata[];
+  readonly standbyTasks: readonly TaskMetadata[];
+}
+
 /**
- * Runs a topology against Kafka: a kafkajs consumer group named by the application id, one task
- * per input partition of each sub-topology, batches of records processed synchronously through
- * the task pipelines, outputs sent in batches. Stores log to compacted changelog topics, persist
- * to Keyv, and are restored before a task processes its first record. At-least-once commits
- * offsets after the outputs are acknowledged; exactly-once commits both in one transaction.
+ * Runs a topology against Kafka: a kafkajs consumer group named by the application id whose
+ * members are this instance's stream threads (and those of every other instance with the same
+ * id). A Streams assignor gives each member whole tasks (all source partitions of one partition
+ * number of a sub-topology), sticky and state-aware, plus standby replicas. Batches of records run
+ * synchronously through the task pipelines; outputs are sent in batches. Stores log to compacted
+ * changelog topics, persist to Keyv, and are restored before a task processes its first record.
+ * At-least-once commits offsets after the outputs are acknowledged; exactly-once commits both in
+ * one transaction.
  *
  * ```ts
  * const app = new KafkaStreams(topology, { applicationId: 'shop', kafka: { brokers: ['127.0.0.1:9092'] } });
@@ -63,26 +83,18 @@ export class KafkaStreams {
   private readonly plan: TopologyPlan;
   private readonly logger: Logger;
   private readonly kafka: KafkaClient;
-  private readonly exactlyOnce: boolean;
-  private readonly commitIntervalMs: number;
+  /** Identifies this instance in the group: all its threads report it. */
+  private readonly processId = randomUUID();
+  private readonly numStreamThreads: number;
+  private readonly localHost: HostInfo | undefined;
   /** Shared by the record caches of every task here, as Kafka's per-thread cache. */
   private readonly recordCache: RecordCacheBudget;
-  private readonly subTopologyByTopic = new Map<string, SubTopology>();
-  private readonly tasks = new Map<string, RuntimeTask>();
+  private readonly subTopologyTopics: SubTopologyTopics[];
   private readonly partitionCountByTopic = new Map<string, number>();
   private readonly globalState: GlobalState;
-  private consumer: Consumer | undefined;
-  /** This instance's id in the consumer group, as of its last join. */
-  private memberId: string | undefined;
-  /** A task was fenced: no record goes on before the consumer joins the group again. */
-  private rejoinRequested = false;
-  private producer: Producer | undefined;
+  private readonly metadata: StreamsMetadataState;
+  private readonly threads: StreamThread[] = [];
   private admin: Admin | undefined;
-  private atLeastOnce: AtLeastOnceCommitter | undefined;
-  private exactly: ExactlyOnceCommitter | undefined;
-  private readonly batchesInFlight = new Set<Promise<void>>();
-  private lastCommit = Date.now();
-  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     topology: Topology,
@@ -94,16 +106,20 @@ export class KafkaStreams {
     if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
       throw new StreamsException(`processingGuarantee ${String(guarantee)} is not supported; use 'at_least_once' or 'exactly_once_v2'`);
     }
-    this.exactlyOnce = guarantee === 'exactly_once_v2';
-    if (this.exactlyOnce && !abortedRecordsFixed) {
+    if (guarantee === 'exactly_once_v2' && !abortedRecordsFixed) {
       throw new StreamsException(
         "exactly_once_v2 needs rx-kafka-streams imported before kafkajs: it fixes kafkajs' read_committed filter, which lets aborted records through, before kafkajs loads",
       );
     }
+    this.numStreamThreads = integerSetting('numStreamThreads', config.numStreamThreads, 1, 1);
+    integerSetting('numStandbyReplicas', config.numStandbyReplicas, 0, 0);
+    integerSetting('acceptableRecoveryLag', config.acceptableRecoveryLag, 10_000, 0);
+    integerSetting('maxWarmupReplicas', config.maxWarmupReplicas, 2, 1);
+    integerSetting('probingRebalanceIntervalMs', config.probingRebalanceIntervalMs, 600_000, 1);
+    this.localHost = config.applicationServer === undefined ? undefined : parseHostInfo(config.applicationServer);
     this.graph = graphOf(topology);
     this.plan = topology.plan();
     this.logger = (config.logger ?? consoleLogger('info')).namespace(`app-${config.applicationId}`);
-    this.commitIntervalMs = config.commitIntervalMs ?? (this.exactlyOnce ? 100 : 30_000);
     this.recordCache = new RecordCacheBudget(config.statestoreCacheMaxBytes ?? 10 * 1024 * 1024);
     this.kafka = new Kafka({
       clientId: config.applicationId,
@@ -112,7 +128,15 @@ export class KafkaStreams {
       ...config.kafka,
     });
     this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.streamsConfig(), this.logger, (error) => this.fail(error));
-    for (const sub of this.plan.subTopologies) for (const topic of sub.sourceTopics) this.subTopologyByTopic.set(this.resolveTopic(topic), sub);
+    this.subTopologyTopics = this.plan.subTopologies.map((sub) => this.topicsOf(sub));
+    this.metadata = new StreamsMetadataState(
+      this.graph,
+      this.plan,
+      this.subTopologyTopics,
+      (topic) => this.resolveTopic(topic),
+      (topic) => this.partitionCountByTopic.get(topic),
+      config.defaultKeySerde,
+    );
   }
 
   get state(): StreamsState {
@@ -120,8 +144,9 @@ export class KafkaStreams {
   }
 
   /**
-   * Creates internal topics, bootstraps global stores, joins the group, and resolves once tasks
-   * are assigned and RUNNING (their stores may still be restoring: see `restoration$`).
+   * Creates internal topics, bootstraps global stores, starts the stream threads (each joins the
+   * group), and resolves once every thread has its tasks and the instance is RUNNING (stores
+   * may still be restoring: see `restoration$`).
    */
   async start(): Promise<void> {
     if (this.state !== 'CREATED') throw new StreamsException(`start() can be called once, on a CREATED instance; this one is ${this.state}`);
@@ -129,58 +154,13 @@ export class KafkaStreams {
     try {
       await this.prepareTopics();
       await this.globalState.start();
-      const consumer = (this.consumer = this.kafka.consumer({
-        heartbeatInterval: 1000,
-        sessionTimeout: 10_000,
-        maxWaitTimeInMs: 100,
-        ...this.config.consumer,
-        groupId: this.config.applicationId,
-        readUncommitted: false,
-      }));
-      if (this.exactlyOnce) {
-        this.exactly = new ExactlyOnceCommitter(this.kafka, this.config.applicationId);
-      } else {
-        this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...this.config.producer });
-        await this.producer.connect();
-        this.atLeastOnce = new AtLeastOnceCommitter(this.producer, consumer, this.logger);
-      }
-      const joined = new Promise<void>((resolve, reject) => {
-        consumer.on(consumer.events.GROUP_JOIN, (event) => {
-          const { memberId, memberAssignment } = event.payload;
-          // A new member id: the coordinator dropped this member (its session expired while it
-          // was stopped or stalled), and others owned its partitions meanwhile. Its tasks are
-          // behind them; like Kafka Streams on lost partitions, close them without committing.
-          if (this.memberId !== undefined && memberId !== this.memberId) this.dropLostTasks();
-          this.memberId = memberId;
-          this.rejoinRequested = false;
-          this.assign(memberAssignment);
-          if (this.state === 'REBALANCING') this.transition('RUNNING');
-          resolve();
-        });
-        consumer.on(consumer.events.CRASH, (event) => {
-          if (event.payload.restart) return;
-          const error = new StreamsException(`The consumer crashed: ${errorMessage(event.payload.error)}`, { cause: event.payload.error });
-          this.fail(error);
-          reject(error);
-        });
-      });
-      consumer.on(consumer.events.REBALANCING, () => {
-        if (this.state === 'RUNNING') this.transition('REBALANCING');
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...this.subTopologyByTopic.keys()], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.config.maxConcurrentTasks ?? 4,
-        eachBatch: (payload) => this.trackBatch(this.processBatch(payload)),
-      });
-      await joined;
-      this.commitTimer = setInterval(() => void this.commitAll().catch((error) => this.fail(asStreamsException(error, 'Committing failed'))), this.commitIntervalMs);
-      this.commitTimer.unref();
+      for (let index = 1; index <= this.numStreamThreads; index++) this.threads.push(this.createThread(index));
+      await Promise.all(this.threads.map((thread) => thread.start()));
+      this.threadStateChanged();
     } catch (error) {
       const failure = asStreamsException(error, 'start() failed');
       this.fail(failure);
+      await this.closeThreads(true);
       await this.disconnect();
       throw failure;
     }
@@ -191,351 +171,163 @@ export class KafkaStreams {
     if (this.state === 'NOT_RUNNING' || this.state === 'PENDING_SHUTDOWN') return;
     const failed = this.state === 'ERROR';
     this.transition('PENDING_SHUTDOWN');
-    clearInterval(this.commitTimer);
-    try {
-      // Commit before leaving the group: once the consumer stops, its commits are refused.
-      await Promise.allSettled([...this.batchesInFlight]);
-      await Promise.allSettled([...this.tasks.values()].map((task) => task.ready));
-      if (!failed) await this.commitAll(true);
-      await this.consumer?.stop();
-    } catch (error) {
-      this.logger.warn(`Could not send or commit everything while closing: ${errorMessage(error)}`);
-    }
-    for (const task of this.tasks.values()) await this.closeTask(task);
-    this.tasks.clear();
+    await this.closeThreads(failed);
     await this.globalState.close();
     await this.disconnect();
     this.transition('NOT_RUNNING');
   }
 
-  /** Task ids (`<subTopology>_<partition>`) this instance runs now. */
+  /** Task ids (`<subTopology>_<partition>`) this instance runs as active now, over all its threads. */
   activeTasks(): string[] {
-    return [...this.tasks.keys()].sort();
+    return this.threads.flatMap((thread) => thread.tasks.activeIds()).sort(compareTaskIdsOf);
+  }
+
+  /** Task ids this instance keeps standby replicas (and warm-ups) of. */
+  standbyTasks(): string[] {
+    return this.threads.flatMap((thread) => thread.tasks.standbyIds()).sort(compareTaskIdsOf);
   }
 
   /**
    * A read-only view of the store `name` across this instance's tasks (interactive queries).
    * Reads throw InvalidStateStoreException while a task of the store restores, or when no task of
-   * it runs here.
+   * it runs here; `{ enableStaleStores: true }` reads standby replicas (and restoring tasks) too.
    */
-  store<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> {
-    const registration = this.graph.stores.get(name);
-    if (!registration) throw new InvalidStateStoreException(`No state store named ${name}; the topology has [${[...this.graph.stores.keys()].join(', ')}]`);
-    const stores = (): ReadOnlyKeyValueStore<K, V>[] => {
-      if (registration.global) {
-        const global = this.globalState.stores.get(name);
-        if (!global || !global.isOpen()) throw new InvalidStateStoreException(`Global store ${name} is not available: the instance is ${this.state}`);
-        return [global as unknown as ReadOnlyKeyValueStore<K, V>];
-      }
-      const hosting = [...this.tasks.values()].filter((task) => task.task.context.stores.has(name));
-      if (hosting.length === 0) throw new InvalidStateStoreException(`Store ${name} is not hosted on this instance: none of its tasks is assigned here`);
-      const restoring = hosting.filter((task) => task.restoring).map((task) => task.id);
-      if (restoring.length > 0) throw new InvalidStateStoreException(`Store ${name} is restoring (tasks ${restoring.join(', ')}); query it again once they are restored`);
-      return hosting.map((task) => task.task.context.stores.get(name)).filter((s) => s !== undefined && isKeyValueStore(s)) as unknown as ReadOnlyKeyValueStore<K, V>[];
-    };
-    const compare = keyComparator(registration.builder.keySerde as never, name) as (a: K, b: K) => number;
-    const merged = (read: (store: ReadOnlyKeyValueStore<K, V>) => { key: K; value: V }[]) => stores().flatMap(read).sort((a, b) => compare(a.key, b.key));
-    return {
-      get: (key) => {
-        for (const store of stores()) {
-          const value = store.get(key);
-          if (value !== undefined) return value;
-        }
-        return undefined;
-      },
-      range: (from, to) => merged((store) => store.range(from, to)),
-      all: () => merged((store) => store.all()),
-      approximateNumEntries: () => stores().reduce((sum, store) => sum + store.approximateNumEntries(), 0),
-    };
+  store<K = unknown, V = unknown>(name: string, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
+    return queryableStore<K, V>(name, this.graph, () => this.threads, () => this.globalState.stores.get(name), () => this.state, options);
   }
 
   /** A windowed aggregation's store across this instance's tasks, read by key and window start. */
-  windowStore<K = unknown, V = unknown>(name: string): ReadOnlyWindowStore<K, V> {
-    return windowStoreView(this.store<Windowed<K>, V>(name));
+  windowStore<K = unknown, V = unknown>(name: string, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
+    return windowStoreView(this.store<Windowed<K>, V>(name, options));
   }
 
   /** A session aggregation's store across this instance's tasks. */
-  sessionStore<K = unknown, V = unknown>(name: string): ReadOnlySessionStore<K, V> {
-    return sessionStoreView(this.store<Windowed<K>, V>(name));
+  sessionStore<K = unknown, V = unknown>(name: string, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
+    return sessionStoreView(this.store<Windowed<K>, V>(name, options));
+  }
+
+  /** Every instance of the application that has an `applicationServer`, with the stores and partitions it hosts. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    return this.metadata.allMetadata();
+  }
+
+  /** The instances hosting a task of the store, as active or standby. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    return this.metadata.metadataForStore(storeName);
+  }
+
+  /**
+   * Which instance to ask for `key` in the store: the host of its active task, those of its
+   * standbys, and the key's partition (the default partitioner's, over the store's source topic).
+   * Undefined while the group has not assigned the task (a rebalance) or its owner has no
+   * `applicationServer`.
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerde?: Serde<K>): KeyQueryMetadata | undefined {
+    if (!this.localHost) throw new StreamsException('queryMetadataForKey needs applicationServer (host:port) in the config of every instance: it is how instances learn where the others serve queries');
+    return this.metadata.keyQueryMetadata(storeName, key, keySerde, this.localHost);
+  }
+
+  /** This instance's stream threads, their states and their active and standby tasks. */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    return this.threads.map((thread) => ({
+      threadName: thread.name,
+      threadState: thread.state,
+      activeTasks: [...thread.tasks.active.values()].map((task) => {
+        const { subTopology, partition } = task.task.options;
+        const topicPartitions = subTopology.sourceTopics.map((topic) => ({ topic: this.resolveTopic(topic), partition }));
+        const known = (offsetOf: (tp: TopicPartition) => number | undefined) =>
+          topicPartitions.flatMap((tp) => {
+            const offset = offsetOf(tp);
+            return offset === undefined ? [] : [{ ...tp, offset }];
+          });
+        return {
+          taskId: task.id,
+          topicPartitions,
+          committedOffsets: known((tp) => task.committedOffset(tp.topic, tp.partition)),
+          endOffsets: known((tp) => task.endOffsets.get(topicPartitionKey(tp))),
+        };
+      }),
+      standbyTasks: [...thread.tasks.standby.values()].map((task) => ({
+        taskId: task.id,
+        topicPartitions: [...task.stores.positions().keys()].map((topic) => ({ topic, partition: task.partition })),
+        committedOffsets: [],
+        endOffsets: [],
+      })),
+    }));
   }
 
   /** What the tasks of this instance skipped: records dropped as late by windows and joins. */
   metrics(): { droppedRecords: number } {
-    return { droppedRecords: [...this.tasks.values()].reduce((sum, task) => sum + task.task.context.metrics.droppedRecords, 0) };
+    let droppedRecords = 0;
+    for (const thread of this.threads) for (const task of thread.tasks.active.values()) droppedRecords += task.task.context.metrics.droppedRecords;
+    return { droppedRecords };
   }
 
-  private trackBatch(batch: Promise<void>): Promise<void> {
-    this.batchesInFlight.add(batch);
-    return batch.finally(() => this.batchesInFlight.delete(batch));
-  }
-
-  private processing(): boolean {
-    return this.state === 'RUNNING' || this.state === 'REBALANCING';
-  }
-
-  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (!this.processing()) return;
-    if (this.rejoinRequested) throw rejoinGroupError('a task of this instance was fenced');
-    const task = this.taskFor(batch.topic, batch.partition);
-    // Restoration can take long; keep the group membership alive while waiting for it.
-    let restored = false;
-    const ready = task.ready.then(() => (restored = true));
-    while (!restored) {
-      await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (!restored) await heartbeat();
-    }
-    // A member stopped longer than its session timeout is out of the group without knowing it.
-    // A heartbeat first (kafkajs sends it only once per heartbeat interval) tells it before it
-    // processes records its partitions' new owners process too, as Kafka's consumer polls the
-    // coordinator before it returns records.
-    await heartbeat();
-    let lastProcessed: string | undefined;
-    let lastSkipped: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !this.processing()) break;
-      if (task.alreadyProcessed(batch.topic, batch.partition, message.offset)) {
-        lastSkipped = message.offset;
-        continue;
-      }
-      if (!task.process(toConsumedRecord(batch.topic, batch.partition, message))) break;
-      lastProcessed = message.offset;
-    }
-    if (lastProcessed !== undefined) {
-      task.markProcessed(batch.topic, batch.partition, lastProcessed);
-      resolveOffset(lastProcessed);
-    } else if (lastSkipped !== undefined) {
-      // Not resolved, kafkajs would fetch the skipped records again and again.
-      resolveOffset(lastSkipped);
-    }
-    try {
-      if (this.exactlyOnce) {
-        if (task.failure || task.task.context.commitRequested || Date.now() - task.lastCommit >= this.commitIntervalMs) {
-          task.task.context.commitRequested = false;
-          if (!(await this.commitExactlyOnce(task))) return;
-        }
-      } else {
-        const due = task.failure !== undefined || task.task.context.commitRequested || Date.now() - this.lastCommit >= this.commitIntervalMs;
-        if (due) {
-          // Every task's caches are flushed and its outputs sent, then the acknowledged offsets committed.
-          const ready = this.readyTasks();
-          await this.atLeastOnce!.send(ready, true);
-          task.task.context.commitRequested = false;
-          this.lastCommit = Date.now();
-          await this.atLeastOnce!.commit(ready);
-        } else {
-          // Between commits a batch's outputs go out on their own, alongside other tasks' sends.
-          // What other tasks emitted meanwhile (wall-clock punctuators) goes too, unawaited: a
-          // failed send surfaces at the next commit, which waits for every task's sends.
-          const others = this.readyTasks().filter((other) => other !== task && other.outputs.length > 0);
-          if (others.length > 0) void this.atLeastOnce!.send(others, false).catch(() => {});
-          await this.atLeastOnce!.send([task], false);
-        }
-      }
-    } catch (error) {
-      this.fail(asStreamsException(error, `Committing task ${task.id} failed`));
-      return;
-    }
-    if (task.failure) {
-      this.fail(task.failure);
-      return;
-    }
-    await heartbeat();
-  }
-
-  /** Sends and commits every task's pending work (on the commit interval, and when closing). */
-  private async commitAll(clean = false): Promise<void> {
-    const tasks = this.readyTasks();
-    if (this.exactlyOnce) {
-      await Promise.all(tasks.map((task) => this.commitExactlyOnce(task, clean)));
-    } else if (this.atLeastOnce) {
-      await this.atLeastOnce.send(tasks, true);
-      this.lastCommit = Date.now();
-      await this.atLeastOnce.commit(tasks, clean);
-    }
-  }
-
-  /** Commits the task's transaction; false when the task was fenced (it is dropped then). */
-  private async commitExactlyOnce(task: RuntimeTask, clean = false): Promise<boolean> {
-    try {
-      await this.exactly!.commit(task, clean);
-      return true;
-    } catch (error) {
-      if (!(error instanceof TaskMigratedException)) throw error;
-      this.taskMigrated(task, error);
-      return false;
-    }
-  }
-
-  /** Tasks done restoring: the only ones whose stores are drained and persisted. */
-  private readyTasks(): RuntimeTask[] {
-    return [...this.tasks.values()].filter((task) => !task.restoring);
-  }
-
-  /** Creates the tasks of newly assigned partitions and closes those of partitions taken away. */
-  private assign(assignment: Record<string, number[]>): void {
-    const wanted = new Set<string>();
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      const sub = this.subTopologyByTopic.get(topic);
-      if (!sub) continue;
-      for (const partition of partitions) {
-        wanted.add(`${sub.id}_${partition}`);
-        this.taskFor(topic, partition);
-      }
-    }
-    for (const [id, task] of this.tasks) if (!wanted.has(id)) this.dropTask(id, task);
-    this.logger.info(`Assigned tasks [${this.activeTasks().join(', ')}]`);
-  }
-
-  private dropLostTasks(): void {
-    if (this.tasks.size === 0) return;
-    this.logger.warn(`This instance was dropped from the group (its session expired); closing tasks [${this.activeTasks().join(', ')}] without committing, to restore those assigned again`);
-    for (const [id, task] of this.tasks) this.dropTask(id, task);
-  }
-
-  /**
-   * Drops a fenced task, and has the consumer join the group again (Kafka Streams enforces a
-   * rebalance): a member dropped from the group comes back as a new one, and a member still in
-   * it fetches again from the committed offsets, creating the task anew if it is still its own.
-   */
-  private taskMigrated(task: RuntimeTask, error: TaskMigratedException): void {
-    this.logger.warn(`${error.message}; dropping it and joining the group again`);
-    if (this.tasks.get(task.id) === task) this.dropTask(task.id, task);
-    this.rejoinRequested = true;
-    // The next fetched batch has the consumer join again. Nothing new may come to fetch, so
-    // fetch again from the committed offsets: what the task did since, a new task must redo.
-    // (kafkajs keeps a seek until it fetches the partition, after a rejoin too: an offset at most
-    // the committed one then only fetches records a new task skips as committed already.)
-    for (const { topic, partition, offset } of task.lastCommitted()) {
-      this.consumer?.seek({ topic, partition, offset: offset === undefined ? EARLIEST_OFFSET : String(offset) });
-    }
-  }
-
-  /** Forgets a task this instance no longer owns; whatever it has not committed is left to the next owner. */
-  private dropTask(id: string, task: RuntimeTask): void {
-    this.tasks.delete(id);
-    const { subTopology, partition } = task.task.options;
-    this.atLeastOnce?.forget(task, subTopology.sourceTopics.map((topic) => ({ topic: this.resolveTopic(topic), partition })));
-    void this.closeTask(task);
-  }
-
-  private async closeTask(task: RuntimeTask): Promise<void> {
-    await task.ready.catch(() => {});
-    task.close();
-    await this.exactly?.taskClosed(task);
-    await task.stores.disconnect();
-  }
-
-  private taskFor(topic: string, partition: number): RuntimeTask {
-    const subTopology = this.subTopologyByTopic.get(topic);
-    if (!subTopology) throw new StreamsException(`Received records from topic ${topic}, which the topology does not read`);
-    const id = `${subTopology.id}_${partition}`;
-    let task = this.tasks.get(id);
-    if (task) return task;
-    const stores = new TaskStores({
-      applicationId: this.config.applicationId,
-      taskId: id,
-      partition,
-      factories: this.config.stores ?? {},
-      defaultKeySerde: this.config.defaultKeySerde,
-      defaultValueSerde: this.config.defaultValueSerde,
-      logged: new Set(subTopology.stores.filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled)),
-      sourceChangelogs: new Map(subTopology.stores.flatMap((name) => {
-        const topic = this.graph.sourceChangelogs.get(name);
-        return topic === undefined ? [] : [[name, topic] as const];
-      })),
+  private createThread(index: number): StreamThread {
+    const config = this.config;
+    return new StreamThread({
+      name: streamThreadName(config.applicationId, this.processId, index),
+      kafka: this.kafka,
+      admin: this.admin!,
+      config,
+      graph: this.graph,
+      plan: this.plan,
+      logger: this.logger,
+      processId: this.processId,
+      globalStores: this.globalState.stores,
+      recordCache: this.recordCache,
+      partitionCount: (topic) => this.partitionCountByTopic.get(topic),
+      resolveTopic: (topic) => this.resolveTopic(topic),
+      subTopologyTopics: this.subTopologyTopics,
+      changelogTopics: [...new Set(this.subTopologyTopics.flatMap((sub) => sub.changelogTopics))],
+      assignorConfig: {
+        numStandbyReplicas: config.numStandbyReplicas ?? 0,
+        acceptableRecoveryLag: config.acceptableRecoveryLag ?? 10_000,
+        maxWarmupReplicas: config.maxWarmupReplicas ?? 2,
+        probingRebalanceIntervalMs: config.probingRebalanceIntervalMs ?? 600_000,
+      },
+      instanceOffsetSums: () => this.instanceOffsetSums(),
+      processing: () => this.state === 'RUNNING' || this.state === 'REBALANCING',
+      onStateChange: () => this.threadStateChanged(),
+      onAssignment: (info) => this.metadata.update(info),
+      onRestoreProgress: (progress) => this.restorationSubject.next(progress),
+      onFailure: (error) => this.fail(error),
     });
-    const created = new RuntimeTask(
-      (emit) => ({
-        applicationId: this.config.applicationId,
-        graph: this.graph,
-        subTopology,
-        partition,
-        serialized: true,
-        defaultKeySerde: this.config.defaultKeySerde,
-        defaultValueSerde: this.config.defaultValueSerde,
-        clock: systemClock,
-        logger: this.logger,
-        globalStores: this.globalState.stores,
-        buildStore: stores.build,
-        partitionCount: (name) => this.partitionCountByTopic.get(name),
-        onProcessingError: this.handler(this.config.processingExceptionHandler, emit),
-        onDeserializationError: this.handler(this.config.deserializationExceptionHandler, emit),
-        invalidTimestamp: this.config.invalidTimestamp,
-        recordCache: this.recordCache,
-      }),
-      stores,
-    );
-    this.tasks.set(id, created);
-    created.restoring = true;
-    created.ready = this.restore(created).then(
-      () => {
-        created.restoring = false;
-      },
-      (error) => {
-        this.fail(asStreamsException(error, `Restoring task ${id} failed`));
-        throw error;
-      },
-    );
-    created.ready.catch(() => {});
-    return created;
   }
 
-  /** Fences an earlier owner (exactly-once), loads Keyv, then replays the changelogs' tails. */
-  private async restore(task: RuntimeTask): Promise<void> {
-    // Exactly-once: fencing waits for the previous owner's last transaction to finish, so the
-    // committed offsets read next are stable.
-    if (this.exactly) await this.exactly.taskCreated(task);
-    {
-      const partition = task.task.options.partition;
-      const topics = task.task.options.subTopology.sourceTopics.map((topic) => this.resolveTopic(topic));
-      for (const committed of await whileRetriable(() => this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics }))) {
-        const position = committed.partitions.find((p) => p.partition === partition);
-        const offset = Number(position?.offset ?? -1);
-        if (offset >= 0 && this.exactly) task.startAt(committed.topic, partition, offset);
-        // Stream time goes on from where the previous owner left it, as Kafka Streams keeps it.
-        task.task.context.advanceStreamTime(decodeStreamTime(position?.metadata));
+  /** RUNNING when every thread runs; REBALANCING while one of them is (re)joining. */
+  private threadStateChanged(): void {
+    if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') return;
+    if (this.threads.length < this.numStreamThreads) return;
+    const running = this.threads.every((thread) => thread.state === 'RUNNING');
+    if (running && this.state === 'REBALANCING') this.transition('RUNNING');
+    else if (!running && this.state === 'RUNNING') this.transition('REBALANCING');
+  }
+
+  /** The state this instance has of each task, over its threads: a task active anywhere here counts as current. */
+  private instanceOffsetSums(): Record<string, number> {
+    const sums: Record<string, number> = {};
+    for (const thread of this.threads) {
+      for (const [task, sum] of Object.entries(thread.tasks.taskOffsetSums())) {
+        const known = sums[task];
+        sums[task] = known === RUNNING_ACTIVE || sum === RUNNING_ACTIVE ? RUNNING_ACTIVE : Math.max(known ?? 0, sum);
       }
     }
-    const replayFrom = await task.stores.load(this.exactlyOnce);
-    if (replayFrom.size === 0) return;
-    const partition = task.task.options.partition;
-    const fromSource = task.stores.sourceChangelogTopics();
-    const requests = [];
-    for (const [topic, from] of replayFrom) {
-      // A source topic serving as changelog is replayed up to the committed input offset only:
-      // what comes after it is processed (again) as input.
-      const end = fromSource.has(topic) ? await this.committedOffset(topic, partition) : await this.endOffset(topic, partition);
-      requests.push({ topic, partition, from, to: end, apply: (key: Buffer | null, value: Buffer | null) => task.stores.restore(topic, key, value) });
-    }
-    // Replaying is idempotent (upserts in offset order), so a stalled restore simply starts over.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await restoreChangelogs(this.kafka, this.config.applicationId, requests, this.logger, (progress) =>
-          this.restorationSubject.next({ ...progress, taskId: task.id }),
-        );
-        break;
-      } catch (error) {
-        if (attempt >= 3 || !this.processing()) throw error;
-        this.logger.warn(`Restoring task ${task.id} failed (${errorMessage(error)}); trying again (${attempt + 1} of 3)`);
-      }
-    }
-    for (const request of requests) task.stores.restoredTo(request.topic, request.to);
+    return sums;
   }
 
-  private async endOffset(topic: string, partition: number): Promise<number> {
-    // A changelog another instance has just created may not have a leader yet: ask again.
-    const offsets = await whileRetriable(() => this.admin!.fetchTopicOffsets(topic));
-    return Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
+  private async closeThreads(failed: boolean): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.close(failed)));
   }
 
-  private async committedOffset(topic: string, partition: number): Promise<number> {
-    const [committed] = await whileRetriable(() => this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics: [topic] }));
-    return Math.max(0, Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? 0));
-  }
-
-  private handler(option: RuntimeExceptionHandlerOption | undefined, emit: (record: TaskOutput) => void): ExceptionHandler {
-    if (option !== undefined && typeof option === 'object') return deadLetterHandler(option.deadLetterTopic, emit);
-    return resolveExceptionHandler(option);
+  /** A sub-topology's topics as named on the broker, for the assignor. */
+  private topicsOf(sub: SubTopology): SubTopologyTopics {
+    const changelogTopics = sub.stores.flatMap((name) => {
+      const registration = this.graph.stores.get(name)!;
+      if (registration.global || !registration.builder.loggingEnabled) return [];
+      return [this.graph.sourceChangelogs.get(name) ?? changelogTopicName(this.config.applicationId, name)];
+    });
+    return { id: sub.id, sourceTopics: sub.sourceTopics.map((topic) => this.resolveTopic(topic)), changelogTopics, stateful: changelogTopics.length > 0 };
   }
 
   /**
@@ -566,11 +358,12 @@ export class KafkaStreams {
       ...changelogs,
     ]);
     for (const [topic, count] of counts) this.partitionCountByTopic.set(topic, count);
+    for (const { topic, numPartitions } of changelogs) this.partitionCountByTopic.set(topic, numPartitions);
     for (const [topic, count] of repartition) this.partitionCountByTopic.set(this.resolveTopic(topic), count);
   }
 
   private resolveTopic(topic: string): string {
-    return this.graph.internalTopics.has(topic) ? `${this.config.applicationId}-${topic}` : topic;
+    return this.graph.internalTopics.has(topic) ? internalTopicName(this.config.applicationId, topic) : topic;
   }
 
   private streamsConfig() {
@@ -587,13 +380,12 @@ export class KafkaStreams {
     this.error = error;
     this.logger.error(`Stopping after an error: ${error.message}`);
     this.transition('ERROR');
-    clearInterval(this.commitTimer);
-    // Stop fetching from outside the batch handler: consumer.stop() waits for running handlers.
-    setImmediate(() => void this.consumer?.stop().catch(() => {}));
+    // As Kafka Streams' default SHUTDOWN_CLIENT: one thread failing stops them all.
+    for (const thread of this.threads) thread.stop();
   }
 
   private async disconnect(): Promise<void> {
-    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect(), this.exactly?.close(), this.admin?.disconnect()]);
+    await this.admin?.disconnect().catch(() => {});
   }
 
   private transition(to: StreamsState): void {
@@ -605,9 +397,13 @@ export class KafkaStreams {
   }
 }
 
-/** kafkajs' seek() to a partition's first offset. */
-const EARLIEST_OFFSET = '-2';
+/** A whole-number setting at least `min`, or its default; anything else is an error that names it. */
+function integerSetting(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new StreamsException(`${name} must be a whole number of at least ${min}; got ${String(value)}`);
+  return value;
+}
 
-function asStreamsException(error: unknown, context: string): StreamsException {
-  return error instanceof StreamsException ? error : new StreamsException(`${context}: ${errorMessage(error)}`, { cause: error });
+function compareTaskIdsOf(a: string, b: string): number {
+  return compareTaskIds(a, b);
 }

@@ -5,6 +5,7 @@ import { Fanout } from '../task/fanout.ts';
 import { StreamTask, type TaskInput, type TaskOutput } from '../task/stream-task.ts';
 import type { TaskOptions } from '../task/task-options.ts';
 import type { TaskStores } from './task-stores.ts';
+import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
 export interface CommitOffset {
   readonly topic: string;
@@ -44,6 +45,8 @@ export class RuntimeTask {
   ready: Promise<void> = Promise.resolve();
   restoring = false;
   lastCommit = Date.now();
+  /** Per input partition (`topic:partition`), its end offset as of the last fetch (the high watermark). */
+  readonly endOffsets = new Map<string, number>();
   /**
    * Per input partition, the offset of the next record this task has to process. Records before
    * it are in the task's state already, yet kafkajs may hand them over again:
@@ -81,19 +84,26 @@ export class RuntimeTask {
 
   /** True for a record whose work is in the task's state already, processed here or by a previous owner. */
   alreadyProcessed(topic: string, partition: number, offset: string): boolean {
-    const position = this.position.get(`${topic}:${partition}`);
+    const position = this.position.get(topicPartitionKey({ topic, partition }));
     return position !== undefined && Number(offset) < position.next;
   }
 
   /** Records from `offset` on are still to be processed (the committed offset of a previous owner). */
   startAt(topic: string, partition: number, offset: number): void {
-    this.position.set(`${topic}:${partition}`, { topic, partition, next: offset });
-    this.committedOffsets.set(`${topic}:${partition}`, offset);
+    this.position.set(topicPartitionKey({ topic, partition }), { topic, partition, next: offset });
+    this.committedOffsets.set(topicPartitionKey({ topic, partition }), offset);
   }
 
-  /** Offsets a transaction of this task committed. */
-  committed(offsets: readonly CommitOffset[]): void {
-    for (const { topic, partition, offset } of offsets) this.committedOffsets.set(`${topic}:${partition}`, Number(offset));
+  /** Offsets committed for the group; those of partitions this task does not read are ignored. */
+  committed(offsets: readonly Omit<CommitOffset, 'metadata'>[]): void {
+    for (const { topic, partition, offset } of offsets) {
+      if (this.position.has(topicPartitionKey({ topic, partition }))) this.committedOffsets.set(topicPartitionKey({ topic, partition }), Number(offset));
+    }
+  }
+
+  /** The offset committed last for this input partition, as far as this task knows. */
+  committedOffset(topic: string, partition: number): number | undefined {
+    return this.committedOffsets.get(topicPartitionKey({ topic, partition }));
   }
 
   /**
@@ -101,7 +111,7 @@ export class RuntimeTask {
    * it processed records of: `undefined` when none was ever committed.
    */
   lastCommitted(): { topic: string; partition: number; offset: number | undefined }[] {
-    return [...this.position.values()].map(({ topic, partition }) => ({ topic, partition, offset: this.committedOffsets.get(`${topic}:${partition}`) }));
+    return [...this.position.values()].map(({ topic, partition }) => ({ topic, partition, offset: this.committedOffsets.get(topicPartitionKey({ topic, partition })) }));
   }
 
   /** Runs one record through the task; false once the task has failed. */
@@ -113,8 +123,8 @@ export class RuntimeTask {
 
   markProcessed(topic: string, partition: number, offset: string): void {
     const next = Number(offset) + 1;
-    this.position.set(`${topic}:${partition}`, { topic, partition, next });
-    this.committable.set(`${topic}:${partition}`, { topic, partition, offset: String(next) });
+    this.position.set(topicPartitionKey({ topic, partition }), { topic, partition, next });
+    this.committable.set(topicPartitionKey({ topic, partition }), { topic, partition, offset: String(next) });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { RecordMetadata } from 'kafkajs';
 import { toTopicMessages } from '../kafka/kafka-records.ts';
 import type { ProducedRecord } from '../processor/record.ts';
+import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
 type BatchSender = { sendBatch(batch: { topicMessages: ReturnType<typeof toTopicMessages>; acks?: number }): Promise<RecordMetadata[]> };
 
@@ -30,12 +31,12 @@ export async function sendRecords(sender: BatchSender, records: readonly Produce
     const counts = new Map<string, number>();
     for (const record of chunk) {
       if (record.partition === undefined) continue;
-      const key = `${record.topic}:${record.partition}`;
+      const key = topicPartitionKey({ topic: record.topic, partition: record.partition });
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     const metadata = await sender.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
     for (const entry of metadata) {
-      const key = `${entry.topicName}:${entry.partition}`;
+      const key = topicPartitionKey({ topic: entry.topicName, partition: entry.partition });
       const count = counts.get(key);
       if (count !== undefined && entry.baseOffset !== undefined) lastOffsets.set(key, Number(entry.baseOffset) + count - 1);
     }

@@ -7,6 +7,8 @@ import { InMemoryKeyValueStore } from '../state/in-memory-key-value-store.ts';
 import { KeyvBackend, type KeyvFactory, type StoreCheckpoint } from '../state/keyv-backend.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { StoreBuilder } from '../state/store-builder.ts';
+import { changelogTopicName } from './internal-topics.ts';
+import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
 /** Keyv factories by store name, with `default` for the rest. Without one, a store keeps an in-memory Keyv. */
 export type StoreFactories = Readonly<Record<string, KeyvFactory>>;
@@ -31,7 +33,7 @@ interface PersistedStore {
 /** A batch of changelog records taken from the stores, to be acknowledged before it counts. */
 export interface ChangelogDrain {
   readonly records: ProducedRecord<Buffer, Buffer | null>[];
-  /** Call once the records are acknowledged, with the last offset written per `topic:partition`. */
+  /** Call once the records are acknowledged, with the last offset written per partition (topicPartitionKey). */
   acknowledged(lastOffsets: ReadonlyMap<string, number>): void;
 }
 
@@ -55,11 +57,21 @@ export interface TaskStoresOptions {
  */
 export class TaskStores {
   private readonly stores = new Map<string, PersistedStore>();
+  /**
+   * True once a standby's stores are handed to an active task: they are current up to
+   * `positions()`, so the task replays from there and does not load Keyv again.
+   */
+  recycled = false;
 
   constructor(private readonly options: TaskStoresOptions) {}
 
-  /** The TaskOptions.buildStore hook: key-value stores get change tracking and a Keyv backend. */
+  /**
+   * The TaskOptions.buildStore hook: key-value stores get change tracking and a Keyv backend.
+   * A store built already (by the standby this task was made from) is handed out as it is.
+   */
   readonly build = (builder: StoreBuilder<StateStore>): StateStore => {
+    const existing = this.stores.get(builder.name);
+    if (existing) return existing.store;
     const built = builder.build();
     if (!(built instanceof InMemoryKeyValueStore)) return built;
     const { applicationId, taskId, factories } = this.options;
@@ -89,6 +101,11 @@ export class TaskStores {
     return store;
   };
 
+  /** The key-value store built under `name`, if this task has one. */
+  store(name: string): ChangeTrackingKeyValueStore<unknown, unknown> | undefined {
+    return this.stores.get(name)?.store;
+  }
+
   /** Changelog topics of this task's logged stores. */
   changelogTopics(): string[] {
     return [...this.stores.values()].flatMap((s) => (s.changelogTopic ? [s.changelogTopic] : []));
@@ -114,6 +131,15 @@ export class TaskStores {
       await persisted.backend.markDirty(persisted.checkpoint);
     }
     return replayFrom;
+  }
+
+  /** Per changelog topic, the next offset its stores have to apply (the checkpoint's successor). */
+  positions(): Map<string, number> {
+    const positions = new Map<string, number>();
+    for (const persisted of this.stores.values()) {
+      if (persisted.changelogTopic) positions.set(persisted.changelogTopic, Math.min(positions.get(persisted.changelogTopic) ?? Infinity, persisted.checkpoint + 1));
+    }
+    return positions;
   }
 
   /** Applies one changelog record to the store that logs to `topic` (restoration: not tracked). */
@@ -155,7 +181,7 @@ export class TaskStores {
       acknowledged: (lastOffsets) => {
         for (const [persisted, serialized] of taken) {
           for (const entry of serialized) persisted.pending.set(entry[0].toString('base64'), entry);
-          const last = persisted.changelogTopic ? lastOffsets.get(`${persisted.changelogTopic}:${this.options.partition}`) : undefined;
+          const last = persisted.changelogTopic ? lastOffsets.get(topicPartitionKey({ topic: persisted.changelogTopic, partition: this.options.partition })) : undefined;
           if (last !== undefined) persisted.checkpoint = Math.max(persisted.checkpoint, last);
         }
       },
@@ -200,6 +226,3 @@ export class TaskStores {
   }
 }
 
-export function changelogTopicName(applicationId: string, storeName: string): string {
-  return `${applicationId}-${storeName}-changelog`;
-}
