@@ -1,30 +1,9 @@
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
 import { Serdes } from '../../lib/index.ts';
-import { ChildApp } from '../support/child-app.ts';
+import { ShopProcess } from './fixtures/shop-process.ts';
 import { KafkaTestContext, waitFor, type ReadRecord } from '../support/kafka-helpers.ts';
 
-const fixture = fileURLToPath(new URL('./fixtures/shop-app.ts', import.meta.url));
 const ITEMS = ['laptop', 'mouse', 'keyboard', 'monitor', 'desk', 'chair', 'lamp'];
-
-/** A child process running the shop app; `store` is the last store snapshot it printed. */
-class ShopProcess extends ChildApp {
-  store: Record<string, number> = {};
-  restored = 0;
-
-  constructor(env: Record<string, string>) {
-    super(fixture, env);
-  }
-
-  get total(): number {
-    return Object.values(this.store).reduce((sum, value) => sum + value, 0);
-  }
-
-  protected onLine(line: string): void {
-    if (line.startsWith('STORE ')) this.store = JSON.parse(line.slice(6)) as Record<string, number>;
-    if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
-  }
-}
 
 for (const backend of ['memory', 'redis', 'postgres'] as const) {
   for (const guarantee of ['exactly_once_v2', 'at_least_once'] as const) {

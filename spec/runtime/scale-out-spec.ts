@@ -294,6 +294,41 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     expect(metadata.flatMap((m) => m.topicPartitions.map((tp) => tp.partition)).sort()).to.deep.equal([0, 1, 2, 3]);
   });
 
+  it('warms a lagging instance up before moving tasks to it, and moves them at the probing rebalance', async () => {
+    const input = kafka.name('in');
+    await kafka.createTopic(input, 2);
+    const topology = (): Topology => {
+      const builder = new StreamsBuilder();
+      builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' });
+      return builder.build();
+    };
+    const settings = { acceptableRecoveryLag: 50, probingRebalanceIntervalMs: 3000 };
+    const first = instance(topology(), settings);
+    await first.start();
+    await settled([first], 2);
+    await kafka.produce(input, Array.from({ length: 2000 }, (_, i) => ({ key: `k${i}`, value: 'x' })));
+    await waitFor(() => entries(first, 'counts') === 2000, 60_000, () => `counted ${entries(first, 'counts')}`);
+
+    // The newcomer has none of the 2000-record changelogs: the task it should get stays where it
+    // is, and the newcomer warms it up.
+    const second = instance(topology(), settings);
+    let restoredOnSecond = 0;
+    second.restoration$.subscribe((progress) => {
+      if (progress.done) restoredOnSecond += progress.restored;
+    });
+    await second.start();
+    await settled([first, second], 2);
+    expect(first.activeTasks()).to.deep.equal(['0_0', '0_1']);
+    expect(second.standbyTasks()).to.have.length(1);
+    const warming = second.standbyTasks()[0]!;
+
+    // Once warm, the probing rebalance moves it, with next to nothing left to restore.
+    await waitFor(() => second.activeTasks().length === 1 && first.activeTasks().length === 1, 30_000, () => `${first.activeTasks()} / ${second.activeTasks()}`);
+    expect(second.activeTasks()).to.deep.equal([warming]);
+    expect(restoredOnSecond).to.be.at.most(50);
+    await waitFor(() => entries(first, 'counts') + entries(second, 'counts') === 2000, 30_000, () => `${entries(first, 'counts')} + ${entries(second, 'counts')}`);
+  });
+
   it('asks for more standbys than other instances exist: places what it can, and runs', async () => {
     const input = kafka.name('in');
     await kafka.createTopic(input, 2);
