@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { StreamsConfig } from '../config.ts';
 import { StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { toConsumedRecord } from '../kafka/kafka-records.ts';
@@ -8,9 +7,9 @@ import { whileRetriable } from '../kafka/topic-admin.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { CallbackSubscriber } from '../task/callback-subscriber.ts';
 import { systemClock } from '../task/clock.ts';
-import { resolveExceptionHandler } from '../task/exception-handlers.ts';
 import { Fanout } from '../task/fanout.ts';
 import { StreamTask, type TaskInput } from '../task/stream-task.ts';
+import { buildTaskOptions, type TaskConfig, type TaskHost } from '../task/task-options-builder.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
 
@@ -31,7 +30,8 @@ export class GlobalState {
     private readonly kafka: Kafka,
     private readonly graph: TopologyGraph,
     private readonly plan: TopologyPlan,
-    private readonly config: StreamsConfig,
+    /** The instance's config (a KafkaStreamsConfig fits): its serdes, handlers and invalidTimestamp apply here too. */
+    private readonly config: TaskConfig,
     private readonly logger: Logger,
     private readonly onFailure: (error: StreamsException) => void,
   ) {
@@ -42,21 +42,10 @@ export class GlobalState {
         this.stores.set(name, store);
       }
     }
+    const host: TaskHost = { config, graph, serialized: true, clock: systemClock, logger, globalStores: this.stores };
     for (const subTopology of plan.globals) {
-      const task = new StreamTask({
-        applicationId: config.applicationId,
-        graph,
-        subTopology,
-        partition: 0,
-        serialized: true,
-        defaultKeySerde: config.defaultKeySerde,
-        defaultValueSerde: config.defaultValueSerde,
-        clock: systemClock,
-        logger,
-        globalStores: this.stores,
-        onDeserializationError: resolveExceptionHandler(config.deserializationExceptionHandler),
-        onProcessingError: resolveExceptionHandler(config.processingExceptionHandler),
-      });
+      // No emit: there is no producer here, so dead letters are logged and dropped (see buildTaskOptions).
+      const task = new StreamTask(buildTaskOptions(host, { subTopology, partition: 0 }));
       const input = new Fanout<TaskInput>();
       input.pipe(task.pipeline).subscribe(new CallbackSubscriber({ error: (error) => this.fail(error) }));
       for (const topic of subTopology.sourceTopics) this.inputs.set(topic, input);

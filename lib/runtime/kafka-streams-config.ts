@@ -1,15 +1,13 @@
 import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { StreamsConfig } from '../config.ts';
 import type { LogLevel } from '../logger.ts';
-import type { ExceptionHandlerOption } from '../task/exception-handlers.ts';
+import type { TaskExceptionHandlerOption } from '../task/task-options-builder.ts';
 import type { StoreFactories } from './task-stores.ts';
 
-/** Produce the failed record, as read, to this topic with error headers, then go on. */
-export interface DeadLetterQueue {
-  readonly deadLetterTopic: string;
-}
+export type { DeadLetterQueue } from '../task/dead-letter.ts';
 
-export type RuntimeExceptionHandlerOption = ExceptionHandlerOption | DeadLetterQueue;
+/** `'fail'`, `'log-and-continue'`, a handler function, or `{ deadLetterTopic }`. */
+export type RuntimeExceptionHandlerOption = TaskExceptionHandlerOption;
 
 export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserializationExceptionHandler' | 'processingExceptionHandler'> {
   /** Any kafkajs client config: brokers, SSL, SASL, retry... */
@@ -42,10 +40,17 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
   readonly applicationServer?: string;
   /**
    * Group members this instance runs, each with its own consumer and tasks, as Kafka Streams'
-   * `num.stream.threads`. Default 1. They share this process's event loop: they split the
-   * tasks and overlap their I/O, but do not use more cores.
+   * `num.stream.threads`. Default 1. Without `threadModule` they share this process's event
+   * loop: they split the tasks and overlap their I/O, but do not use more cores.
    */
   readonly numStreamThreads?: number;
+  /**
+   * Runs the stream threads on `worker_threads`, so that one process uses several cores: a module
+   * (path or URL) whose default export returns `{ topology, config }`. Each worker imports it and
+   * runs its own group member with that topology and config; stores live in the workers, so
+   * this instance reads them with `asyncStore()`.
+   */
+  readonly threadModule?: string | URL;
   /** Standby replicas of each stateful task on other instances, kept current from the changelogs. Default 0. */
   readonly numStandbyReplicas?: number;
   /** An instance at most this many changelog records behind on a task counts as caught up for it. Default 10,000. */

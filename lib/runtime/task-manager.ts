@@ -4,15 +4,13 @@ import type { TopicPartition } from '../kafka/topic-partition.ts';
 import type { RecordCacheBudget } from '../state/record-cache.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { systemClock } from '../task/clock.ts';
-import { resolveExceptionHandler, type ExceptionHandler } from '../task/exception-handlers.ts';
-import type { TaskOutput } from '../task/stream-task.ts';
+import { buildTaskOptions, type TaskHost } from '../task/task-options-builder.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 import { compareTaskIds } from './assignor/task-ids.ts';
 import { RUNNING_ACTIVE } from './assignor/subscription-info.ts';
 import type { Committer } from './committer.ts';
-import { deadLetterHandler } from './dead-letter.ts';
-import type { KafkaStreamsConfig, RuntimeExceptionHandlerOption } from './kafka-streams-config.ts';
+import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
 import { RuntimeTask } from './runtime-task.ts';
 import { StandbyTask } from './standby-task.ts';
 import type { StandbyUpdater } from './standby-updater.ts';
@@ -170,29 +168,10 @@ export class TaskManager {
 
   private createActive(id: string, recycled: TaskStores | undefined): RuntimeTask {
     const { subTopology, partition } = this.parse(id);
-    const { config } = this.options;
+    const { config, graph, logger, globalStores, partitionCount, recordCache } = this.options;
     const stores = recycled ?? this.taskStores(id, subTopology, partition);
-    return new RuntimeTask(
-      (emit) => ({
-        applicationId: config.applicationId,
-        graph: this.options.graph,
-        subTopology,
-        partition,
-        serialized: true,
-        defaultKeySerde: config.defaultKeySerde,
-        defaultValueSerde: config.defaultValueSerde,
-        clock: systemClock,
-        logger: this.options.logger,
-        globalStores: this.options.globalStores,
-        buildStore: stores.build,
-        partitionCount: this.options.partitionCount,
-        onProcessingError: handler(config.processingExceptionHandler, emit),
-        onDeserializationError: handler(config.deserializationExceptionHandler, emit),
-        invalidTimestamp: config.invalidTimestamp,
-        recordCache: this.options.recordCache,
-      }),
-      stores,
-    );
+    const host: TaskHost = { config, graph, serialized: true, clock: systemClock, logger, globalStores, partitionCount, recordCache };
+    return new RuntimeTask((emit) => buildTaskOptions(host, { subTopology, partition, buildStore: stores.build, emit }), stores);
   }
 
   private createStandby(id: string): void {
@@ -236,9 +215,4 @@ export class TaskManager {
     if (!subTopology || !Number.isInteger(partition)) throw new Error(`Task ${id} is not a task of this topology`);
     return { subTopology, partition: partition! };
   }
-}
-
-function handler(option: RuntimeExceptionHandlerOption | undefined, emit: (record: TaskOutput) => void): ExceptionHandler {
-  if (option !== undefined && typeof option === 'object') return deadLetterHandler(option.deadLetterTopic, emit);
-  return resolveExceptionHandler(option);
 }

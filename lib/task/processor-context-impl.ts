@@ -4,7 +4,7 @@ import type { ProcessorContext } from '../processor/processor.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.ts';
 import type { RecordContext, StreamRecord } from '../processor/record.ts';
 import type { StateStore } from '../state/state-store.ts';
-import type { NodeRuntime } from './node-runtime.ts';
+import type { TaskNode } from './task-node.ts';
 
 type AnyRecord = StreamRecord<unknown, unknown>;
 
@@ -13,7 +13,7 @@ export class ProcessorContextImpl<KForward, VForward> implements ProcessorContex
   private readonly allChildren: Fanout<AnyRecord>[];
 
   constructor(
-    private readonly node: NodeRuntime,
+    private readonly node: TaskNode,
     private readonly children: ReadonlyMap<string, Fanout<AnyRecord>>,
   ) {
     this.allChildren = [...children.values()];

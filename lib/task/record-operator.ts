@@ -1,4 +1,7 @@
 import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
+import type { Emitter } from '../topology/internal/node-context.ts';
+
+export type { Emitter };
 
 /**
  * Calls `onValue` for each value with the downstream subscriber. A Subscriber subclass rather than
@@ -6,11 +9,6 @@ import { Observable, Subscriber, type OperatorFunction } from 'rxjs';
  * the way its own operators do (this is the per-record hot path). RxJS 7 still allows this use of
  * the Subscriber constructor.
  */
-/** Where a step sends what it emits: the next subscriber, or the next step of a fused chain. */
-export interface Emitter<R> {
-  next(value: R): void;
-}
-
 class StepSubscriber<T, R> extends Subscriber<T> {
   constructor(
     private readonly out: Subscriber<R>,

@@ -6,11 +6,11 @@ import type { Serde } from '../serdes/serde.ts';
 import type { NodeDef, ProcessorNodeDef, RecordStep, SinkNodeDef, SourceNodeDef } from '../topology/internal/node-defs.ts';
 import { CallbackSubscriber } from './callback-subscriber.ts';
 import { Fanout } from './fanout.ts';
-import { NodeRuntime } from './node-runtime.ts';
 import { ProcessorContextImpl } from './processor-context-impl.ts';
 import { recordOperator, stepsOperator, type Emitter } from './record-operator.ts';
 import { deserializeOrThrow, serializeOrThrow } from './serde-errors.ts';
 import { TaskContext } from './task-context.ts';
+import { TaskNode } from './task-node.ts';
 import type { TaskOptions } from './task-options.ts';
 
 type AnyRecord = StreamRecord<unknown, unknown>;
@@ -84,7 +84,7 @@ export class StreamTask {
     };
 
     for (const node of this.options.subTopology.nodes) {
-      const runtime = new NodeRuntime(node.name, task, node.kind === 'processor' ? node.stores : new Set());
+      const runtime = new TaskNode(node.name, task, node.kind === 'processor' ? node.stores : new Set());
       if (node.kind === 'source') {
         const subject = new Fanout<AnyRecord>();
         outputs.set(node.name, fanOut(subject, node));
@@ -234,7 +234,7 @@ export class StreamTask {
     return key === input.key && value === input.value && timestamp === input.timestamp ? input : { key, value, timestamp, headers: input.headers };
   }
 
-  private sinkStep(node: SinkNodeDef, runtime: NodeRuntime): (record: AnyRecord, out: Emitter<TaskOutput>) => void {
+  private sinkStep(node: SinkNodeDef, runtime: TaskNode): (record: AnyRecord, out: Emitter<TaskOutput>) => void {
     const task = this.context;
     const { serialized, partitionCount } = this.options;
     const fixedTopic = typeof node.topic === 'string' ? task.resolveTopic(node.topic) : undefined;

@@ -1,11 +1,10 @@
-import type { StreamsConfig } from '../config.ts';
-import { consoleLogger } from '../logger.ts';
+import { consoleLogger, type Logger } from '../logger.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { graphOf, type Topology } from '../topology/topology.ts';
 import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
 import type { Clock } from './clock.ts';
-import { resolveExceptionHandler } from './exception-handlers.ts';
-import { StreamTask } from './stream-task.ts';
+import { StreamTask, type TaskOutput } from './stream-task.ts';
+import { buildTaskOptions, type TaskConfig, type TaskHost } from './task-options-builder.ts';
 
 /**
  * Every task of a topology for partition 0 with the global stores they share: what the test
@@ -17,10 +16,10 @@ export class TaskSet {
   readonly globalStores = new Map<string, StateStore>();
   readonly taskByTopic = new Map<string, StreamTask>();
 
-  constructor(topology: Topology, config: StreamsConfig, clock: Clock, serialized: boolean) {
+  /** `emit` takes what the tasks send besides their sinks' outputs: dead letters. */
+  constructor(topology: Topology, config: TaskConfig & { readonly logger?: Logger }, clock: Clock, serialized: boolean, emit: (record: TaskOutput) => void) {
     const graph = graphOf(topology);
     this.plan = topology.plan();
-    const logger = config.logger ?? consoleLogger('warn');
     for (const global of this.plan.globals) {
       for (const name of global.stores) {
         const store = graph.stores.get(name)!.builder.build();
@@ -28,22 +27,10 @@ export class TaskSet {
         this.globalStores.set(name, store);
       }
     }
+    const host: TaskHost = { config, graph, serialized, clock, logger: config.logger ?? consoleLogger('warn'), globalStores: this.globalStores };
     for (const subTopology of [...this.plan.globals, ...this.plan.subTopologies]) {
-      const task = new StreamTask({
-        applicationId: config.applicationId,
-        graph,
-        subTopology,
-        partition: 0,
-        serialized,
-        defaultKeySerde: config.defaultKeySerde,
-        defaultValueSerde: config.defaultValueSerde,
-        clock,
-        logger,
-        globalStores: this.globalStores,
-        onProcessingError: resolveExceptionHandler(config.processingExceptionHandler),
-        onDeserializationError: resolveExceptionHandler(config.deserializationExceptionHandler),
-        invalidTimestamp: config.invalidTimestamp,
-      });
+      // As on Kafka, global tasks get no emit: their dead letters are logged, not output.
+      const task = new StreamTask(buildTaskOptions(host, { subTopology, partition: 0, emit: subTopology.global ? undefined : emit }));
       this.tasks.push(task);
       for (const topic of subTopology.sourceTopics) this.taskByTopic.set(task.context.resolveTopic(topic), task);
     }

@@ -1,5 +1,4 @@
 import { Observable, asyncScheduler, map, type SchedulerLike, type Subscription } from 'rxjs';
-import type { StreamsConfig } from '../config.ts';
 import { InvalidStateStoreException, StreamsException } from '../errors.ts';
 import { NO_HEADERS, type KeyValue, type ProducedRecord, type RecordHeaders } from '../processor/record.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
@@ -9,6 +8,7 @@ import { Fanout } from '../task/fanout.ts';
 import type { StreamTask, TaskInput, TaskOutput } from '../task/stream-task.ts';
 import { TaskSet } from '../task/task-set.ts';
 import type { Topology } from '../topology/topology.ts';
+import type { TestDriverConfig } from './topology-test-driver.ts';
 
 /** A record as `runTopology` takes it: already deserialized; the timestamp defaults to the scheduler's now(). */
 export interface InputRecord<K = unknown, V = unknown> {
@@ -18,7 +18,7 @@ export interface InputRecord<K = unknown, V = unknown> {
   readonly headers?: RecordHeaders;
 }
 
-export interface RunTopologyOptions extends Partial<StreamsConfig> {
+export interface RunTopologyOptions extends TestDriverConfig {
   /** The clock of record timestamps and wall-clock punctuations. Default: asyncScheduler (virtual in TestScheduler.run). */
   readonly scheduler?: SchedulerLike;
 }
@@ -54,7 +54,9 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
       return () => action.unsubscribe();
     },
   };
-  const tasks = new TaskSet(topology, { ...options, applicationId: options.applicationId ?? 'run-topology' }, clock, false);
+  let runner: TopologyRunner | undefined;
+  // Tasks only emit once the run has started, so the runner is there to route dead letters.
+  const tasks = new TaskSet(topology, { ...options, applicationId: options.applicationId ?? 'run-topology' }, clock, false, (record) => runner!.route(record));
   for (const topic of Object.keys(inputs)) {
     if (!tasks.taskByTopic.has(topic)) throw new StreamsException(`runTopology: the topology does not read topic ${topic}; it reads [${[...tasks.taskByTopic.keys()].join(', ')}]`);
   }
@@ -68,7 +70,8 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
   const start = (): void => {
     if (started) return;
     started = true;
-    new TopologyRunner(tasks, inputs, scheduler, outputSubject, () => outputs.values()).start();
+    runner = new TopologyRunner(tasks, inputs, scheduler, outputSubject, () => outputs.values());
+    runner.start();
   };
   const records = <K, V>(topic: string): Observable<ProducedRecord<K, V>> =>
     new Observable<ProducedRecord<K, V>>((subscriber) => {
@@ -187,7 +190,8 @@ class TopologyRunner {
     }
   }
 
-  private route(record: TaskOutput): void {
+  /** Sends a task's output to its topic's Observable, then to the task reading that topic, if any. */
+  route(record: TaskOutput): void {
     let route = this.routes.get(record.topic);
     if (!route) {
       const output = this.outputSubject(record.topic);

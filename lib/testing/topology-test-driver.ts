@@ -8,13 +8,21 @@ import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type Read
 import type { Windowed } from '../windows/windowed.ts';
 import { Fanout } from '../task/fanout.ts';
 import type { TaskInput, TaskOutput } from '../task/stream-task.ts';
+import type { TaskExceptionHandlerOption } from '../task/task-options-builder.ts';
 import { TaskSet } from '../task/task-set.ts';
 import type { Topology } from '../topology/topology.ts';
 import { ManualClock } from './manual-clock.ts';
 import { TestInputTopic } from './test-input-topic.ts';
 import { TestOutputTopic } from './test-output-topic.ts';
 
-export type TestDriverConfig = Partial<StreamsConfig>;
+/**
+ * A StreamsConfig for the test hosts. As on Kafka, an exception handler may be
+ * `{ deadLetterTopic }`: the failed record, as read, is then output to that topic.
+ */
+export interface TestDriverConfig extends Partial<Omit<StreamsConfig, 'deserializationExceptionHandler' | 'processingExceptionHandler'>> {
+  readonly deserializationExceptionHandler?: TaskExceptionHandlerOption;
+  readonly processingExceptionHandler?: TaskExceptionHandlerOption;
+}
 
 /**
  * Runs a topology with no broker, synchronously: when `pipeInput` returns, the record and every
@@ -43,7 +51,7 @@ export class TopologyTestDriver {
   constructor(topology: Topology, config: TestDriverConfig = {}, initialWallClockTimeMs = Date.now()) {
     this.applicationId = config.applicationId ?? 'topology-test-driver';
     this.clock = new ManualClock(initialWallClockTimeMs);
-    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true);
+    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true, (record) => this.capture(record));
     for (const task of this.tasks.tasks) {
       const input = new Fanout<TaskInput>();
       input.pipe(task.pipeline).subscribe({

@@ -1,5 +1,5 @@
 import type { StreamRecord } from '../../processor/record.ts';
-import type { NodeRuntime } from '../../task/node-runtime.ts';
+import type { NodeContext } from '../../topology/internal/node-context.ts';
 import { recordOperator, type Emitter } from '../../task/record-operator.ts';
 import type { NodeImplementation, RecordStep } from '../../topology/internal/node-defs.ts';
 
@@ -10,8 +10,8 @@ type Step<KIn, VIn, KOut, VOut> = (record: StreamRecord<KIn, VIn>, out: Emitter<
  * returns the per-record step, which emits zero or more records. Whatever the step throws goes
  * to the task's processing exception handler, which fails the task or skips the record.
  */
-export function nodeStep<KIn, VIn, KOut, VOut>(create: (node: NodeRuntime) => Step<KIn, VIn, KOut, VOut>): NodeImplementation {
-  const guarded = (node: NodeRuntime): RecordStep => {
+export function nodeStep<KIn, VIn, KOut, VOut>(create: (node: NodeContext) => Step<KIn, VIn, KOut, VOut>): NodeImplementation {
+  const guarded = (node: NodeContext): RecordStep => {
     const step = create(node) as Step<unknown, unknown, unknown, unknown>;
     return (record, out) => {
       try {

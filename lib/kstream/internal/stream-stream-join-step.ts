@@ -1,6 +1,6 @@
 import type { Serde } from '../../serdes/serde.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
-import type { NodeRuntime } from '../../task/node-runtime.ts';
+import type { NodeContext } from '../../topology/internal/node-context.ts';
 import type { JoinWindows } from '../../windows/join-windows.ts';
 import { JoinBuffer, type JoinBufferEntry, type JoinBufferKey } from './join-buffer.ts';
 import { nodeStep } from './record-step.ts';
@@ -19,7 +19,7 @@ export interface StreamStreamJoinOptions<K, VL, VR, VOut> {
   readonly keySerde: Serde<K> | undefined;
 }
 
-function buffer<K, V>(node: NodeRuntime, store: string, keySerde: Serde<K> | undefined): JoinBuffer<K, V> {
+function buffer<K, V>(node: NodeContext, store: string, keySerde: Serde<K> | undefined): JoinBuffer<K, V> {
   return node.task.shared(`join-buffer:${store}`, () => new JoinBuffer<K, V>(node.store<KeyValueStore<JoinBufferKey<K>, JoinBufferEntry<V>>>(store), keySerde));
 }
 

@@ -4,7 +4,7 @@ import type { Serde } from '../../serdes/serde.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
 import { sameKey } from '../../state/internal/same-key.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
-import type { NodeRuntime } from '../../task/node-runtime.ts';
+import type { NodeContext } from '../../topology/internal/node-context.ts';
 import type { Change } from '../change.ts';
 
 // A foreign-key join (Kafka Streams' KIP-213) in three steps: the left table subscribes each row
@@ -120,7 +120,7 @@ class SubscriptionIndex<KR, KL> {
   }
 }
 
-function index<KR, KL>(node: NodeRuntime, store: string): SubscriptionIndex<KR, KL> {
+function index<KR, KL>(node: NodeContext, store: string): SubscriptionIndex<KR, KL> {
   return node.task.shared(`fk-subscriptions:${store}`, () => new SubscriptionIndex<KR, KL>(node.store(store)));
 }
 

@@ -2,8 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { RecordContext, StreamRecord } from '../../processor/record.ts';
 import type { Serde } from '../../serdes/serde.ts';
-import type { NodeRuntime } from '../../task/node-runtime.ts';
-import type { Emitter } from '../../task/record-operator.ts';
+import type { Emitter, NodeContext } from './node-context.ts';
 
 /** Picks the timestamp of a consumed record; `partitionTime` is the largest one seen so far. */
 export type TimestampExtractor<K = unknown, V = unknown> = (
@@ -24,19 +23,19 @@ export type StreamPartitioner<K = unknown, V = unknown> = (
 
 type AnyRecord = StreamRecord<unknown, unknown>;
 
+/** A per-record step that never throws (errors go to the task) and emits through `out`. */
+export type RecordStep = (record: AnyRecord, out: Emitter<AnyRecord>) => void;
+
 /**
  * How a processor node runs: either an RxJS operator over its input records (stateless DSL
  * steps), or a Processor API processor that forwards records, possibly to one named child.
  */
-/** A per-record step that never throws (errors go to the task) and emits through `out`. */
-export type RecordStep = (record: AnyRecord, out: Emitter<AnyRecord>) => void;
-
 export type NodeImplementation =
   | {
       readonly type: 'operator';
-      readonly create: (node: NodeRuntime) => OperatorFunction<AnyRecord, AnyRecord>;
+      readonly create: (node: NodeContext) => OperatorFunction<AnyRecord, AnyRecord>;
       /** Present for per-record steps: a chain of them with one child each runs as one operator. */
-      readonly step?: (node: NodeRuntime) => RecordStep;
+      readonly step?: (node: NodeContext) => RecordStep;
     }
   | { readonly type: 'processor'; readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown> };
 

@@ -1,15 +1,15 @@
 import type { StateStore } from '../state/state-store.ts';
+import type { NodeContext } from '../topology/internal/node-context.ts';
 import type { TaskContext } from './task-context.ts';
 
-/** One node of one task, as its implementation sees it. */
-export class NodeRuntime {
+/** One node of one task: the NodeContext its implementation gets, with the whole task behind it for the Processor API. */
+export class TaskNode implements NodeContext {
   constructor(
     readonly name: string,
     readonly task: TaskContext,
     readonly connectedStores: ReadonlySet<string>,
   ) {}
 
-  /** A user function of this node threw for the current record. */
   error(error: unknown): void {
     this.task.processingError(error, this.name);
   }
