@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { Admin, Kafka as KafkaClient } from 'kafkajs';
 import { Kafka, abortedRecordsFixed } from '../kafka/kafkajs.ts';
@@ -23,6 +24,9 @@ import { GlobalState } from './global-state.ts';
 import { assertCopartitioned, changelogTopicName, internalTopicName, repartitionTopicPartitions, streamThreadName } from './internal-topics.ts';
 import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
 import { queryableStore, type StoreQueryOptions } from './queryable-stores.ts';
+import { asyncView, workerStoreView, type AsyncReadOnlyKeyValueStore } from './async-stores.ts';
+import type { AssignmentInfo } from './assignor/assignment-info.ts';
+import { WorkerStreamThread } from './worker-stream-thread.ts';
 import { StreamThread, type StreamThreadState } from './stream-thread.ts';
 import { StreamsMetadataState, parseHostInfo, type HostInfo, type KeyQueryMetadata, type StreamsMetadata } from './streams-metadata.ts';
 import { canTransition, type StreamsState } from './streams-state.ts';
@@ -49,6 +53,16 @@ export interface ThreadMetadata {
   readonly threadState: StreamThreadState;
   readonly activeTasks: readonly TaskMetadata[];
   readonly standbyTasks: readonly TaskMetadata[];
+}
+
+/**
+ * How a stream thread on a worker is made one member of its parent's instance.
+ * @internal
+ */
+export interface InstanceIdentity {
+  readonly processId: string;
+  readonly threadIndex: number;
+  readonly onAssignment: (info: AssignmentInfo) => void;
 }
 
 /**
@@ -84,7 +98,7 @@ export class KafkaStreams {
   private readonly logger: Logger;
   private readonly kafka: KafkaClient;
   /** Identifies this instance in the group: all its threads report it. */
-  private readonly processId = randomUUID();
+  private readonly processId: string;
   private readonly numStreamThreads: number;
   private readonly localHost: HostInfo | undefined;
   /** Shared by the record caches of every task here, as Kafka's per-thread cache. */
@@ -94,11 +108,14 @@ export class KafkaStreams {
   private readonly globalState: GlobalState;
   private readonly metadata: StreamsMetadataState;
   private readonly threads: StreamThread[] = [];
+  /** The stream threads on worker threads, with `threadModule`. */
+  private readonly workers: WorkerStreamThread[] = [];
   private admin: Admin | undefined;
 
   constructor(
     topology: Topology,
     private readonly config: KafkaStreamsConfig,
+    private readonly identity?: InstanceIdentity,
   ) {
     if (!config.applicationId) throw new StreamsException('KafkaStreams needs an applicationId: it names the consumer group and the internal topics');
     if (!config.kafka?.brokers) throw new StreamsException('KafkaStreams needs kafka.brokers, e.g. { kafka: { brokers: ["127.0.0.1:9092"] } }');
@@ -116,6 +133,7 @@ export class KafkaStreams {
     integerSetting('acceptableRecoveryLag', config.acceptableRecoveryLag, 10_000, 0);
     integerSetting('maxWarmupReplicas', config.maxWarmupReplicas, 2, 1);
     integerSetting('probingRebalanceIntervalMs', config.probingRebalanceIntervalMs, 600_000, 1);
+    this.processId = identity?.processId ?? randomUUID();
     this.localHost = config.applicationServer === undefined ? undefined : parseHostInfo(config.applicationServer);
     this.graph = graphOf(topology);
     this.plan = topology.plan();
@@ -127,7 +145,7 @@ export class KafkaStreams {
       logCreator: kafkajsLogCreator(this.logger),
       ...config.kafka,
     });
-    this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.streamsConfig(), this.logger, (error) => this.fail(error));
+    this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.config, this.logger, (error) => this.fail(error));
     this.subTopologyTopics = this.plan.subTopologies.map((sub) => this.topicsOf(sub));
     this.metadata = new StreamsMetadataState(
       this.graph,
@@ -153,9 +171,16 @@ export class KafkaStreams {
     this.transition('REBALANCING');
     try {
       await this.prepareTopics();
-      await this.globalState.start();
-      for (let index = 1; index <= this.numStreamThreads; index++) this.threads.push(this.createThread(index));
-      await Promise.all(this.threads.map((thread) => thread.start()));
+      if (this.config.threadModule !== undefined) {
+        // The workers read the global topics themselves: their tasks need the stores at hand.
+        for (let index = 1; index <= this.numStreamThreads; index++) this.workers.push(this.createWorker(index, this.config.threadModule));
+        await Promise.all(this.workers.map((worker) => worker.start()));
+      } else {
+        await this.globalState.start();
+        const first = this.identity?.threadIndex ?? 1;
+        for (let index = first; index < first + this.numStreamThreads; index++) this.threads.push(this.createThread(index));
+        await Promise.all(this.threads.map((thread) => thread.start()));
+      }
       this.threadStateChanged();
     } catch (error) {
       const failure = asStreamsException(error, 'start() failed');
@@ -179,12 +204,12 @@ export class KafkaStreams {
 
   /** Task ids (`<subTopology>_<partition>`) this instance runs as active now, over all its threads. */
   activeTasks(): string[] {
-    return this.threads.flatMap((thread) => thread.tasks.activeIds()).sort(compareTaskIdsOf);
+    return [...this.threads.flatMap((thread) => thread.tasks.activeIds()), ...this.workers.flatMap((worker) => worker.snapshot.activeTasks)].sort(compareTaskIds);
   }
 
   /** Task ids this instance keeps standby replicas (and warm-ups) of. */
   standbyTasks(): string[] {
-    return this.threads.flatMap((thread) => thread.tasks.standbyIds()).sort(compareTaskIdsOf);
+    return [...this.threads.flatMap((thread) => thread.tasks.standbyIds()), ...this.workers.flatMap((worker) => worker.snapshot.standbyTasks)].sort(compareTaskIds);
   }
 
   /**
@@ -193,7 +218,23 @@ export class KafkaStreams {
    * it runs here; `{ enableStaleStores: true }` reads standby replicas (and restoring tasks) too.
    */
   store<K = unknown, V = unknown>(name: string, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
+    if (this.config.threadModule !== undefined) {
+      throw new StreamsException(`Store ${name} lives in this instance's stream threads on worker threads (threadModule): read it with asyncStore('${name}')`);
+    }
     return queryableStore<K, V>(name, this.graph, () => this.threads, () => this.globalState.stores.get(name), () => this.state, options);
+  }
+
+  /**
+   * The store `name` across this instance's tasks, read asynchronously: the way to read stores
+   * of stream threads on worker threads (`threadModule`), which answer by message; it works the
+   * same without workers.
+   */
+  asyncStore<K = unknown, V = unknown>(name: string, options: StoreQueryOptions = {}): AsyncReadOnlyKeyValueStore<K, V> {
+    if (this.config.threadModule === undefined) {
+      const view = this.store<K, V>(name, options);
+      return asyncView(() => view);
+    }
+    return workerStoreView<K, V>(name, this.graph, (read) => this.workers.map((worker) => worker.read(name, options.enableStaleStores ?? false, read)));
   }
 
   /** A windowed aggregation's store across this instance's tasks, read by key and window start. */
@@ -229,7 +270,11 @@ export class KafkaStreams {
 
   /** This instance's stream threads, their states and their active and standby tasks. */
   metadataForLocalThreads(): ThreadMetadata[] {
-    return this.threads.map((thread) => ({
+    return [...this.threads.map((thread) => this.threadMetadata(thread)), ...this.workers.flatMap((worker) => worker.snapshot.threads)];
+  }
+
+  private threadMetadata(thread: StreamThread): ThreadMetadata {
+    return {
       threadName: thread.name,
       threadState: thread.state,
       activeTasks: [...thread.tasks.active.values()].map((task) => {
@@ -253,13 +298,14 @@ export class KafkaStreams {
         committedOffsets: [],
         endOffsets: [],
       })),
-    }));
+    };
   }
 
   /** What the tasks of this instance skipped: records dropped as late by windows and joins. */
   metrics(): { droppedRecords: number } {
     let droppedRecords = 0;
     for (const thread of this.threads) for (const task of thread.tasks.active.values()) droppedRecords += task.task.context.metrics.droppedRecords;
+    for (const worker of this.workers) droppedRecords += worker.snapshot.droppedRecords;
     return { droppedRecords };
   }
 
@@ -289,17 +335,35 @@ export class KafkaStreams {
       instanceOffsetSums: () => this.instanceOffsetSums(),
       processing: () => this.state === 'RUNNING' || this.state === 'REBALANCING',
       onStateChange: () => this.threadStateChanged(),
-      onAssignment: (info) => this.metadata.update(info),
+      onAssignment: (info) => this.assigned(info),
       onRestoreProgress: (progress) => this.restorationSubject.next(progress),
       onFailure: (error) => this.fail(error),
     });
   }
 
+  private createWorker(index: number, threadModule: string | URL): WorkerStreamThread {
+    return new WorkerStreamThread({
+      threadModule: threadModule instanceof URL ? threadModule.href : pathToFileURL(threadModule).href,
+      processId: this.processId,
+      threadIndex: index,
+      logger: this.logger,
+      onChange: () => this.threadStateChanged(),
+      onAssignment: (info) => this.assigned(info),
+      onRestoreProgress: (progress) => this.restorationSubject.next(progress),
+      onFailure: (error) => this.fail(error),
+    });
+  }
+
+  private assigned(info: AssignmentInfo): void {
+    this.metadata.update(info);
+    this.identity?.onAssignment(info);
+  }
+
   /** RUNNING when every thread runs; REBALANCING while one of them is (re)joining. */
   private threadStateChanged(): void {
     if (this.state !== 'RUNNING' && this.state !== 'REBALANCING') return;
-    if (this.threads.length < this.numStreamThreads) return;
-    const running = this.threads.every((thread) => thread.state === 'RUNNING');
+    if (this.threads.length + this.workers.length < this.numStreamThreads) return;
+    const running = this.threads.every((thread) => thread.state === 'RUNNING') && this.workers.every((worker) => worker.snapshot.state === 'RUNNING');
     if (running && this.state === 'REBALANCING') this.transition('RUNNING');
     else if (!running && this.state === 'RUNNING') this.transition('REBALANCING');
   }
@@ -317,7 +381,7 @@ export class KafkaStreams {
   }
 
   private async closeThreads(failed: boolean): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.close(failed)));
+    await Promise.all([...this.threads.map((thread) => thread.close(failed)), ...this.workers.map((worker) => worker.close())]);
   }
 
   /** A sub-topology's topics as named on the broker, for the assignor. */
@@ -366,15 +430,6 @@ export class KafkaStreams {
     return this.graph.internalTopics.has(topic) ? internalTopicName(this.config.applicationId, topic) : topic;
   }
 
-  private streamsConfig() {
-    const { deserializationExceptionHandler, processingExceptionHandler, ...rest } = this.config;
-    return {
-      ...rest,
-      deserializationExceptionHandler: typeof deserializationExceptionHandler === 'object' ? undefined : deserializationExceptionHandler,
-      processingExceptionHandler: typeof processingExceptionHandler === 'object' ? undefined : processingExceptionHandler,
-    };
-  }
-
   private fail(error: StreamsException): void {
     if (this.state === 'ERROR' || this.state === 'PENDING_SHUTDOWN' || this.state === 'NOT_RUNNING') return;
     this.error = error;
@@ -382,6 +437,7 @@ export class KafkaStreams {
     this.transition('ERROR');
     // As Kafka Streams' default SHUTDOWN_CLIENT: one thread failing stops them all.
     for (const thread of this.threads) thread.stop();
+    for (const worker of this.workers) void worker.close();
   }
 
   private async disconnect(): Promise<void> {
@@ -404,6 +460,3 @@ function integerSetting(name: string, value: number | undefined, fallback: numbe
   return value;
 }
 
-function compareTaskIdsOf(a: string, b: string): number {
-  return compareTaskIds(a, b);
-}
