@@ -9,6 +9,7 @@
  *   npm run bench -- --profile                      then a --cpu-prof run of our slowest workload
  *   npm run bench -- --profile-only count:exactly_once_v2
  *   npm run bench -- --systems kafkats-flow --merge   re-run some cases, keep the rest of results/latest.json
+ *   npm run bench -- --threads 2 --systems rx-kafka-streams,kafka-streams   two stream threads each (results/threads-2.*)
  *   --commit-interval-ms 1000 (at-least-once), --eos-commit-interval-ms 100, --runs 3, --warmup-runs 1
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -47,9 +48,14 @@ const { values: flags } = parseArgs({
     'keep-going': { type: 'boolean', default: false },
     merge: { type: 'boolean', default: false },
     'profile-only': { type: 'string' },
+    threads: { type: 'string', default: '1' },
   },
 });
 const records = Number(flags.records);
+// Stream threads of the Streams systems: ours on worker threads, Java's num.stream.threads.
+const threads = Number(flags.threads);
+// Results with more threads go beside the one-thread results, not over them.
+const resultName = threads === 1 ? 'latest' : `threads-${threads}`;
 const valueBytes = Number(flags['value-bytes']);
 const runs = Number(flags.runs);
 const warmupRuns = Number(flags['warmup-runs']);
@@ -174,7 +180,7 @@ async function main(): Promise<void> {
 
     const settingsFor = (c: Case, tag: string): WorkerSettings => {
       const appId = `bench-${c.workload}-${c.system}-${c.guarantee === EOS ? 'eos' : 'alos'}-${tag}`;
-      return { workload: c.workload, guarantee: c.guarantee, brokers, appId, input: topics.input, output: `${appId}-output`, table: topics.table, commitIntervalMs: c.guarantee === EOS ? eosCommitIntervalMs : commitIntervalMs, records };
+      return { workload: c.workload, guarantee: c.guarantee, brokers, appId, input: topics.input, output: `${appId}-output`, table: topics.table, commitIntervalMs: c.guarantee === EOS ? eosCommitIntervalMs : commitIntervalMs, records, threads };
     };
 
     const results: CaseResult[] = [];
@@ -213,15 +219,15 @@ async function main(): Promise<void> {
       const info = machine();
       // Rows merged from another invocation may have another record count; the records column says.
       const headlineRecords = commonRecords(final, records);
-      const settings = { records: headlineRecords, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, eosCommitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
+      const settings = { records: headlineRecords, threads, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, eosCommitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
       mkdirSync(RESULTS, { recursive: true });
-      writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`);
+      writeFileSync(join(RESULTS, `${resultName}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`);
       const table = markdownTable(final);
-      const about = `${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
+      const about = `${threads > 1 ? `${threads} stream threads, ` : ''}${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
       const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
-      writeFileSync(join(RESULTS, 'latest.md'), `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](latest.svg)\n`);
-      writeFileSync(join(RESULTS, 'latest.svg'), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
-      log(`\n${table}\n\nwritten: bench/results/latest.json, latest.md, latest.svg`);
+      writeFileSync(join(RESULTS, `${resultName}.md`), `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`);
+      writeFileSync(join(RESULTS, `${resultName}.svg`), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
+      log(`\n${table}\n\nwritten: bench/results/${resultName}.json, ${resultName}.md, ${resultName}.svg`);
       if (flags.profile) {
         const ours = final.filter((r) => r.system === 'rx-kafka-streams' && r.median !== undefined).sort((a, b) => a.median! - b.median!)[0];
         if (ours) await profile(admin, ours.workload, ours.guarantee, settingsFor);
@@ -239,7 +245,7 @@ async function main(): Promise<void> {
 
 /** --merge: the cases run now replace theirs in results/latest.json, the others stay (same order). */
 function mergeWithLatest(results: CaseResult[]): CaseResult[] {
-  const path = join(RESULTS, 'latest.json');
+  const path = join(RESULTS, `${resultName}.json`);
   if (!existsSync(path)) return results;
   const key = (r: CaseResult): string => `${r.workload}/${r.system}/${r.guarantee}`;
   const previous = (JSON.parse(readFileSync(path, 'utf8')) as { results: CaseResult[] }).results;

@@ -68,7 +68,8 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
     if (!line.startsWith('{')) return;
     try {
       const event = JSON.parse(line) as WorkerEvent;
-      events.set(event.event, event);
+      // With stream threads on workers each reports its own first record: the earliest counts.
+      if (event.event !== 'first' || !events.has('first')) events.set(event.event, event);
       if (event.event === 'error') failure = event.message;
     } catch {
       // not one of ours

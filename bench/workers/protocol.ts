@@ -20,6 +20,8 @@ export interface WorkerSettings {
   readonly commitIntervalMs: number;
   /** Records in the input topic: a worker that can tell it is done (the raw baselines) says so. */
   readonly records: number;
+  /** Stream threads (rx-kafka-streams: on worker threads when more than 1; Java: num.stream.threads). */
+  readonly threads: number;
 }
 
 export type WorkerEvent =

@@ -107,7 +107,7 @@ public final class StreamsBench {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, args.get("appId"));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("brokers"));
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.parseInt(args.getOrDefault("threads", "1")));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
         "exactly_once_v2".equals(args.get("guarantee")) ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.parseInt(args.get("commitIntervalMs")));
