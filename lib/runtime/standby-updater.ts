@@ -22,6 +22,8 @@ export class StandbyUpdater {
   private consumer: Consumer | undefined;
   private starting: Promise<void> | undefined;
   private readonly followed = new Map<string, Followed>();
+  /** Standbys added and not removed: one removed while its stores were loading is not followed. */
+  private readonly wanted = new Set<StandbyTask>();
   private closed = false;
 
   constructor(
@@ -36,9 +38,11 @@ export class StandbyUpdater {
 
   /** Starts following the task's changelogs from where its stores are. */
   async add(task: StandbyTask): Promise<void> {
+    this.wanted.add(task);
     const positions = await task.ready;
-    if (this.closed) return;
+    if (this.closed || !this.wanted.has(task)) return;
     await this.start();
+    if (!this.wanted.has(task)) return;
     const consumer = this.consumer!;
     for (const [topic, next] of positions) {
       const partition = task.partition;
@@ -50,6 +54,7 @@ export class StandbyUpdater {
 
   /** Stops following the task's changelogs; its stores stay as they are. */
   remove(task: StandbyTask): void {
+    this.wanted.delete(task);
     for (const [key, followed] of this.followed) {
       if (followed.task !== task) continue;
       this.followed.delete(key);
