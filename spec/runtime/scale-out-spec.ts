@@ -209,7 +209,14 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
 
     const keys = 400;
     await kafka.produce(input, Array.from({ length: 4 * keys }, (_, i) => ({ key: `k${i % keys}`, value: 'x' })));
-    const counted = (app: KafkaStreams, stale: boolean) => app.store<string, number>('counts', { enableStaleStores: stale }).all().filter(({ value }) => value === 4).length;
+    // 0 while a task of the store restores (a rebalance right after start may move one).
+    const counted = (app: KafkaStreams, stale: boolean) => {
+      try {
+        return app.store<string, number>('counts', { enableStaleStores: stale }).all().filter(({ value }) => value === 4).length;
+      } catch {
+        return 0;
+      }
+    };
     await waitFor(() => counted(first, false) + counted(second, false) === keys, 60_000, () => `counted ${counted(first, false)} + ${counted(second, false)}`);
     // The standbys catch up from the changelog: the first instance holds every key, stale or not.
     await waitFor(() => counted(first, true) === keys, 30_000, () => `first holds ${counted(first, true)} of ${keys} with its standbys`);
