@@ -4,6 +4,7 @@ import { StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { toConsumedRecord } from '../kafka/kafka-records.ts';
 import { whileRetriable } from '../kafka/topic-admin.ts';
+import { topicPartitionKey } from '../kafka/topic-partition.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { CallbackSubscriber } from '../task/callback-subscriber.ts';
 import { systemClock } from '../task/clock.ts';
@@ -12,6 +13,7 @@ import { StreamTask, type TaskInput } from '../task/stream-task.ts';
 import { buildTaskOptions, type TaskConfig, type TaskHost } from '../task/task-options-builder.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
+import { helperGroupId } from './internal-topics.ts';
 
 /**
  * The global stores of one instance: every partition of every global topic, read from the
@@ -62,7 +64,7 @@ export class GlobalState {
     await admin.connect();
     const ends = new Map<string, number>();
     try {
-      for (const topic of this.topics) for (const { partition, high } of await whileRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(`${topic}:${partition}`, Number(high));
+      for (const topic of this.topics) for (const { partition, high } of await whileRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(topicPartitionKey({ topic, partition }), Number(high));
     } finally {
       await admin.disconnect();
     }
@@ -74,11 +76,11 @@ export class GlobalState {
       this.abortBootstrap = reject;
     });
     const caughtUp = (topic: string, partition: number, lastOffset: number): void => {
-      const key = `${topic}:${partition}`;
+      const key = topicPartitionKey({ topic, partition });
       if (behind.has(key) && lastOffset + 1 >= ends.get(key)!) behind.delete(key);
       if (behind.size === 0) bootstrapped();
     };
-    const consumer = (this.consumer = this.kafka.consumer({ groupId: `${this.config.applicationId}-global-${randomUUID()}`, maxWaitTimeInMs: 100 }));
+    const consumer = (this.consumer = this.kafka.consumer({ groupId: helperGroupId(this.config.applicationId, 'global', randomUUID()), maxWaitTimeInMs: 100 }));
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => caughtUp(payload.topic, payload.partition, Number(payload.lastOffset)));
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
