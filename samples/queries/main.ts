@@ -2,37 +2,20 @@
 // answers for any item, forwarding to the owner of its key.
 //   npm run sample:queries          starts a local broker (unless KAFKA_BROKERS is set), runs ~15 s
 //   curl localhost:7071/item-quantity/laptop   (while it runs)
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { KafkaStreams, Serdes, consoleLogger } from '../../lib/index.ts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { createMissingTopics, useBroker } from '../local-broker.ts';
 import { ITEMS, generateOrders } from '../shop/orders.ts';
 import { buildShopTopology } from '../shop/topology.ts';
 import { serveQueries, type QueryAnswer } from './query-server.ts';
 
-const kafkaScript = fileURLToPath(new URL('../../scripts/kafka.sh', import.meta.url));
 const PORTS = [7071, 7072];
 
-function brokerRunning(): boolean {
-  try {
-    execFileSync('bash', [kafkaScript, 'status'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function main(): Promise<void> {
-  const startedBroker = !process.env.KAFKA_BROKERS && !brokerRunning();
-  if (startedBroker) execFileSync('bash', [kafkaScript, 'start'], { stdio: 'inherit' });
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const broker = useBroker();
+  const brokers = broker.brokers;
   const kafka = new Kafka({ clientId: 'queries-sample', brokers, logLevel: logLevel.ERROR });
-  const admin = kafka.admin();
-  await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const missing = ['orders', 'item-quantity', 'deliveries', 'order-status'].filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: 3 }));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
-  await admin.disconnect();
+  await createMissingTopics(kafka, ['orders', 'item-quantity', 'deliveries', 'order-status'], 3);
 
   // Two instances of one application: in real life two processes or machines, each with its own
   // applicationServer. They share the tasks; each knows which one owns which key.
@@ -67,7 +50,7 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.QUERIES_DURATION_MS ?? 10_000)));
   for (const server of servers) server.close();
   await Promise.all(apps.map((app) => app.close()));
-  if (startedBroker) execFileSync('bash', [kafkaScript, 'stop'], { stdio: 'inherit' });
+  broker.stop();
 }
 
 main().catch((error) => {

@@ -2,11 +2,10 @@
 //   npm start                      starts a local broker (unless KAFKA_BROKERS is set), runs ~20 s
 //   SHOP_DURATION_MS=60000 npm start
 // Ctrl-C stops it cleanly at any time.
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { KafkaStreams, Serdes, consoleLogger, fromTopic } from '../../lib/index.ts';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { mergeAll, type Subscription } from 'rxjs';
+import { createMissingTopics, useBroker } from '../local-broker.ts';
 import { generateOrders } from './orders.ts';
 import { buildShopTopology, type OrderStatus } from './topology.ts';
 
@@ -15,31 +14,14 @@ const TOTALS = 'item-quantity';
 const DELIVERIES = 'deliveries';
 const STATUSES = 'order-status';
 const durationMs = Number(process.env.SHOP_DURATION_MS ?? 20_000);
-const kafkaScript = fileURLToPath(new URL('../../scripts/kafka.sh', import.meta.url));
-
-function brokerRunning(): boolean {
-  try {
-    execFileSync('bash', [kafkaScript, 'status'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function main(): Promise<void> {
-  // Start the local broker unless KAFKA_BROKERS names one, and stop it at the end only if we started it.
-  const startedBroker = !process.env.KAFKA_BROKERS && !brokerRunning();
-  if (startedBroker) execFileSync('bash', [kafkaScript, 'start'], { stdio: 'inherit' });
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  // The local broker unless KAFKA_BROKERS names one, stopped at the end only if started here.
+  const broker = useBroker();
+  const brokers = broker.brokers;
   const kafka = new Kafka({ clientId: 'shop-sample', brokers, logLevel: logLevel.ERROR });
-
-  const admin = kafka.admin();
-  await admin.connect();
-  const existing = new Set(await admin.listTopics());
   // Orders and deliveries are joined by order id, so they must be co-partitioned: 3 partitions each.
-  const missing = [ORDERS, TOTALS, DELIVERIES, STATUSES].filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: 3 }));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
-  await admin.disconnect();
+  await createMissingTopics(kafka, [ORDERS, TOTALS, DELIVERIES, STATUSES], 3);
 
   // A fresh application id per run: it reads the whole orders topic, so totals cover every order ever placed.
   const app = new KafkaStreams(buildShopTopology(), {
@@ -93,7 +75,7 @@ async function main(): Promise<void> {
   statusPrinter.unsubscribe();
   await app.close();
   console.log(`shop: placed ${placed} orders this run, ${statuses} got their delivery status; latest totals seen: ${JSON.stringify(Object.fromEntries([...totals].sort()))}`);
-  if (startedBroker) execFileSync('bash', [kafkaScript, 'stop'], { stdio: 'inherit' });
+  broker.stop();
 }
 
 main().catch((error) => {

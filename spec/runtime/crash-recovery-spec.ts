@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import { Serdes } from '../../lib/index.ts';
-import { ShopProcess } from './fixtures/shop-process.ts';
-import { KafkaTestContext, waitFor, type ReadRecord } from '../support/kafka-helpers.ts';
-
-const ITEMS = ['laptop', 'mouse', 'keyboard', 'monitor', 'desk', 'chair', 'lamp'];
+import { SHOP_ITEMS, ShopProcess, latestTotals, shopOrders, totalsReached } from './fixtures/shop-process.ts';
+import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
 
 for (const backend of ['memory', 'redis', 'postgres'] as const) {
   for (const guarantee of ['exactly_once_v2', 'at_least_once'] as const) {
@@ -27,12 +24,8 @@ for (const backend of ['memory', 'redis', 'postgres'] as const) {
         await kafka.createTopic(orders, 3);
         await kafka.createTopic(totals, 3);
         const count = 20_000;
-        const input = Array.from({ length: count }, (_, i) => ({ item: ITEMS[(i * 3) % ITEMS.length]!, quantity: 1 + (i % 5) }));
-        const expected: Record<string, number> = {};
-        for (const order of input) expected[order.item] = (expected[order.item] ?? 0) + order.quantity;
-        const expectedTotal = input.reduce((sum, order) => sum + order.quantity, 0);
+        const { messages, expected, expectedTotal } = shopOrders(count);
         // Orders keep arriving while the first process runs and is killed.
-        const messages = input.map((order, i) => ({ key: `o${i}`, value: JSON.stringify(order) }));
         const producing = (async () => {
           for (let from = 0; from < count; from += count / 40) {
             await kafka.produce(orders, messages.slice(from, from + count / 40));
@@ -55,15 +48,7 @@ for (const backend of ['memory', 'redis', 'postgres'] as const) {
         children.push(second);
         await waitFor(() => second.total >= expectedTotal, 120_000, () => `second run reached ${second.total} of ${expectedTotal}`);
 
-        const latestOf = (records: readonly ReadRecord[]): Record<string, number> => {
-          const latest: Record<string, number> = {};
-          for (const record of [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
-            latest[record.key!.toString()] = Serdes.Int().deserialize(totals, record.value);
-          }
-          return latest;
-        };
-        const reached = (latest: Record<string, number>): boolean => ITEMS.every((item) => (latest[item] ?? 0) >= expected[item]!);
-        const latest = latestOf(await kafka.readTopicUntil(totals, (records) => reached(latestOf(records)), 60_000, 'read_committed'));
+        const latest = latestTotals(await kafka.readTopicUntil(totals, (records) => totalsReached(latestTotals(records, totals), expected), 60_000, 'read_committed'), totals);
         const excess = second.total - expectedTotal;
         console.log(`      killed at ${atKill}/${expectedTotal}; restored ${second.restored} changelog records; final excess ${excess} (quantity counted twice)`);
         if (process.env.DEBUG_SPEC) console.log(JSON.stringify({ store: second.store, expected, latest }));
@@ -71,7 +56,7 @@ for (const backend of ['memory', 'redis', 'postgres'] as const) {
           expect(second.store).to.deep.equal(expected);
           expect(latest).to.deep.equal(expected);
         } else {
-          for (const item of ITEMS) expect(second.store[item], item).to.be.at.least(expected[item]!);
+          for (const item of SHOP_ITEMS) expect(second.store[item], item).to.be.at.least(expected[item]!);
         }
       });
     });

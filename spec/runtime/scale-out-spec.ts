@@ -40,6 +40,14 @@ const topologies = {
   },
 };
 
+/** Clicks counted per key into store `counts`, the counts written to `out` when given. */
+function countTopology(input: string, out?: string): Topology {
+  const builder = new StreamsBuilder();
+  const counts = builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' });
+  if (out) counts.toStream().mapValues(String).to(out, { keySerde: str, valueSerde: str });
+  return builder.build();
+}
+
 /** What the single-instance engine gives for the same input, written right first, then left. */
 function singleInstanceOutput(topology: Topology, left: string, right: string, out: string, rights: [string, string][], lefts: [string, string][]): string[] {
   const driver = new TopologyTestDriver(topology);
@@ -162,11 +170,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const input = kafka.name('in');
     const out = kafka.name('counts');
     await Promise.all([kafka.createTopic(input, 6), kafka.createTopic(out, 6)]);
-    const topology = (): Topology => {
-      const builder = new StreamsBuilder();
-      builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' }).toStream().mapValues(String).to(out, { keySerde: str, valueSerde: str });
-      return builder.build();
-    };
+    const topology = (): Topology => countTopology(input, out);
     const first = instance(topology());
     const second = instance(topology());
     await Promise.all([first.start(), second.start()]);
@@ -190,11 +194,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const input = kafka.name('in');
     const out = kafka.name('counts');
     await Promise.all([kafka.createTopic(input, 4), kafka.createTopic(out, 4)]);
-    const topology = (): Topology => {
-      const builder = new StreamsBuilder();
-      builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' }).toStream().mapValues(String).to(out, { keySerde: str, valueSerde: str });
-      return builder.build();
-    };
+    const topology = (): Topology => countTopology(input, out);
     const first = instance(topology(), { numStandbyReplicas: 1, applicationServer: 'localhost:7101' });
     const second = instance(topology(), { numStandbyReplicas: 1, applicationServer: 'localhost:7102' });
     let restoredOnFirst = 0;
@@ -250,9 +250,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const input = kafka.name('in');
     const out = kafka.name('counts');
     await Promise.all([kafka.createTopic(input, 4), kafka.createTopic(out, 4)]);
-    const builder = new StreamsBuilder();
-    builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' }).toStream().mapValues(String).to(out, { keySerde: str, valueSerde: str });
-    const app = instance(builder.build(), { numStreamThreads: 2 });
+    const app = instance(countTopology(input, out), { numStreamThreads: 2 });
     await app.start();
     await settled([app], 4);
     const threads = app.metadataForLocalThreads();
@@ -275,11 +273,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
   it('every instance names the same owner for a key, and the owner has the key in its local store', async () => {
     const input = kafka.name('in');
     await kafka.createTopic(input, 4);
-    const topology = (): Topology => {
-      const builder = new StreamsBuilder();
-      builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' });
-      return builder.build();
-    };
+    const topology = (): Topology => countTopology(input);
     const servers = ['localhost:7201', 'localhost:7202', 'localhost:7203'];
     const group = servers.map((applicationServer) => instance(topology(), { applicationServer }));
     await Promise.all(group.map((app) => app.start()));
@@ -304,11 +298,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
   it('warms a lagging instance up before moving tasks to it, and moves them at the probing rebalance', async () => {
     const input = kafka.name('in');
     await kafka.createTopic(input, 2);
-    const topology = (): Topology => {
-      const builder = new StreamsBuilder();
-      builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' });
-      return builder.build();
-    };
+    const topology = (): Topology => countTopology(input);
     const settings = { acceptableRecoveryLag: 50, probingRebalanceIntervalMs: 3000 };
     const first = instance(topology(), settings);
     await first.start();
@@ -339,11 +329,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
   it('asks for more standbys than other instances exist: places what it can, and runs', async () => {
     const input = kafka.name('in');
     await kafka.createTopic(input, 2);
-    const topology = (): Topology => {
-      const builder = new StreamsBuilder();
-      builder.stream<string, string>(input, { keySerde: str, valueSerde: str }).groupByKey().count({ storeName: 'counts' });
-      return builder.build();
-    };
+    const topology = (): Topology => countTopology(input);
     const first = instance(topology(), { numStandbyReplicas: 3 });
     const second = instance(topology(), { numStandbyReplicas: 3 });
     await Promise.all([first.start(), second.start()]);
