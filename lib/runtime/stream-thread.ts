@@ -68,11 +68,13 @@ export class StreamThread {
   private probingTimer: NodeJS.Timeout | undefined;
   private commitTimer: NodeJS.Timeout | undefined;
   private readonly batchesInFlight = new Set<Promise<void>>();
+  private readonly commitIntervalMs: number;
 
   constructor(private readonly options: StreamThreadOptions) {
     const { config, kafka } = options;
     this.logger = options.logger.namespace(options.name);
     const exactlyOnce = config.processingGuarantee === 'exactly_once_v2';
+    this.commitIntervalMs = config.commitIntervalMs ?? (exactlyOnce ? 100 : 30_000);
     this.consumer = kafka.consumer({
       heartbeatInterval: 1000,
       sessionTimeout: 10_000,
@@ -100,7 +102,7 @@ export class StreamThread {
       kafka,
       consumer: this.consumer,
       applicationId: config.applicationId,
-      commitIntervalMs: config.commitIntervalMs ?? (exactlyOnce ? 100 : 30_000),
+      commitIntervalMs: this.commitIntervalMs,
       producerConfig: config.producer,
       logger: this.logger,
       onMigrated: (task, error) => this.taskMigrated(task, error),
@@ -152,6 +154,11 @@ export class StreamThread {
     const joined = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
         const { memberId, memberAssignment } = event.payload;
+        // A join that completes after the instance failed or began closing creates no tasks.
+        if (!this.options.processing()) {
+          takeAssignmentInfo(memberId);
+          return resolve();
+        }
         // A new member id: the coordinator dropped this member (its session expired while it
         // was stopped or stalled), and others owned its tasks meanwhile. Its tasks are behind
         // them; like Kafka Streams on lost partitions, close them without committing.
@@ -177,7 +184,8 @@ export class StreamThread {
     });
     // kafkajs' consumer has no enforceRebalance(). Its fetch loop joins the group again when a
     // fetch fails with REBALANCE_IN_PROGRESS; thrown here, that happens even when no records
-    // come (a probing rebalance on idle topics).
+    // come (a probing rebalance on idle topics). kafkajs 2.2 calls this listener synchronously
+    // from its fetch, so the throw reaches the fetch loop (the warm-up spec's probing rebalance needs it).
     consumer.on(consumer.events.FETCH_START, () => {
       if (this.rejoinReason !== undefined) throw rejoinGroupError(this.rejoinReason);
     });
@@ -190,8 +198,7 @@ export class StreamThread {
       eachBatch: (payload) => this.trackBatch(this.processBatch(payload)),
     });
     await joined;
-    const interval = this.options.config.commitIntervalMs ?? (this.options.config.processingGuarantee === 'exactly_once_v2' ? 100 : 30_000);
-    this.commitTimer = setInterval(() => void this.commitAll().catch((error) => this.options.onFailure(asStreamsException(error, 'Committing failed'))), interval);
+    this.commitTimer = setInterval(() => void this.commitAll().catch((error) => this.options.onFailure(asStreamsException(error, 'Committing failed'))), this.commitIntervalMs);
     this.commitTimer.unref();
   }
 

@@ -1,4 +1,4 @@
-import { asStreamsException, type StreamsException } from '../errors.ts';
+import { StreamsException, asStreamsException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
 import type { RecordCacheBudget } from '../state/record-cache.ts';
@@ -70,7 +70,7 @@ export class TaskManager {
   /** The active task reading this partition; created when the partition came without an assignment saying so. */
   taskFor(topic: string, partition: number): RuntimeTask {
     const sub = this.subTopologyByTopic.get(topic);
-    if (!sub) throw new Error(`Received records from topic ${topic}, which the topology does not read`);
+    if (!sub) throw new StreamsException(`Received records from topic ${topic}, which the topology does not read`);
     return this.activeTask(`${sub.id}_${partition}`);
   }
 
@@ -212,7 +212,7 @@ export class TaskManager {
   private parse(id: string): { subTopology: SubTopology; partition: number } {
     const [sub, partition] = id.split('_').map(Number);
     const subTopology = this.subTopologies.get(sub!);
-    if (!subTopology || !Number.isInteger(partition)) throw new Error(`Task ${id} is not a task of this topology`);
+    if (!subTopology || !Number.isInteger(partition)) throw new StreamsException(`Task ${id} is not a task of this topology; run one version of the application per application id`);
     return { subTopology, partition: partition! };
   }
 }
