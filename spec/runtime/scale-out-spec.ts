@@ -190,61 +190,63 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     expect(third.activeTasks().sort()).to.deep.equal(moved.sort());
   });
 
-  it('with a standby replica, the survivor of a closed instance restores (almost) nothing and answers for the moved keys', async () => {
-    const input = kafka.name('in');
-    const out = kafka.name('counts');
-    await Promise.all([kafka.createTopic(input, 4), kafka.createTopic(out, 4)]);
-    const topology = (): Topology => countTopology(input, out);
-    const first = instance(topology(), { numStandbyReplicas: 1, applicationServer: 'localhost:7101' });
-    const second = instance(topology(), { numStandbyReplicas: 1, applicationServer: 'localhost:7102' });
-    let restoredOnFirst = 0;
-    first.restoration$.subscribe((progress) => {
-      if (progress.done) restoredOnFirst += progress.restored;
-    });
-    await Promise.all([first.start(), second.start()]);
-    await settled([first, second], 4);
-    // Each instance keeps standbys of the other's tasks, never of its own.
-    await waitFor(() => first.standbyTasks().length + second.standbyTasks().length === 4, 30_000, () => `standbys ${first.standbyTasks()} / ${second.standbyTasks()}`);
-    for (const app of [first, second]) expect(app.standbyTasks().filter((task) => app.activeTasks().includes(task))).to.deep.equal([]);
+  for (const processingGuarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+    it(`with a standby replica, the survivor of a closed instance restores (almost) nothing and answers for the moved keys (${processingGuarantee})`, async () => {
+      const input = kafka.name('in');
+      const out = kafka.name('counts');
+      await Promise.all([kafka.createTopic(input, 4), kafka.createTopic(out, 4)]);
+      const topology = (): Topology => countTopology(input, out);
+      const first = instance(topology(), { processingGuarantee, numStandbyReplicas: 1, applicationServer: 'localhost:7101' });
+      const second = instance(topology(), { processingGuarantee, numStandbyReplicas: 1, applicationServer: 'localhost:7102' });
+      let restoredOnFirst = 0;
+      first.restoration$.subscribe((progress) => {
+        if (progress.done) restoredOnFirst += progress.restored;
+      });
+      await Promise.all([first.start(), second.start()]);
+      await settled([first, second], 4);
+      // Each instance keeps standbys of the other's tasks, never of its own.
+      await waitFor(() => first.standbyTasks().length + second.standbyTasks().length === 4, 30_000, () => `standbys ${first.standbyTasks()} / ${second.standbyTasks()}`);
+      for (const app of [first, second]) expect(app.standbyTasks().filter((task) => app.activeTasks().includes(task))).to.deep.equal([]);
 
-    const keys = 400;
-    await kafka.produce(input, Array.from({ length: 4 * keys }, (_, i) => ({ key: `k${i % keys}`, value: 'x' })));
-    // 0 while a task of the store restores (a rebalance right after start may move one).
-    const counted = (app: KafkaStreams, stale: boolean) => {
-      try {
-        return app.store<string, number>('counts', { enableStaleStores: stale }).all().filter(({ value }) => value === 4).length;
-      } catch {
-        return 0;
-      }
-    };
-    await waitFor(() => counted(first, false) + counted(second, false) === keys, 60_000, () => `counted ${counted(first, false)} + ${counted(second, false)}`);
-    // The standbys catch up from the changelog: the first instance holds every key, stale or not.
-    await waitFor(() => counted(first, true) === keys, 30_000, () => `first holds ${counted(first, true)} of ${keys} with its standbys`);
-    const movedKeys = second.store<string, number>('counts').all().map(({ key }) => key);
-    expect(movedKeys.length).to.be.greaterThan(0);
-    const owner = first.queryMetadataForKey('counts', movedKeys[0]!);
-    expect(owner?.activeHost).to.deep.equal({ host: 'localhost', port: 7102 });
-    expect(owner?.standbyHosts).to.deep.equal([{ host: 'localhost', port: 7101 }]);
-
-    restoredOnFirst = 0;
-    const closedAt = Date.now();
-    await second.close();
-    await waitFor(() => first.state === 'RUNNING' && first.activeTasks().length === 4, 30_000, () => `survivor has ${first.activeTasks()}`);
-    await waitFor(
-      () => {
+      const keys = 400;
+      await kafka.produce(input, Array.from({ length: 4 * keys }, (_, i) => ({ key: `k${i % keys}`, value: 'x' })));
+      // 0 while a task of the store restores (a rebalance right after start may move one).
+      const counted = (app: KafkaStreams, stale: boolean) => {
         try {
-          return movedKeys.every((key) => first.store<string, number>('counts').get(key) === 4);
+          return app.store<string, number>('counts', { enableStaleStores: stale }).all().filter(({ value }) => value === 4).length;
         } catch {
-          return false;
+          return 0;
         }
-      },
-      30_000,
-      () => 'the survivor does not answer for the moved keys',
-    );
-    const tookOverMs = Date.now() - closedAt;
-    console.log(`      survivor restored ${restoredOnFirst} changelog records and answered for ${movedKeys.length} moved keys ${tookOverMs} ms after the close`);
-    expect(restoredOnFirst).to.be.at.most(10);
-  });
+      };
+      await waitFor(() => counted(first, false) + counted(second, false) === keys, 60_000, () => `counted ${counted(first, false)} + ${counted(second, false)}`);
+      // The standbys catch up from the changelog: the first instance holds every key, stale or not.
+      await waitFor(() => counted(first, true) === keys, 30_000, () => `first holds ${counted(first, true)} of ${keys} with its standbys`);
+      const movedKeys = second.store<string, number>('counts').all().map(({ key }) => key);
+      expect(movedKeys.length).to.be.greaterThan(0);
+      const owner = first.queryMetadataForKey('counts', movedKeys[0]!);
+      expect(owner?.activeHost).to.deep.equal({ host: 'localhost', port: 7102 });
+      expect(owner?.standbyHosts).to.deep.equal([{ host: 'localhost', port: 7101 }]);
+
+      restoredOnFirst = 0;
+      const closedAt = Date.now();
+      await second.close();
+      await waitFor(() => first.state === 'RUNNING' && first.activeTasks().length === 4, 30_000, () => `survivor has ${first.activeTasks()}`);
+      await waitFor(
+        () => {
+          try {
+            return movedKeys.every((key) => first.store<string, number>('counts').get(key) === 4);
+          } catch {
+            return false;
+          }
+        },
+        30_000,
+        () => 'the survivor does not answer for the moved keys',
+      );
+      const tookOverMs = Date.now() - closedAt;
+      console.log(`      survivor restored ${restoredOnFirst} changelog records and answered for ${movedKeys.length} moved keys ${tookOverMs} ms after the close`);
+      expect(restoredOnFirst).to.be.at.most(10);
+    });
+  }
 
   it('two stream threads in one instance split the tasks and give the same totals as one', async () => {
     const input = kafka.name('in');
