@@ -2,6 +2,8 @@ import { InvalidStateStoreException, StreamsException } from '../errors.ts';
 import { Partitioners } from '../kafka/kafkajs.ts';
 import { compareTopicPartitions, type TopicPartition } from '../kafka/topic-partition.ts';
 import type { Serde } from '../serdes/serde.ts';
+import { SessionWindowedSerde } from '../windows/session-windowed-serde.ts';
+import { TimeWindowedSerde } from '../windows/time-windowed-serde.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 import type { AssignmentInfo, ClientMetadata } from './assignor/assignment-info.ts';
@@ -89,7 +91,10 @@ export class StreamsMetadataState {
     const topics = sub.sourceTopics.map(this.resolveTopic).map((topic) => ({ topic, count: this.partitionCount(topic) ?? 0 }));
     const widest = topics.reduce((a, b) => (b.count > a.count ? b : a));
     if (widest.count === 0) return undefined;
-    const serde = (keySerde ?? registration.builder.keySerde ?? this.defaultKeySerde) as Serde<K> | undefined;
+    // A windowed store is keyed by window, its input (and so its partition) by the plain key.
+    const storeKeySerde = registration.builder.keySerde;
+    const plainKeySerde = storeKeySerde instanceof TimeWindowedSerde || storeKeySerde instanceof SessionWindowedSerde ? storeKeySerde.inner : storeKeySerde;
+    const serde = (keySerde ?? plainKeySerde ?? this.defaultKeySerde) as Serde<K> | undefined;
     if (!serde) throw new StreamsException(`Store ${storeName} has no key serde to find a key's partition with; pass one to queryMetadataForKey(store, key, keySerde)`);
     const bytes = serde.serialize(widest.topic, key);
     if (bytes === null) throw new StreamsException(`The key serde of store ${storeName} wrote no bytes for the key; a null key has no partition`);

@@ -7,7 +7,7 @@ import type { Windowed } from './windowed.ts';
  * then the session end and start, 8 bytes big-endian each.
  */
 export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
-  constructor(private readonly inner: Serde<K>) {}
+  constructor(readonly inner: Serde<K>) {}
 
   serialize(topic: string, data: Windowed<K> | null): Buffer | null {
     if (data === null || data === undefined) return null;

@@ -8,7 +8,7 @@ import type { Windowed } from './windowed.ts';
  */
 export class TimeWindowedSerde<K> implements Serde<Windowed<K>> {
   constructor(
-    private readonly inner: Serde<K>,
+    readonly inner: Serde<K>,
     private readonly windowSizeMs: number,
   ) {}
 
