@@ -56,6 +56,7 @@ export type { TestRecord, InputRecord, TopologyRun, RunTopologyOptions } from '.
 export { KafkaStreams, type TaskRestoreProgress, type ThreadMetadata, type TaskMetadata } from './runtime/kafka-streams.ts';
 export type { HostInfo, StreamsMetadata, KeyQueryMetadata } from './runtime/streams-metadata.ts';
 export type { StoreQueryOptions } from './runtime/queryable-stores.ts';
+export type { AsyncReadOnlyKeyValueStore } from './runtime/async-stores.ts';
 export type { StreamThreadState } from './runtime/stream-thread.ts';
 export type { TopicPartition } from './kafka/topic-partition.ts';
 export type { KafkaStreamsConfig, DeadLetterQueue, RuntimeExceptionHandlerOption } from './runtime/kafka-streams-config.ts';
