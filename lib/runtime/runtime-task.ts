@@ -82,22 +82,26 @@ export class RuntimeTask {
     return this.task.id;
   }
 
-  /** True for a record whose work is in the task's state already, processed here or by a previous owner. */
-  alreadyProcessed(topic: string, partition: number, offset: string): boolean {
-    const position = this.position.get(topicPartitionKey({ topic, partition }));
-    return position !== undefined && Number(offset) < position.next;
+  /**
+   * The offset of the next record of this input partition the task has to process: records
+   * before it are in its state already, processed here or by a previous owner. 0 when none is.
+   */
+  nextOffset(topic: string, partition: number): number {
+    return this.position.get(topicPartitionKey({ topic, partition }))?.next ?? 0;
   }
 
   /** Records from `offset` on are still to be processed (the committed offset of a previous owner). */
   startAt(topic: string, partition: number, offset: number): void {
-    this.position.set(topicPartitionKey({ topic, partition }), { topic, partition, next: offset });
-    this.committedOffsets.set(topicPartitionKey({ topic, partition }), offset);
+    const key = topicPartitionKey({ topic, partition });
+    this.position.set(key, { topic, partition, next: offset });
+    this.committedOffsets.set(key, offset);
   }
 
   /** Offsets committed for the group; those of partitions this task does not read are ignored. */
   committed(offsets: readonly Omit<CommitOffset, 'metadata'>[]): void {
     for (const { topic, partition, offset } of offsets) {
-      if (this.position.has(topicPartitionKey({ topic, partition }))) this.committedOffsets.set(topicPartitionKey({ topic, partition }), Number(offset));
+      const key = topicPartitionKey({ topic, partition });
+      if (this.position.has(key)) this.committedOffsets.set(key, Number(offset));
     }
   }
 
@@ -123,8 +127,9 @@ export class RuntimeTask {
 
   markProcessed(topic: string, partition: number, offset: string): void {
     const next = Number(offset) + 1;
-    this.position.set(topicPartitionKey({ topic, partition }), { topic, partition, next });
-    this.committable.set(topicPartitionKey({ topic, partition }), { topic, partition, offset: String(next) });
+    const key = topicPartitionKey({ topic, partition });
+    this.position.set(key, { topic, partition, next });
+    this.committable.set(key, { topic, partition, offset: String(next) });
   }
 
   /**

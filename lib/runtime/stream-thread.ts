@@ -11,7 +11,7 @@ import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
 import { takeAssignmentInfo, type AssignmentInfo } from './assignor/assignment-info.ts';
 import { streamsPartitionAssignor } from './assignor/streams-partition-assignor.ts';
 import type { AssignorConfig } from './assignor/task-assignment.ts';
-import { taskId, type SubTopologyTopics } from './assignor/task-layout.ts';
+import type { SubTopologyTopics } from './assignor/task-layout.ts';
 import type { RestoreProgress } from './changelog-restorer.ts';
 import { createCommitter, type Committer } from './committer.ts';
 import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
@@ -246,11 +246,7 @@ export class StreamThread {
     if (!info) {
       // Not from a Streams assignor: each partition's task, as kafkajs dealt them out.
       this.logger.warn('The group leader sent no task assignment; running the tasks of the partitions assigned');
-      const active = new Set<string>();
-      for (const [topic, numbers] of Object.entries(partitions)) {
-        const sub = this.options.plan.subTopologies.find((s) => s.sourceTopics.some((t) => this.options.resolveTopic(t) === topic));
-        if (sub) for (const partition of numbers) active.add(taskId(sub.id, partition));
-      }
+      const active = new Set(Object.entries(partitions).flatMap(([topic, numbers]) => numbers.flatMap((partition) => this.tasks.taskIdOf(topic, partition) ?? [])));
       info = { memberId, activeTasks: [...active], standbyTasks: [], clients: [] };
     }
     this.tasks.handleAssignment(info.activeTasks, info.standbyTasks);
@@ -294,9 +290,11 @@ export class StreamThread {
     await heartbeat();
     let lastProcessed: string | undefined;
     let lastSkipped: string | undefined;
+    // Looked up once per batch: the batch's records are the task's own until it is done with them.
+    const next = task.nextOffset(batch.topic, batch.partition);
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || !processing()) break;
-      if (task.alreadyProcessed(batch.topic, batch.partition, message.offset)) {
+      if (Number(message.offset) < next) {
         lastSkipped = message.offset;
         continue;
       }

@@ -7,7 +7,7 @@ import { TimeWindowedSerde } from '../windows/time-windowed-serde.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 import type { AssignmentInfo, ClientMetadata } from './assignor/assignment-info.ts';
-import { taskLayout, type SubTopologyTopics, type TaskLayout } from './assignor/task-layout.ts';
+import { taskId, taskLayout, type SubTopologyTopics, type TaskLayout } from './assignor/task-layout.ts';
 
 /** Where an instance serves interactive queries: its `applicationServer`. */
 export interface HostInfo {
@@ -99,7 +99,7 @@ export class StreamsMetadataState {
     const bytes = serde.serialize(widest.topic, key);
     if (bytes === null) throw new StreamsException(`The key serde of store ${storeName} wrote no bytes for the key; a null key has no partition`);
     const partition = keyPartitioner({ topic: widest.topic, partitionMetadata: partitionMetadata(widest.count), message: { key: bytes, value: null } });
-    const task = `${sub.id}_${partition}`;
+    const task = taskId(sub.id, partition);
     const hostOf = (client: ClientMetadata) => (client.applicationServer ? [parseHostInfo(client.applicationServer)] : []);
     const active = this.clients.find((client) => client.activeTasks.includes(task));
     if (!active?.applicationServer) return undefined;

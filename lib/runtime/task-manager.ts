@@ -9,6 +9,7 @@ import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 import { compareTaskIds } from './assignor/task-ids.ts';
 import { RUNNING_ACTIVE } from './assignor/subscription-info.ts';
+import { taskId } from './assignor/task-layout.ts';
 import type { Committer } from './committer.ts';
 import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
 import { RuntimeTask } from './runtime-task.ts';
@@ -69,9 +70,15 @@ export class TaskManager {
 
   /** The active task reading this partition; created when the partition came without an assignment saying so. */
   taskFor(topic: string, partition: number): RuntimeTask {
+    const id = this.taskIdOf(topic, partition);
+    if (!id) throw new StreamsException(`Received records from topic ${topic}, which the topology does not read`);
+    return this.activeTask(id);
+  }
+
+  /** The id of the task reading this partition; undefined for a topic the topology does not read. */
+  taskIdOf(topic: string, partition: number): string | undefined {
     const sub = this.subTopologyByTopic.get(topic);
-    if (!sub) throw new StreamsException(`Received records from topic ${topic}, which the topology does not read`);
-    return this.activeTask(`${sub.id}_${partition}`);
+    return sub && taskId(sub.id, partition);
   }
 
   /** Active tasks done restoring: the only ones whose stores are drained and persisted. */
