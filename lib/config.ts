@@ -1,10 +1,11 @@
 import type { Logger } from './logger.ts';
+import type { MetricsSettings } from './metrics/metric-config.ts';
 import type { Serde } from './serdes/serde.ts';
 import type { ExceptionHandlerOption } from './task/exception-handlers.ts';
 import type { InvalidTimestampPolicy } from './task/task-options.ts';
 
 /** Settings shared by every host of a topology: the Kafka runtime and the test helpers. */
-export interface StreamsConfig {
+export interface StreamsConfig extends MetricsSettings {
   /** Names the consumer group, and prefixes internal topics: `<applicationId>-<name>-repartition`. */
   readonly applicationId: string;
   readonly defaultKeySerde?: Serde<any>;

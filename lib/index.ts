@@ -62,4 +62,9 @@ export type { TopicPartition } from './kafka/topic-partition.ts';
 export type { KafkaStreamsConfig, DeadLetterQueue, RuntimeExceptionHandlerOption } from './runtime/kafka-streams-config.ts';
 export type { StreamsState } from './runtime/streams-state.ts';
 export { fromTopic, type FromTopicOptions } from './kafka/from-topic.ts';
+
+export type { MetricName, MetricValue, MetricTags } from './metrics/metric-name.ts';
+export type { RecordingLevel } from './metrics/recording-level.ts';
+export type { MetricsSettings } from './metrics/metric-config.ts';
+export { findMetrics, metricSum, type MetricQuery } from './metrics/metric-sum.ts';
 export { toTopic, type ToTopicOptions, type ToTopicRecord } from './kafka/to-topic.ts';

@@ -1,4 +1,4 @@
-import { KafkaJSProtocolError } from './kafkajs.ts';
+import { kafkajs } from './kafkajs.ts';
 
 /**
  * The broker's answers to a producer that a newer one with the same transactional id has fenced,
@@ -30,5 +30,5 @@ export function isProducerFenced(error: unknown): boolean {
  * assigned partition again from its committed offset.
  */
 export function rejoinGroupError(reason: string): Error {
-  return new KafkaJSProtocolError(Object.assign(new Error(`Joining the group again: ${reason}`), { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false }));
+  return new (kafkajs().KafkaJSProtocolError)(Object.assign(new Error(`Joining the group again: ${reason}`), { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false }));
 }

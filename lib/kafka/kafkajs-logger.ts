@@ -1,22 +1,17 @@
 import type { logCreator, logLevel as LogLevelEnum } from 'kafkajs';
-import { logLevel } from './kafkajs.ts';
+import { kafkajs } from './kafkajs.ts';
 import type { Logger, LogLevel } from '../logger.ts';
 
-const kafkajsLevels: Record<LogLevel, LogLevelEnum> = {
-  nothing: logLevel.NOTHING,
-  error: logLevel.ERROR,
-  warn: logLevel.WARN,
-  info: logLevel.INFO,
-  debug: logLevel.DEBUG,
-};
-
 export function toKafkajsLogLevel(level: LogLevel): LogLevelEnum {
-  return kafkajsLevels[level];
+  const { logLevel } = kafkajs();
+  const levels: Record<LogLevel, LogLevelEnum> = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
+  return levels[level];
 }
 
 /** Routes kafkajs' log lines through our logger, under the `kafkajs` namespace. */
 export function kafkajsLogCreator(logger: Logger): logCreator {
   const log = logger.namespace('kafkajs');
+  const { logLevel } = kafkajs();
   return () => (entry) => {
     const { message, ...extra } = entry.log;
     const line = `${entry.namespace}: ${message}`;

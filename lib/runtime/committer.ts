@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from '../kafka/kafkajs.ts';
+import { kafkajs } from '../kafka/kafkajs.ts';
 import { TaskMigratedException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
@@ -51,7 +51,7 @@ class AtLeastOnceTaskCommitter implements Committer {
   constructor(private readonly options: CommitterOptions) {}
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...this.options.producerConfig });
+    this.producer = this.options.kafka.producer({ createPartitioner: kafkajs().Partitioners.DefaultPartitioner, ...this.options.producerConfig });
     await this.producer.connect();
     this.committer = new AtLeastOnceCommitter(this.producer, this.options.consumer, this.options.logger);
   }

@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { Partitioners } from '../kafka/kafkajs.ts';
+import { kafkajs } from '../kafka/kafkajs.ts';
 import { StreamsException, TaskMigratedException, errorMessage } from '../errors.ts';
 import { isProducerFenced } from '../kafka/group-membership.ts';
 import type { RuntimeTask } from './runtime-task.ts';
@@ -27,7 +27,7 @@ export class ExactlyOnceCommitter {
   /** Connects the task's producer and fences any earlier owner before the task restores. */
   async taskCreated(task: RuntimeTask): Promise<void> {
     const producer = this.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
       transactionalId: transactionalId(this.applicationId, task.id),
       idempotent: true,
       maxInFlightRequests: 1,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { Admin, Kafka as KafkaClient } from 'kafkajs';
-import { Kafka, abortedRecordsFixed } from '../kafka/kafkajs.ts';
+import { kafkajs } from '../kafka/kafkajs.ts';
 import { StreamsException, asStreamsException } from '../errors.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
@@ -123,11 +123,6 @@ export class KafkaStreams {
     if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
       throw new StreamsException(`processingGuarantee ${String(guarantee)} is not supported; use 'at_least_once' or 'exactly_once_v2'`);
     }
-    if (guarantee === 'exactly_once_v2' && !abortedRecordsFixed) {
-      throw new StreamsException(
-        "exactly_once_v2 needs rx-kafka-streams imported before kafkajs: it fixes kafkajs' read_committed filter, which lets aborted records through, before kafkajs loads",
-      );
-    }
     this.numStreamThreads = integerSetting('numStreamThreads', config.numStreamThreads, 1, 1);
     integerSetting('numStandbyReplicas', config.numStandbyReplicas, 0, 0);
     integerSetting('acceptableRecoveryLag', config.acceptableRecoveryLag, 10_000, 0);
@@ -139,7 +134,7 @@ export class KafkaStreams {
     this.plan = topology.plan();
     this.logger = (config.logger ?? consoleLogger('info')).namespace(`app-${config.applicationId}`);
     this.recordCache = new RecordCacheBudget(config.statestoreCacheMaxBytes ?? 10 * 1024 * 1024);
-    this.kafka = new Kafka({
+    this.kafka = new (kafkajs().Kafka)({
       clientId: config.applicationId,
       logLevel: toKafkajsLogLevel(config.kafkaLogLevel ?? 'warn'),
       logCreator: kafkajsLogCreator(this.logger),

@@ -1,5 +1,6 @@
 import { InvalidStateStoreException, StreamsException } from '../errors.ts';
-import { Partitioners } from '../kafka/kafkajs.ts';
+import type { PartitionerArgs } from 'kafkajs';
+import { kafkajs } from '../kafka/kafkajs.ts';
 import { compareTopicPartitions, type TopicPartition } from '../kafka/topic-partition.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { SessionWindowedSerde } from '../windows/session-windowed-serde.ts';
@@ -42,7 +43,9 @@ export function parseHostInfo(server: string): HostInfo {
   return { host: match[1]!, port };
 }
 
-const keyPartitioner = Partitioners.DefaultPartitioner();
+// Made on first use: importing this library loads no kafkajs.
+let defaultPartitioner: ((args: PartitionerArgs) => number) | undefined;
+const keyPartitioner = (args: PartitionerArgs): number => (defaultPartitioner ??= kafkajs().Partitioners.DefaultPartitioner())(args);
 
 /**
  * Who hosts which task, as the last assignment told this instance (Kafka Streams'

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StreamsException } from '../errors.ts';
+import { libraryModuleUrl, libraryRequire, moduleExtension } from '../package-location.ts';
 import type { Logger } from '../logger.ts';
 import type { AssignmentInfo } from './assignor/assignment-info.ts';
 import type { TaskRestoreProgress } from './kafka-streams.ts';
@@ -115,15 +115,15 @@ export class WorkerStreamThread {
  * it for `import`; the CommonJS build resolves its own ESM part wrongly from a worker.
  */
 function tsxRegisterUrl(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('tsx/package.json');
-  const exports = (require(manifest) as { exports: Record<string, { import?: { default?: string } }> }).exports;
+  const manifest = libraryRequire.resolve('tsx/package.json');
+  const exports = (libraryRequire(manifest) as { exports: Record<string, { import?: { default?: string } }> }).exports;
   const entry = exports['./esm/api']?.import?.default;
   if (!entry) throw new StreamsException('This tsx has no tsx/esm/api to load TypeScript in worker threads; upgrade tsx, or run the compiled library');
   return new URL(entry, pathToFileURL(manifest)).href;
 }
 
-const WORKER_ENTRY = new URL(`./stream-thread-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+// From dist/ (ESM or CommonJS), the compiled entry beside this module; from sources, the .ts one.
+const WORKER_ENTRY = libraryModuleUrl(`runtime/stream-thread-worker${moduleExtension}`);
 
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');

@@ -71,8 +71,11 @@ export class RecordCache<K, V> {
     return this.pending.size;
   }
 
-  /** Takes an update in place of forwarding it; `out` is where the flush will send it. */
-  put(record: StreamRecord<K, Change<V>>, out: CacheEmitter<K, V>): void {
+  /**
+   * Takes an update in place of forwarding it; `out` is where the flush will send it. True when
+   * an update of the same key was pending (a hit: one record less downstream).
+   */
+  put(record: StreamRecord<K, Change<V>>, out: CacheEmitter<K, V>): boolean {
     this.emitter = out;
     const id = this.identify(record.key);
     const previous = this.pending.get(id);
@@ -88,6 +91,7 @@ export class RecordCache<K, V> {
     this.budget.bytes += bytes;
     // Kafka evicts from the cache being written; an eviction flushes that cache's dirty entries.
     if (this.budget.full) this.flush();
+    return previous !== undefined;
   }
 
   /** Forwards every pending update, oldest key first, and empties the cache. */

@@ -1,5 +1,6 @@
 import { Observable, Subscription, share, type OperatorFunction } from 'rxjs';
 import { SerializationException, StreamsException, type ErrorLocation } from '../errors.ts';
+import type { EndToEndLatency } from '../metrics/end-to-end-latency.ts';
 import type { Processor } from '../processor/processor.ts';
 import type { ConsumedRecord, ProducedRecord, StreamRecord } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
@@ -29,6 +30,8 @@ interface SourceEntry {
   readonly valueSerde?: Serde<unknown>;
   /** Where a record of this source failed: the task's current record at this node. */
   readonly locate: () => ErrorLocation;
+  /** The source node's record-e2e-latency. */
+  readonly e2e: EndToEndLatency;
   /** The largest timestamp read from this source's partition so far; -1 before the first. */
   partitionTime: number;
 }
@@ -94,6 +97,7 @@ export class StreamTask {
           keySerde: node.keySerde ?? this.options.defaultKeySerde,
           valueSerde: wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper),
           locate: () => task.location(node.name),
+          e2e: task.metrics.endToEndLatency(node.name, true),
           partitionTime: -1,
         };
         for (const topic of node.topics) sources.set(task.resolveTopic(topic), entry);
@@ -180,9 +184,12 @@ export class StreamTask {
       return;
     }
     task.current = input;
+    // The one per-record cost of metrics: a count and a latency sum, moved into sensors per batch.
+    task.metrics.processed++;
     const record = this.readRecord(input, source);
     if (record !== undefined) {
       task.advanceStreamTime(record.timestamp);
+      source.e2e.record(record.timestamp);
       source.subject.next(record);
     }
     task.current = undefined;
@@ -220,6 +227,7 @@ export class StreamTask {
       const message = `Record has an invalid timestamp ${timestamp}`;
       if (policy === 'log-and-skip') {
         task.logger.warn(`${message}; skipping it (invalidTimestamp: 'log-and-skip')`, task.location(nodeName) as Record<string, unknown>);
+        task.metrics.droppedRecords++;
         return undefined;
       }
       if (policy !== 'use-partition-time' || source.partitionTime < 0) {
@@ -242,6 +250,7 @@ export class StreamTask {
     const keySerde = node.keySerde ?? this.options.defaultKeySerde;
     const valueSerde = wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper);
     const location = () => task.location(node.name);
+    const e2e = task.metrics.endToEndLatency(node.name, false);
     return (record, out) => {
       try {
         const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);
@@ -260,6 +269,7 @@ export class StreamTask {
           key = serializeOrThrow(requireSerde(keySerde, 'key', node, topic), topic, key, 'key', location);
           value = serializeOrThrow(requireSerde(valueSerde, 'value', node, topic), topic, value, 'value', location);
         }
+        e2e.record(record.timestamp);
         out.next(partition === undefined ? { topic, key, value, timestamp: record.timestamp, headers: record.headers } : { topic, partition, key, value, timestamp: record.timestamp, headers: record.headers });
       } catch (error) {
         runtime.error(error);

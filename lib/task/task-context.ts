@@ -1,5 +1,6 @@
 import { InvalidStateStoreException, ProcessingException, StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.ts';
 import type { Change } from '../ktable/change.ts';
 import type { ConsumedRecord, StreamRecord } from '../processor/record.ts';
@@ -28,8 +29,8 @@ export class TaskContext {
   /** Set once the task has failed; a failed task processes nothing more. */
   failure: StreamsException | undefined;
   commitRequested = false;
-  /** Counters of what the task skipped: late records dropped by windows, for one. */
-  readonly metrics = { droppedRecords: 0 };
+  /** The task's metrics: what it processed and skipped (late records dropped by windows, for one). */
+  readonly metrics: TaskMetrics;
   private onFailure: (error: StreamsException) => void = () => {};
   private readonly streamTimeSchedules = new PunctuationQueue();
   private readonly wallClockSchedules = new PunctuationQueue();
@@ -45,10 +46,11 @@ export class TaskContext {
     this.logger = options.logger.namespace(`task-${this.taskId}`);
     this.onProcessingError = options.onProcessingError ?? failOnError;
     this.onDeserializationError = options.onDeserializationError ?? failOnError;
+    this.metrics = new TaskMetrics(options.metrics, this.taskId);
     for (const name of options.subTopology.stores) {
       const registration = options.graph.stores.get(name)!;
       if (registration.global) continue;
-      const store = options.buildStore ? options.buildStore(registration.builder, this.taskId) : registration.builder.build();
+      const store = this.metrics.meterStore(options.buildStore ? options.buildStore(registration.builder, this.taskId) : registration.builder.build());
       store.init({ applicationId: this.applicationId, taskId: this.taskId });
       this.stores.set(name, store);
     }
@@ -74,7 +76,9 @@ export class TaskContext {
     if (!budget || budget.maxBytes === 0 || !caching) return (record, out) => out.next(record);
     const cache = new RecordCache<K, V>(storeName, identify ?? (storeKeyEncoder<K>(undefined, storeName)), budget);
     this.caches.push(cache as RecordCache<unknown, unknown>);
-    return (record, out) => cache.put(record, out);
+    // Decided once: at INFO the put path has no hit counting at all.
+    const hit = this.metrics.cacheHitRatio(storeName);
+    return hit ? (record, out) => hit(cache.put(record, out)) : (record, out) => cache.put(record, out);
   }
 
   /** True while some update waits in a record cache: the input behind it is not done yet. */
@@ -191,6 +195,7 @@ export class TaskContext {
   close(): void {
     this.cancelWallClockTimer?.();
     this.cancelWallClockTimer = undefined;
+    this.metrics.close();
   }
 
   closeStores(): void {
@@ -202,6 +207,7 @@ export class TaskContext {
     if (this.failure) return;
     const previous = this.current;
     this.current = undefined;
+    this.metrics.punctuated++;
     try {
       punctuator(time);
     } catch (error) {
@@ -233,6 +239,7 @@ export class TaskContext {
       return;
     }
     if (response === 'continue') {
+      this.metrics.droppedRecords++;
       this.logger.warn(`Skipping a record after a ${kind} error: ${error.message}`);
       return;
     }

@@ -1,5 +1,6 @@
 import { StreamsException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { TaskMetricsScope } from '../metrics/task-metrics.ts';
 import type { Serde } from '../serdes/serde.ts';
 import type { RecordCacheBudget } from '../state/record-cache.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -39,6 +40,8 @@ export interface TaskHost {
   readonly partitionCount?: (topic: string) => number | undefined;
   /** Without one, tables forward every update at once (as Kafka's TopologyTestDriver does). */
   readonly recordCache?: RecordCacheBudget;
+  /** Where the tasks' metrics go (the host's registry and thread). */
+  readonly metrics?: TaskMetricsScope;
 }
 
 /** What differs between the tasks of one host. */
@@ -75,6 +78,7 @@ export function buildTaskOptions(host: TaskHost, task: TaskSpec): TaskOptions {
     onDeserializationError: resolveHandler('deserializationExceptionHandler', config.deserializationExceptionHandler, emit),
     invalidTimestamp: config.invalidTimestamp,
     recordCache: host.recordCache,
+    metrics: host.metrics,
   };
 }
 

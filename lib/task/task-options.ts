@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import type { TaskMetricsScope } from '../metrics/task-metrics.ts';
 import type { Serde } from '../serdes/serde.ts';
 import type { RecordCacheBudget } from '../state/record-cache.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -36,4 +37,6 @@ export interface TaskOptions {
   readonly appConfigs?: Readonly<Record<string, unknown>>;
   /** The instance's record cache budget; without one, tables forward every update at once. */
   readonly recordCache?: RecordCacheBudget;
+  /** Where the task's metrics go; without it the task keeps them in a registry of its own. */
+  readonly metrics?: TaskMetricsScope;
 }

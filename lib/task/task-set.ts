@@ -1,4 +1,5 @@
 import { consoleLogger, type Logger } from '../logger.ts';
+import type { TaskMetricsScope } from '../metrics/task-metrics.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { graphOf, type Topology } from '../topology/topology.ts';
 import type { TopologyPlan } from '../topology/internal/topology-plan.ts';
@@ -16,8 +17,8 @@ export class TaskSet {
   readonly globalStores = new Map<string, StateStore>();
   readonly taskByTopic = new Map<string, StreamTask>();
 
-  /** `emit` takes what the tasks send besides their sinks' outputs: dead letters. */
-  constructor(topology: Topology, config: TaskConfig & { readonly logger?: Logger }, clock: Clock, serialized: boolean, emit: (record: TaskOutput) => void) {
+  /** `emit` takes what the tasks send besides their sinks' outputs: dead letters. `metrics`: where the tasks' metrics go. */
+  constructor(topology: Topology, config: TaskConfig & { readonly logger?: Logger }, clock: Clock, serialized: boolean, emit: (record: TaskOutput) => void, metrics?: TaskMetricsScope) {
     const graph = graphOf(topology);
     this.plan = topology.plan();
     for (const global of this.plan.globals) {
@@ -27,7 +28,7 @@ export class TaskSet {
         this.globalStores.set(name, store);
       }
     }
-    const host: TaskHost = { config, graph, serialized, clock, logger: config.logger ?? consoleLogger('warn'), globalStores: this.globalStores };
+    const host: TaskHost = { config, graph, serialized, clock, logger: config.logger ?? consoleLogger('warn'), globalStores: this.globalStores, metrics };
     for (const subTopology of [...this.plan.globals, ...this.plan.subTopologies]) {
       // As on Kafka, global tasks get no emit: their dead letters are logged, not output.
       const task = new StreamTask(buildTaskOptions(host, { subTopology, partition: 0, emit: subTopology.global ? undefined : emit }));

@@ -6,6 +6,9 @@ import { isKeyValueStore, type KeyValueStore } from '../state/key-value-store.ts
 import type { StateStore } from '../state/state-store.ts';
 import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
 import type { Windowed } from '../windows/windowed.ts';
+import { metricConfig } from '../metrics/metric-config.ts';
+import type { MetricValue } from '../metrics/metric-name.ts';
+import { MetricsRegistry } from '../metrics/metrics-registry.ts';
 import { Fanout } from '../task/fanout.ts';
 import type { TaskInput, TaskOutput } from '../task/stream-task.ts';
 import type { TaskExceptionHandlerOption } from '../task/task-options-builder.ts';
@@ -40,6 +43,7 @@ export class TopologyTestDriver {
   readonly applicationId: string;
   private readonly clock: ManualClock;
   private readonly tasks: TaskSet;
+  private readonly metricsRegistry: MetricsRegistry;
   private readonly inputs = new Map<string, Fanout<TaskInput>>();
   private readonly outputs = new Map<string, TaskOutput[]>();
   private readonly offsets = new Map<string, number>();
@@ -51,7 +55,9 @@ export class TopologyTestDriver {
   constructor(topology: Topology, config: TestDriverConfig = {}, initialWallClockTimeMs = Date.now()) {
     this.applicationId = config.applicationId ?? 'topology-test-driver';
     this.clock = new ManualClock(initialWallClockTimeMs);
-    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true, (record) => this.capture(record));
+    // As Kafka's driver: metrics measured on the mocked wall clock, under the thread id 'main'.
+    this.metricsRegistry = new MetricsRegistry(metricConfig(config), () => this.clock.now());
+    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true, (record) => this.capture(record), { registry: this.metricsRegistry, threadId: 'main' });
     for (const task of this.tasks.tasks) {
       const input = new Fanout<TaskInput>();
       input.pipe(task.pipeline).subscribe({
@@ -115,9 +121,13 @@ export class TopologyTestDriver {
     return sessionStoreView(this.getKeyValueStore<Windowed<K>, V>(name));
   }
 
-  /** What the tasks skipped: records dropped as late by windows and joins. */
-  metrics(): { droppedRecords: number } {
-    return { droppedRecords: this.tasks.tasks.reduce((sum, task) => sum + task.context.metrics.droppedRecords, 0) };
+  /**
+   * The metrics of the tasks, their nodes and stores, as Kafka's driver has them: task
+   * (`stream-task-metrics`, e.g. `dropped-records-total`), processor node (`record-e2e-latency-*`)
+   * and state (`stream-state-metrics`) metrics; the DEBUG ones with `metricsRecordingLevel: 'DEBUG'`.
+   */
+  metrics(): MetricValue[] {
+    return this.metricsRegistry.snapshot();
   }
 
   getAllStateStores(): Map<string, StateStore> {
@@ -162,6 +172,11 @@ export class TopologyTestDriver {
   private drain(): void {
     if (this.draining) return;
     this.draining = true;
+    // Latencies are measured against the mocked wall clock as of now, and what was processed counts now.
+    const syncMetrics = (now: number) => {
+      for (const task of this.tasks.tasks) task.context.metrics.sync(now);
+    };
+    syncMetrics(this.clock.now());
     try {
       for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
         this.inputs.get(next.topic)!.next(next);
@@ -172,6 +187,7 @@ export class TopologyTestDriver {
       }
     } finally {
       this.draining = false;
+      syncMetrics(this.clock.now());
     }
     if (this.failure !== undefined) throw this.failure;
   }

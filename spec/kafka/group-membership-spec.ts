@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { isProducerFenced, rejoinGroupError } from '../../lib/kafka/group-membership.ts';
-import { KafkaJSProtocolError } from '../../lib/kafka/kafkajs.ts';
+import { kafkajs } from '../../lib/kafka/kafkajs.ts';
+
+const { KafkaJSProtocolError } = kafkajs();
 
 const protocolError = (type: string): Error => new KafkaJSProtocolError(Object.assign(new Error(type), { type }));
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Partitioners } from '../../lib/kafka/kafkajs.ts';
+import { Partitioners } from 'kafkajs';
 import { Serdes, StreamsBuilder, StreamsException, TimeWindows } from '../../lib/index.ts';
 import { graphOf } from '../../lib/topology/topology.ts';
 import { StreamsMetadataState } from '../../lib/runtime/streams-metadata.ts';

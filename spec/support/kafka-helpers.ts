@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, IHeaders, Kafka as KafkaClient, Producer } from 'kafkajs';
 // Through the library, which loads kafkajs with its read_committed fix in.
-import { Kafka, Partitioners, logLevel } from '../../lib/kafka/kafkajs.ts';
+import { kafkajs } from '../../lib/kafka/kafkajs.ts';
+
+// The library's own kafkajs, so that specs read committed output with its read_committed fix.
+const { Kafka, Partitioners, logLevel } = kafkajs();
 import { createTopicsAndWait } from '../../lib/kafka/topic-admin.ts';
 import { kafkaBrokers } from './kafka-broker.ts';
 import { lineLogger, type Logger } from '../../lib/logger.ts';

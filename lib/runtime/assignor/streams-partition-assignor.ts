@@ -1,5 +1,5 @@
 import type { GroupMemberAssignment, PartitionAssigner } from 'kafkajs';
-import { AssignerProtocol } from '../../kafka/kafkajs.ts';
+import { kafkajs } from '../../kafka/kafkajs.ts';
 import { compareTopicPartitions, topicPartitionKey, type TopicPartition } from '../../kafka/topic-partition.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -28,6 +28,7 @@ export interface StreamsAssignorOptions {
  * with all of its source partitions, and tells every member its standbys and who hosts what.
  */
 export function streamsPartitionAssignor(options: StreamsAssignorOptions): PartitionAssigner {
+  const { AssignerProtocol } = kafkajs();
   return ({ cluster }) => ({
     name: STREAMS_ASSIGNOR_NAME,
     version: 1,

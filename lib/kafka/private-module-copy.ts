@@ -1,0 +1,46 @@
+import { dirname, sep } from 'node:path';
+import { libraryRequire } from '../package-location.ts';
+
+/** A package loaded apart from the app's copy, with some of its internal modules replaced. */
+export interface PrivateModuleCopy<T> {
+  /** What the package's entry point exports, in this copy. */
+  readonly exports: T;
+  /** The exports of one module of this copy, by the id it is required with (`pkg/src/x.js`). */
+  module(id: string): unknown;
+}
+
+/**
+ * Loads `packageName` afresh, with `replacements` (module id -> exports) put in place of some of
+ * its internal modules before anything requires them, then puts Node's module cache back exactly
+ * as it was. So the replacements hold whether or not the app loaded the package first, and the
+ * app's own copy (loaded before or after) is never touched. CommonJS only: modules that require
+ * each other through the cache, as kafkajs does.
+ */
+export function loadPrivateCopy<T>(packageName: string, replacements: Readonly<Record<string, unknown>>): PrivateModuleCopy<T> {
+  const cache = libraryRequire.cache;
+  const root = dirname(libraryRequire.resolve(`${packageName}/package.json`)) + sep;
+  const ofPackage = (): string[] => Object.keys(cache).filter((path) => path.startsWith(root));
+  const appCopy = new Map(ofPackage().map((path) => [path, cache[path]!]));
+  const ours = new Map<string, NodeJS.Module>();
+  try {
+    for (const path of appCopy.keys()) delete cache[path];
+    for (const [id, replacement] of Object.entries(replacements)) {
+      const path = libraryRequire.resolve(id);
+      libraryRequire(path);
+      cache[path]!.exports = replacement;
+    }
+    const exports = libraryRequire(packageName) as T;
+    for (const path of ofPackage()) ours.set(path, cache[path]!);
+    return {
+      exports,
+      module(id) {
+        const loaded = ours.get(libraryRequire.resolve(id));
+        if (!loaded) throw new Error(`${id} is not part of the private copy of ${packageName}`);
+        return loaded.exports;
+      },
+    };
+  } finally {
+    for (const path of ofPackage()) delete cache[path];
+    for (const [path, module] of appCopy) cache[path] = module;
+  }
+}

@@ -1,0 +1,27 @@
+/** A metric's tags, e.g. `{ 'thread-id': 'app-...-StreamThread-1', 'task-id': '0_1' }`. */
+export type MetricTags = Readonly<Record<string, string>>;
+
+/** What identifies a metric, as Kafka's MetricName: a group, a name and tags, with a description. */
+export interface MetricName {
+  readonly group: string;
+  readonly name: string;
+  readonly tags: MetricTags;
+  readonly description: string;
+}
+
+/**
+ * One metric as `app.metrics()` and `driver.metrics()` return it. Most values are numbers; a few
+ * client metrics (`application-id`, `state`, `topology-description`) are strings, as in Kafka.
+ * A windowed average or extreme with no event in the window is `NaN`, as Kafka reports it.
+ */
+export interface MetricValue extends MetricName {
+  readonly value: number | string;
+}
+
+/** One string per metric: a group, a name and the same tags in any order name the same metric. */
+export function metricKey(group: string, name: string, tags: MetricTags): string {
+  const sorted = Object.keys(tags)
+    .sort()
+    .map((tag) => `${tag}=${tags[tag]}`);
+  return `${group}:${name}:${sorted.join(',')}`;
+}

@@ -1,0 +1,113 @@
+import { ConsumerLagMetrics } from './consumer-lag-metrics.ts';
+import { THREAD_GROUP, THREAD_ID_TAG } from './metric-groups.ts';
+import type { MetricsRegistry } from './metrics-registry.ts';
+import { RestoreMetrics, type RestoreReport } from './restore-metrics.ts';
+import type { Sensor } from './sensor.ts';
+import { addAvgAndMax, addRateAndTotal, addRateOfSumAndSum } from './sensor-stats.ts';
+import type { TaskMetrics } from './task-metrics.ts';
+
+/** What the thread reads of a fetched batch (kafkajs' Batch has it). */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly unknown[];
+  /** The high watermark minus one minus the batch's last offset, as kafkajs computes it. */
+  offsetLag(): string;
+}
+
+/**
+ * One stream thread's metrics (`stream-thread-metrics`, tag `thread-id`), all at INFO as in
+ * Kafka Streams, recorded once per batch or per commit, never per record: process, poll,
+ * commit and punctuate rates, totals and latencies, tasks created and closed; plus its
+ * consumer's lag and its tasks' restoration.
+ */
+export class ThreadMetrics {
+  readonly consumerLag: ConsumerLagMetrics;
+  readonly restore: RestoreMetrics;
+  private readonly process: Sensor | undefined;
+  private readonly processLatency: Sensor | undefined;
+  private readonly processRecords: Sensor | undefined;
+  private readonly poll: Sensor | undefined;
+  private readonly pollRecords: Sensor | undefined;
+  private readonly commit: Sensor | undefined;
+  private readonly punctuate: Sensor | undefined;
+  private readonly taskCreatedSensor: Sensor | undefined;
+  private readonly taskClosedSensor: Sensor | undefined;
+
+  constructor(
+    readonly registry: MetricsRegistry,
+    readonly threadId: string,
+  ) {
+    const tags = { [THREAD_ID_TAG]: threadId };
+    const sensor = (name: string) => registry.sensor(this, name, 'INFO');
+    const with_ = (s: Sensor | undefined, add: (s: Sensor) => unknown) => (s && add(s), s);
+    this.process = with_(sensor('process'), (s) => addRateOfSumAndSum(s, THREAD_GROUP, tags, 'process', 'calls to process'));
+    this.processLatency = with_(sensor('process-latency'), (s) => addAvgAndMax(s, THREAD_GROUP, tags, 'process-latency', 'process latency in ms'));
+    this.processRecords = with_(sensor('process-records'), (s) => addAvgAndMax(s, THREAD_GROUP, tags, 'process-records', 'number of records processed within an iteration'));
+    this.poll = with_(sensor('poll'), (s) => addRateAndTotal(s, THREAD_GROUP, tags, 'poll', 'calls to poll'));
+    this.pollRecords = with_(sensor('poll-records'), (s) => addAvgAndMax(s, THREAD_GROUP, tags, 'poll-records', 'number of records polled from consumer within an iteration'));
+    this.commit = with_(sensor('commit'), (s) => addAvgAndMax(addRateAndTotal(s, THREAD_GROUP, tags, 'commit', 'calls to commit'), THREAD_GROUP, tags, 'commit-latency', 'commit latency in ms'));
+    this.punctuate = with_(sensor('punctuate'), (s) => addRateOfSumAndSum(s, THREAD_GROUP, tags, 'punctuate', 'calls to punctuate'));
+    this.taskCreatedSensor = with_(sensor('task-created'), (s) => addRateAndTotal(s, THREAD_GROUP, tags, 'task-created', 'newly created tasks'));
+    this.taskClosedSensor = with_(sensor('task-closed'), (s) => addRateAndTotal(s, THREAD_GROUP, tags, 'task-closed', 'closed tasks'));
+    const started = registry.now();
+    registry.add({ group: THREAD_GROUP, name: 'thread-start-time', tags, description: 'The time that the thread was started' }, () => started, this);
+    this.consumerLag = new ConsumerLagMetrics(registry, `${threadId}-consumer`);
+    this.restore = new RestoreMetrics(registry, threadId);
+  }
+
+  /**
+   * A batch was fetched for `task`: counts a poll, records the partition's lag, and syncs the
+   * task (whose end-to-end latencies then measure against this moment). Returns when it began.
+   */
+  batchStarted(batch: FetchedBatch, task: TaskMetrics): number {
+    const now = this.registry.now();
+    this.poll?.record(1, now);
+    this.pollRecords?.record(batch.messages.length, now);
+    this.consumerLag.fetched(batch.topic, batch.partition, Math.max(0, Number(batch.offsetLag())), now);
+    task.sync(now);
+    return now;
+  }
+
+  /** The batch begun at `startedMs` is processed: its records count towards process rate and latency. */
+  batchProcessed(task: TaskMetrics, startedMs: number): void {
+    const now = this.registry.now();
+    const processed = task.sync(now);
+    if (processed === 0) return;
+    this.processRecords?.record(processed, now);
+    this.processLatency?.record((now - startedMs) / processed, now);
+  }
+
+  /** Called by the thread's tasks as they sync: records processed and punctuations fired since. */
+  counted(processed: number, punctuated: number, nowMs: number): void {
+    if (processed > 0) this.process?.record(processed, nowMs);
+    if (punctuated > 0) this.punctuate?.record(punctuated, nowMs);
+  }
+
+  /** Times a commit of the thread's tasks: commit rate, total and latency. */
+  async timeCommit<T>(commit: () => Promise<T>): Promise<T> {
+    const started = this.registry.now();
+    const result = await commit();
+    const now = this.registry.now();
+    this.commit?.record(now - started, now);
+    return result;
+  }
+
+  taskCreated(): void {
+    this.taskCreatedSensor?.record();
+  }
+
+  taskClosed(): void {
+    this.taskClosedSensor?.record();
+  }
+
+  restoreProgress(report: RestoreReport): void {
+    this.restore.progress(report);
+  }
+
+  close(): void {
+    this.consumerLag.close();
+    this.restore.close();
+    this.registry.remove(this);
+  }
+}
