@@ -7,9 +7,10 @@ import type { TimestampExtractor } from '../topology/internal/node-defs.ts';
 import { GlobalKTableImpl } from '../ktable/internal/global-ktable-impl.ts';
 import { KTableImpl } from '../ktable/internal/ktable-impl.ts';
 import { ktableSourceStep } from '../ktable/internal/ktable-source-step.ts';
+import { TableSource } from '../ktable/internal/table-source.ts';
 import type { GlobalKTable } from '../ktable/global-ktable.ts';
 import type { KTable } from '../ktable/ktable.ts';
-import { InternalStreamsBuilder } from './internal/internal-streams-builder.ts';
+import { InternalStreamsBuilder, type KnownSerdes } from './internal/internal-streams-builder.ts';
 import { KStreamImpl } from './internal/kstream-impl.ts';
 import type { KStream } from './kstream.ts';
 import type { Consumed, Materialized } from './options.ts';
@@ -47,10 +48,11 @@ export class StreamsBuilder {
     const processorName = this.internal.newProcessorName('KTABLE-SOURCE-');
     const serdes = { keySerde: materialized.keySerde ?? consumed.keySerde, valueSerde: materialized.valueSerde ?? consumed.valueSerde };
     this.addSource(sourceName, [topic], consumed);
-    this.internal.addKeyValueStore(storeName, serdes as { keySerde?: Serde<unknown>; valueSerde?: Serde<unknown> }, materialized.loggingEnabled ?? true);
-    this.internal.addProcessor(processorName, [sourceName], ktableSourceStep(storeName), [storeName]);
+    const source = new TableSource(this.internal, processorName, storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    this.internal.addProcessor(processorName, [sourceName], ktableSourceStep(source.currentStore));
+    if (materialized.storeName !== undefined) source.materialize();
     this.tableSources.set(storeName, topic);
-    return new KTableImpl<K, V>(this.internal, processorName, storeName, serdes);
+    return KTableImpl.fromSource<K, V>(this.internal, source, serdes);
   }
 
   /** A table of a whole topic (all partitions) replicated to every task, read-only to processors. */

@@ -1,5 +1,5 @@
 import type { KeyValue } from '../processor/record.ts';
-import type { KeyValueStore } from './key-value-store.ts';
+import type { TimestampedKeyValueStore } from './timestamped-key-value-store.ts';
 import type { StateStoreContext } from './state-store.ts';
 import type { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
 
@@ -8,7 +8,7 @@ import type { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
  * key once (to the changelog topic and to the store's Keyv backend) with its latest value.
  * Restoration writes go to the inner store directly and are not tracked.
  */
-export class ChangeTrackingKeyValueStore<K, V> implements KeyValueStore<K, V> {
+export class ChangeTrackingKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V> {
   /** Changed keys by the inner store's encoding of them (which tells equal keys apart). */
   private dirty = new Map<unknown, K>();
 
@@ -32,6 +32,14 @@ export class ChangeTrackingKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   put(key: K, value: V | null): void {
     this.dirty.set(this.inner.putKeyed(key, value), key);
+  }
+
+  putWithTimestamp(key: K, value: V | null, timestamp: number): void {
+    this.dirty.set(this.inner.putKeyedWithTimestamp(key, value, timestamp), key);
+  }
+
+  timestampOf(key: K): number | undefined {
+    return this.inner.timestampOf(key);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {

@@ -3,7 +3,7 @@ import type { KeyValue } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { keyComparator } from './internal/key-order.ts';
 import { storeKeyEncoder } from './internal/store-key.ts';
-import type { KeyValueStore } from './key-value-store.ts';
+import type { TimestampedKeyValueStore } from './timestamped-key-value-store.ts';
 import type { StateStoreContext } from './state-store.ts';
 
 /**
@@ -11,9 +11,11 @@ import type { StateStoreContext } from './state-store.ts';
  * reads and writes per record. Values are kept as objects, not bytes, so a get costs no
  * deserialization; the serdes serve ordering, object keys and (later layers) persistence.
  */
-export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
+export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V> {
   readonly persistent = false;
   private readonly values = new Map<unknown, V>();
+  /** Row timestamps, made at the first putWithTimestamp (stores of the DSL's tables use them). */
+  private timestamps: Map<unknown, number> | undefined;
   /** Original keys, kept only for keys that had to be encoded (objects, Buffers). */
   private readonly encodedKeys = new Map<unknown, K>();
   private readonly encode: (key: K) => unknown;
@@ -42,14 +44,33 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.putKeyed(key, value);
   }
 
+  putWithTimestamp(key: K, value: V | null, timestamp: number): void {
+    this.putKeyedWithTimestamp(key, value, timestamp);
+  }
+
+  timestampOf(key: K): number | undefined {
+    return this.timestamps?.get(this.encode(key));
+  }
+
+  /** `putWithTimestamp` that returns the key as this store's `Map` holds it (see putKeyed). */
+  putKeyedWithTimestamp(key: K, value: V | null, timestamp: number): unknown {
+    const encoded = this.putKeyed(key, value, false);
+    const timestamps = (this.timestamps ??= new Map());
+    if (value === null || value === undefined) timestamps.delete(encoded);
+    else timestamps.set(encoded, timestamp);
+    return encoded;
+  }
+
   /**
    * `put` that returns the key as this store's `Map` holds it, so that a wrapper tracking changed
    * keys need not encode it a second time (windowed keys are encoded by serializing them).
    */
-  putKeyed(key: K, value: V | null): unknown {
+  putKeyed(key: K, value: V | null, untimed = true): unknown {
     this.assertOpen();
     if (key === null || key === undefined) throw new InvalidStateStoreException(`Store ${this.name} cannot hold a null key`);
     const encoded = this.encode(key);
+    // A put without a timestamp leaves the row's time unknown, not stale.
+    if (untimed && this.timestamps !== undefined) this.timestamps.delete(encoded);
     if (value === null || value === undefined) {
       this.values.delete(encoded);
       this.encodedKeys.delete(encoded);

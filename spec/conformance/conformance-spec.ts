@@ -239,10 +239,13 @@ describe('Conformance with the Kafka Streams documentation', () => {
     // The guide's windows are ofInactivityGapWithNoGrace(5 min) and it expects blue [2;5] with 2
     // records: the blue record at 5 arrives at stream time 6. As Kafka Streams (since KAFKA-12718,
     // 3.0), a session closes at end + gap + grace, so [2;5] is open until stream time 10 and takes it.
-    it('session (DSL guide), gap 5 min, no grace: the documented sessions', () => {
+    // The guide also merges green 4 into [0;0] and [6;6]; Kafka Streams 4.1.2 does not (its
+    // TopologyTestDriver gives green [0;0] 1 and [4;6] 2): its session store shows only sessions
+    // ending after (latest end written - gap - grace) = 1 min, so [0;0] is out of reach; so are we.
+    it('session (DSL guide), gap 5 min, no grace: the documented sessions, except the green merge (as Kafka Streams)', () => {
       const { afterThree, afterSix } = guideSessions(SessionWindows.ofInactivityGapWithNoGrace(5 * MINUTE));
       expect(afterThree).to.deep.equal({ 'green@[0;0]': 1, 'blue@[2;2]': 1, 'green@[6;6]': 1 });
-      expect(afterSix).to.deep.equal({ 'green@[0;6]': 3, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
+      expect(afterSix).to.deep.equal({ 'green@[0;0]': 1, 'green@[4;6]': 2, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
     });
 
     it('session (DSL guide), gap 5 min with 5 min grace (Kafka Streams\' close time for no grace): the documented sessions', () => {
@@ -251,12 +254,16 @@ describe('Conformance with the Kafka Streams documentation', () => {
       expect(afterSix).to.deep.equal({ 'green@[0;6]': 3, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
     });
 
-    it('session merging (SessionWindows Javadoc): gap 5, A at 10, 12, 20 gives [10;12], [20;20]; then 16 merges them into [10;20] with all 4 values', () => {
+    // The Javadoc merges [10;12] too. Kafka Streams 4.1.2 does not: at 16 its session store (retention
+    // gap + grace = 5 after the latest end, 20) no longer shows [10;12], which closed at stream time 17.
+    // Its TopologyTestDriver gives a tombstone for [20;20], then [16;20] = [3,4]; so do we. With a
+    // grace of 5 the store still shows [10;12] and the documented merge happens.
+    function javadocSessions(windows: SessionWindows) {
       const builder = new StreamsBuilder();
       builder
         .stream<string, string>('values', { keySerde: str, valueSerde: str })
         .groupByKey()
-        .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+        .windowedBy(windows)
         .aggregate(
           () => '[]',
           (_key, value, list) => appendTo(list, value),
@@ -273,8 +280,19 @@ describe('Conformance with the Kafka Streams documentation', () => {
       values.pipeInput('A', '3', 20);
       expect(finalWindows(sessions.readKeyValuesToList())).to.deep.equal({ 'A@[10;12]': '[1,2]', 'A@[20;20]': '[3]' });
       values.pipeInput('A', '4', 16);
+      return sessions.readKeyValuesToList();
+    }
+
+    it('session merging (SessionWindows Javadoc): gap 5, A at 10, 12, 20 gives [10;12], [20;20]; then 16 merges only [20;20], as Kafka Streams', () => {
+      expect(javadocSessions(SessionWindows.ofInactivityGapWithNoGrace(5))).to.deep.equal([
+        { key: 'A@[20;20]', value: null },
+        { key: 'A@[16;20]', value: '[3,4]' },
+      ]);
+    });
+
+    it('session merging (SessionWindows Javadoc) with grace 5: 16 merges both into [10;20] with all 4 values', () => {
       // As Kafka Streams' KStreamSessionWindowAggregate: a tombstone for each merged session, then the new one.
-      expect(sessions.readKeyValuesToList()).to.deep.equal([
+      expect(javadocSessions(SessionWindows.ofInactivityGapAndGrace(5, 5))).to.deep.equal([
         { key: 'A@[10;12]', value: null },
         { key: 'A@[20;20]', value: null },
         { key: 'A@[10;20]', value: '[1,2,3,4]' },

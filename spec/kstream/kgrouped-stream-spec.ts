@@ -61,6 +61,26 @@ describe('KGroupedStream', () => {
       });
     });
 
+    it("should stamp each update with the latest timestamp counted so far, not an older record's (R1)", () => {
+      // Kafka Streams 4.1.2 (KStreamAggregate): the aggregate's timestamp is max(its timestamp, the record's).
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, number>('in', { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
+        .groupBy((_k, v) => `g${v % 3}`, { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
+        .count()
+        .toStream()
+        .to('out', { keySerde: Serdes.String(), valueSerde: Serdes.Int() });
+      const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
+      const input = driver.createInputTopic('in', Serdes.String(), Serdes.Int());
+      input.pipeInput('a', 1, 1000);
+      input.pipeInput('b', 1, 500);
+      const output = driver.createOutputTopic('out', Serdes.String(), Serdes.Int());
+      expect(output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([
+        ['g1', 1, 1000],
+        ['g1', 2, 1000],
+      ]);
+    });
+
     it('should keep the counts in the named store, readable from the driver', () => {
       const builder = new StreamsBuilder();
       builder

@@ -72,11 +72,18 @@ describe('KStream.toTable', () => {
     });
   });
 
-  it('should generate the store name KSTREAM-TOTABLE-STATE-STORE-<n> after the processor KSTREAM-TOTABLE-<n-1>', () => {
+  it('should generate the store name KSTREAM-TOTABLE-STATE-STORE-<n> after the processor KSTREAM-TOTABLE-<n-1>, once an operation needs the rows', () => {
+    const builder = new StreamsBuilder();
+    builder.stream<string, string>('profiles').toTable().groupBy((k, v) => ({ key: v, value: k })).count();
+
+    expect(builder.build().describe().toString()).to.contain('Processor: KSTREAM-TOTABLE-0000000001 (stores: [KSTREAM-TOTABLE-STATE-STORE-0000000002])');
+  });
+
+  it('should have no store when nothing needs the rows, as Kafka Streams', () => {
     const builder = new StreamsBuilder();
     builder.stream<string, string>('profiles').toTable();
 
-    expect(builder.build().describe().toString()).to.contain('Processor: KSTREAM-TOTABLE-0000000001 (stores: [KSTREAM-TOTABLE-STATE-STORE-0000000002])');
+    expect(builder.build().describe().toString()).to.contain('Processor: KSTREAM-TOTABLE-0000000001 (stores: [])');
   });
 
   it('should repartition first when the key changed upstream, through <applicationId>-<name>-repartition', () => {

@@ -34,6 +34,14 @@ const evenTable: Build = (b) =>
     .toStream()
     .to('out', { keySerde: S, valueSerde: I });
 
+/** The same on a materialized source table: the filter then sees old values, as in Kafka Streams. */
+const evenRows: Build = (b) =>
+  b
+    .table<string, number>('in', { keySerde: S, valueSerde: I }, { storeName: 'rows' })
+    .filter((_k, v) => v % 2 === 0)
+    .toStream()
+    .to('out', { keySerde: S, valueSerde: I });
+
 describe('KTable.filter', () => {
   let testScheduler: TestScheduler;
 
@@ -63,8 +71,39 @@ describe('KTable.filter', () => {
     ]);
   });
 
-  it('should forward nothing for a row that never matched, nor for its update or delete', () => {
-    const { input, output } = driverFor(evenTable);
+  it('should forward a delete for every update that fails the predicate while the source table is not materialized (R4)', () => {
+    // Kafka Streams 4.1.2's TopologyTestDriver: without old values the filter cannot know whether
+    // downstream saw the row, so each failing update and each tombstone becomes (key, null).
+    const tripledEvens: Build = (b) =>
+      b
+        .table<string, number>('in', { keySerde: S, valueSerde: I })
+        .filter((_k, v) => v % 2 === 0)
+        .mapValues((v) => v * 3)
+        .toStream()
+        .to('out', { keySerde: S, valueSerde: I });
+    const { input, output } = driverFor(tripledEvens);
+    input.pipeInput('a', 1);
+    input.pipeInput('a', 3);
+    input.pipeInput('b', tombstone);
+    input.pipeInput('c', 2);
+    input.pipeInput('c', 4);
+    input.pipeInput('c', 5);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'a', value: null },
+      { key: 'a', value: null },
+      { key: 'b', value: null },
+      { key: 'c', value: 6 },
+      { key: 'c', value: 12 },
+      { key: 'c', value: null },
+    ]);
+    // Nothing asked for the source table's rows, so it has no store (as Kafka's describe() shows).
+    const builder = new StreamsBuilder();
+    tripledEvens(builder);
+    expect(builder.build().describe().toString()).to.include('Processor: KTABLE-SOURCE-0000000002 (stores: [])');
+  });
+
+  it('should forward nothing for a row that never matched, nor for its update or delete, when the source table is materialized', () => {
+    const { input, output } = driverFor(evenRows);
     input.pipeInput('a', 1);
     input.pipeInput('a', 3);
     input.pipeInput('a', tombstone);
@@ -83,7 +122,7 @@ describe('KTable.filter', () => {
   });
 
   it('should forward a row that starts matching as an insert', () => {
-    const { input, output } = driverFor(evenTable);
+    const { input, output } = driverFor(evenRows);
     input.pipeInput('a', 1);
     input.pipeInput('a', 6);
     expect(output.readKeyValuesToList()).to.deep.equal([{ key: 'a', value: 6 }]);
@@ -99,7 +138,10 @@ describe('KTable.filter', () => {
     );
     input.pipeInput('keep-1', 1);
     input.pipeInput('drop-1', 1);
-    expect(output.readKeyValuesToList()).to.deep.equal([{ key: 'keep-1', value: 1 }]);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'keep-1', value: 1 },
+      { key: 'drop-1', value: null },
+    ]);
   });
 
   it('should keep only matching rows in its own store when materialized', () => {
@@ -172,7 +214,8 @@ describe('KTable.filter', () => {
         d: { key: 'k', value: 8 },
         e: { key: 'k', value: null },
       });
-      const expected = '    -w-x---y-z|';
+      // The source table is not materialized: 5 fails the predicate again and is a delete again.
+      const expected = '    -w-x-x-y-z|';
       const run = runTopology(evens(), { in: input });
       expectObservable(run.output('out')).toBe(expected, {
         w: { key: 'k', value: 2 },
@@ -223,11 +266,12 @@ describe('KTable.filterNot', () => {
     input.pipeInput('c', 3);
     expect(output.readKeyValuesToList()).to.deep.equal([
       { key: 'a', value: 1 },
+      { key: 'b', value: null },
       { key: 'c', value: 3 },
     ]);
   });
 
-  it('should delete downstream a row that starts matching the predicate', () => {
+  it('should delete downstream a row that starts matching the predicate, and forward its tombstone too', () => {
     const { input, output } = driverFor(oddTable);
     input.pipeInput('a', 1);
     input.pipeInput('a', 2);
@@ -235,11 +279,18 @@ describe('KTable.filterNot', () => {
     expect(output.readKeyValuesToList()).to.deep.equal([
       { key: 'a', value: 1 },
       { key: 'a', value: null },
+      { key: 'a', value: null },
     ]);
   });
 
-  it('should forward nothing for the delete of a row that was always filtered out', () => {
-    const { input, output } = driverFor(oddTable);
+  it('should forward nothing for the delete of a row that was always filtered out, when the source table is materialized', () => {
+    const { input, output } = driverFor((b) =>
+      b
+        .table<string, number>('in', { keySerde: S, valueSerde: I }, { storeName: 'rows' })
+        .filterNot((_k, v) => v % 2 === 0)
+        .toStream()
+        .to('out', { keySerde: S, valueSerde: I }),
+    );
     input.pipeInput('b', 2);
     input.pipeInput('b', tombstone);
     expect(output.isEmpty()).to.equal(true);

@@ -109,3 +109,63 @@ describe('KTable foreign-key join under runTopology', () => {
     expect(await lastValueFrom(run.output('enriched').pipe(toArray()))).to.deep.equal([{ key: 'o1', value: 'laptop for Ada' }]);
   });
 });
+
+// Minimal cases from issue 14, with the outputs of Kafka Streams 4.1.2's TopologyTestDriver. A left
+// value `fk#n` names right row `fk`; `#n` names none.
+describe('KTable foreign-key join against Kafka Streams, record for record', () => {
+  const int = Serdes.Int();
+  type Input = ['tleft', string, string | null, number] | ['tright', string, number | null, number];
+
+  function fkJoin(left: boolean, inputs: Input[]): string[] {
+    const builder = new StreamsBuilder();
+    const lefts = builder.table<string, string>('tleft', { keySerde: str, valueSerde: str });
+    const rights = builder.table<string, number>('tright', { keySerde: str, valueSerde: int });
+    const foreignKey = (value: string) => value.slice(0, value.indexOf('#')) || (null as unknown as string);
+    const joiner = (l: string, r: number | null) => `${l}/${r}`;
+    (left ? lefts.leftJoin(rights, foreignKey, joiner) : lefts.join(rights, foreignKey, joiner)).toStream().to('out', { keySerde: str, valueSerde: str });
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const tleft = driver.createInputTopic('tleft', str, str);
+    const tright = driver.createInputTopic('tright', str, int);
+    for (const [topic, key, value, timestamp] of inputs) {
+      if (topic === 'tleft') tleft.pipeInput(key, value as string, timestamp);
+      else tright.pipeInput(key, value as number, timestamp);
+    }
+    return driver
+      .createOutputTopic('out', str, str)
+      .readRecordsToList()
+      .map((r) => `${r.key}=${r.value}@${r.timestamp}`);
+  }
+
+  it("stamps a result a left row asked for with the later of the left and right rows' timestamps (R2)", () => {
+    expect(
+      fkJoin(false, [
+        ['tright', 'b', 6, 2000],
+        ['tleft', 'a', 'b#2', 500],
+      ]),
+    ).to.deep.equal(['a=b#2/6@2000']);
+  });
+
+  it('sends no tombstone for a left row that never had a foreign key, nor when one that stayed has no right row (R6)', () => {
+    const inputs: Input[] = [
+      ['tleft', 'e', '#9', 1000],
+      ['tleft', 'e', '#8', 2000],
+      ['tright', 'b', 5, 3000],
+      ['tleft', 'e', 'b#7', 4000],
+      ['tleft', 'e', '#6', 5000],
+    ];
+    expect(fkJoin(false, inputs)).to.deep.equal(['e=b#7/5@4000', 'e=null@5000']);
+    expect(fkJoin(false, [['tleft', 'x', 'c#1', 1000], ['tleft', 'x', 'c#2', 2000]]), 'an unchanged foreign key without a right row').to.deep.equal([]);
+    expect(fkJoin(true, [...inputs, ['tleft', 'e', null, 6000]])).to.deep.equal(['e=#9/null@1000', 'e=#8/null@2000', 'e=b#7/5@4000', 'e=#6/null@5000', 'e=null@6000']);
+  });
+
+  it("answers the left rows of a changed right row in the order of the left keys' bytes (R7)", () => {
+    expect(
+      fkJoin(false, [
+        ['tright', 'b', 5, 1000],
+        ['tleft', 'x', 'b#1', 2000],
+        ['tleft', 'a', 'b#2', 3000],
+        ['tright', 'b', 6, 4000],
+      ]),
+    ).to.deep.equal(['x=b#1/5@2000', 'a=b#2/5@3000', 'a=b#2/6@4000', 'x=b#1/6@4000']);
+  });
+});

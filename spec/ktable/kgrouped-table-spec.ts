@@ -126,6 +126,20 @@ describe('KGroupedTable.count', () => {
     expect(driver.getKeyValueStore<string, number>('per-region').get('eu')).to.equal(2);
   });
 
+  it("should stamp a group's update with the later of its timestamp and the row's (R1)", () => {
+    // Kafka Streams 4.1.2 (KTableAggregate): eu=1@1000, eu=2@1000, then the move gives eu=1@1000, us=1@200.
+    const { input, output } = driverFor((b) => byRegion(b).count(), I);
+    input.pipeInput('alice', 'eu', 1000);
+    input.pipeInput('bob', 'eu', 500);
+    input.pipeInput('alice', 'us', 200);
+    expect(output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([
+      ['eu', 1, 1000],
+      ['eu', 2, 1000],
+      ['eu', 1, 1000],
+      ['us', 1, 200],
+    ]);
+  });
+
   it('should give ONE change when a row is updated within its group', () => {
     const { input, output } = driverFor((b) => byRegion(b).count({ storeName: 'per-region' }), I);
     input.pipeInput('alice', 'eu');

@@ -83,11 +83,30 @@ describe('StreamsBuilder.table', () => {
     expect(driver.getKeyValueStore('people').approximateNumEntries()).to.equal(1);
   });
 
-  it('should name its store <topic>-STATE-STORE-n when no store name is given', () => {
-    const { driver, input } = driverFor(tableToStream());
+  it('should have no store while nothing needs its rows, as Kafka Streams does not materialize it', () => {
+    const topology = tableToStream();
+    expect(topology.describe().toString()).to.include('Processor: KTABLE-SOURCE-0000000002 (stores: [])');
+    const { driver, input, output } = driverFor(topology);
     input.pipeInput('k', 'v');
+    expect([...driver.getAllStateStores().keys()]).to.deep.equal([]);
+    expect(output.readKeyValuesToList()).to.deep.equal([{ key: 'k', value: 'v' }]);
+  });
+
+  it('should name its store <topic>-STATE-STORE-n when no store name is given and a join needs its rows', () => {
+    const builder = new StreamsBuilder();
+    const table = builder.table<string, string>('in', { keySerde: S, valueSerde: S });
+    builder
+      .stream<string, string>('orders', { keySerde: S, valueSerde: S })
+      .join(table, (order, row) => `${order} for ${row}`)
+      .to('out', { keySerde: S, valueSerde: S });
+    const topology = builder.build();
+    expect(topology.describe().toString()).to.include('Processor: KTABLE-SOURCE-0000000002 (stores: [in-STATE-STORE-0000000000])');
+    const { driver, input, output } = driverFor(topology);
+    input.pipeInput('k', 'v');
+    driver.createInputTopic('orders', S, S).pipeInput('k', 'o1');
     expect([...driver.getAllStateStores().keys()]).to.deep.equal(['in-STATE-STORE-0000000000']);
     expect(driver.getKeyValueStore('in-STATE-STORE-0000000000').get('k')).to.equal('v');
+    expect(output.readKeyValuesToList()).to.deep.equal([{ key: 'k', value: 'o1 for v' }]);
   });
 
   it('should keep the record timestamps of the updates', () => {

@@ -30,7 +30,8 @@ describe('SessionWindows', () => {
   });
 
   it('merges the two sessions a record bridges', () => {
-    const { input, output, driver } = sessions(SessionWindows.ofInactivityGapWithNoGrace(5));
+    // Grace keeps [0,0] in the store's retention (gap + grace) when the bridging record comes.
+    const { input, output, driver } = sessions(SessionWindows.ofInactivityGapAndGrace(5, 10));
     input.pipeInput('k', 'a', 0);
     input.pipeInput('k', 'b', 10);
     input.pipeInput('k', 'bridge', 5);
@@ -41,6 +42,43 @@ describe('SessionWindows', () => {
     ]);
     const store = driver.getKeyValueStore<Windowed<string>, number>('sessions');
     expect(store.all().map((e) => [describeKey(e.key), e.value])).to.deep.equal([['k@[0,10]', 3]]);
+  });
+
+  it('starts a new session for a record next to a closed session, which the store no longer shows (R10)', () => {
+    // Kafka Streams 4.1.2: the session store returns sessions ending after its latest session end
+    // minus retention (gap + grace), so [1000,1000] is gone by stream time 10000 and the record
+    // at 5500 (not late itself: 5500 >= 10000 - 5000) starts a session of its own.
+    const { input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(5000));
+    input.pipeInput('a', 'x', 1000);
+    input.pipeInput('b', 'x', 10000);
+    input.pipeInput('a', 'x', 5500);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'a@[1000,1000]', value: '1' },
+      { key: 'b@[10000,10000]', value: '1' },
+      { key: 'a@[5500,5500]', value: '1' },
+    ]);
+  });
+
+  it('counts a record with a null value: only null keys are skipped (R3)', () => {
+    // Kafka Streams 4.1.2's KStreamSessionWindowAggregate skips null keys only.
+    const { input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(5000));
+    input.pipeInput('a', '1', 1000);
+    input.pipeInput('a', null as unknown as string, 2000);
+    expect(output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([
+      ['a@[1000,1000]', '1', 1000],
+      ['a@[1000,1000]', 'deleted', 1000],
+      ['a@[1000,2000]', '2', 2000],
+    ]);
+  });
+
+  it('replaces a one-record session by a record at the same time, with no tombstone in between', () => {
+    const { input, output } = sessions(SessionWindows.ofInactivityGapWithNoGrace(5));
+    input.pipeInput('k', 'a', 0);
+    input.pipeInput('k', 'b', 0);
+    expect(output.readKeyValuesToList()).to.deep.equal([
+      { key: 'k@[0,0]', value: '1' },
+      { key: 'k@[0,0]', value: '2' },
+    ]);
   });
 
   it('drops a record whose session closed, and takes it within the grace period', () => {
@@ -71,13 +109,13 @@ describe('SessionWindows', () => {
     const builder = new StreamsBuilder();
     const grouped = builder.stream<string, string>('clicks', { keySerde: str, valueSerde: str }).groupByKey();
     grouped
-      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 10))
       .aggregate(() => '', (_k, v, agg) => agg + v, (_k, a, b) => a + b)
       .toStream()
       .map((key, text) => ({ key: describeKey(key), value: text ?? 'deleted' }))
       .to('texts', { keySerde: str, valueSerde: str });
     grouped
-      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+      .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 10))
       .reduce((a, b) => `${a},${b}`)
       .toStream()
       .map((key, text) => ({ key: describeKey(key), value: text ?? 'deleted' }))

@@ -111,6 +111,27 @@ describe('KGroupedStream.windowedBy(TimeWindows)', () => {
     expect(driver.createOutputTopic('sums', str, Serdes.Int()).readValuesToList()).to.deep.equal([1, 3, 3]);
     expect(driver.createOutputTopic('texts', str, str).readValuesToList()).to.deep.equal(['1', '12', '3']);
   });
+
+  it('counts a record with a null value: only null keys are skipped (R3)', () => {
+    // Kafka Streams 4.1.2's KStreamWindowAggregate: a=1@1000, a=null@2000 gives a@0-10000 = 1, then 2 @2000.
+    const { input, output } = windowedCount(TimeWindows.ofSizeWithNoGrace(10000));
+    input.pipeInput('a', '1', 1000);
+    input.pipeInput('a', null as unknown as string, 2000);
+    expect(output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([
+      ['a@0-10000', 1, 1000],
+      ['a@0-10000', 2, 2000],
+    ]);
+  });
+
+  it("stamps a window's update with the latest record time in it, not an older record's (R1)", () => {
+    const { input, output } = windowedCount(TimeWindows.ofSizeAndGrace(10000, 5000));
+    input.pipeInput('a', 'x', 3000);
+    input.pipeInput('a', 'y', 1000);
+    expect(output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([
+      ['a@0-10000', 1, 3000],
+      ['a@0-10000', 2, 3000],
+    ]);
+  });
 });
 
 describe('KTable.suppress', () => {

@@ -3,6 +3,7 @@ import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValue, RecordContext } from '../../processor/record.ts';
 import type { TopicNameExtractor } from '../../topology/internal/node-defs.ts';
 import { KTableImpl } from '../../ktable/internal/ktable-impl.ts';
+import { TableSource } from '../../ktable/internal/table-source.ts';
 import { ktableSourceStep } from '../../ktable/internal/ktable-source-step.ts';
 import type { KTable } from '../../ktable/ktable.ts';
 import type { BranchedKStream } from '../branched-kstream.ts';
@@ -130,9 +131,10 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const parent = this.repartitionRequired
       ? addRepartition(this.builder, this.nodeName, processorName, { ...(serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
       : this.nodeName;
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
-    this.builder.addProcessor(processorName, [parent], ktableSourceStep(storeName), [storeName]);
-    return new KTableImpl<K, V>(this.builder, processorName, storeName, serdes);
+    const source = new TableSource(this.builder, processorName, storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    this.builder.addProcessor(processorName, [parent], ktableSourceStep(source.currentStore));
+    if (materialized.storeName !== undefined) source.materialize();
+    return KTableImpl.fromSource<K, V>(this.builder, source, serdes);
   }
 
   join(other: KTable<K, unknown> | GlobalKTable<unknown, unknown> | KStream<K, unknown>, ...rest: unknown[]): KStream<K, any> {

@@ -1,5 +1,6 @@
 import { StreamsException } from '../../errors.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
+import { timestampedStore } from '../../state/timestamped-key-value-store.ts';
 import type { Change } from '../../ktable/change.ts';
 import { nodeStep } from './record-step.ts';
 
@@ -8,12 +9,14 @@ export type AggregateFold<K, V, VA> = (key: K, value: V, oldAggregate: VA | unde
 
 /**
  * KGroupedStream's count, reduce and aggregate: read the key's aggregate, fold the record in,
- * store it, and forward the change (through the record cache, when the store has one). As in Kafka Streams, records with a null value are skipped
- * (count does not count them); a null key cannot be grouped and is an error.
+ * store it, and forward the change (through the record cache, when the store has one). As in
+ * Kafka Streams' KStreamAggregate, the aggregate is stamped with the latest timestamp folded into
+ * it (an older record does not move it back); records with a null value are skipped (count does
+ * not count them); a null key cannot be grouped and is an error.
  */
 export function streamAggregateStep<K, V, VA>(storeName: string, fold: AggregateFold<K, V, VA>) {
   return nodeStep<K, V, K, Change<VA>>((node) => {
-    const store = node.store<KeyValueStore<K, VA>>(storeName);
+    const store = timestampedStore(node.store<KeyValueStore<K, VA>>(storeName));
     const forward = node.task.changeForwarder<K, VA>(storeName);
     return (record, out) => {
       if (record.key === null || record.key === undefined) {
@@ -27,8 +30,9 @@ export function streamAggregateStep<K, V, VA>(storeName: string, fold: Aggregate
       }
       const oldAggregate = store.get(record.key);
       const newAggregate = fold(record.key, record.value, oldAggregate);
-      store.put(record.key, newAggregate);
-      forward({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers }, out);
+      const timestamp = oldAggregate === undefined ? record.timestamp : Math.max(record.timestamp, store.timestampOf(record.key) ?? record.timestamp);
+      store.putWithTimestamp(record.key, newAggregate, timestamp);
+      forward({ key: record.key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp, headers: record.headers }, out);
     };
   });
 }

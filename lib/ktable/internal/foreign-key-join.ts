@@ -3,6 +3,8 @@ import type { KeyValueStore } from '../../state/key-value-store.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
 import { sameKey } from '../../state/internal/same-key.ts';
+import { keyComparator } from '../../state/internal/key-order.ts';
+import { timestampedStore } from '../../state/timestamped-key-value-store.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
 import type { NodeContext } from '../../topology/internal/node-context.ts';
 import type { Change } from '../change.ts';
@@ -43,35 +45,46 @@ export function valueHash<V>(value: V, serde: Serde<V> | undefined): string {
 }
 
 
-/** Left side: each left change unsubscribes from its old foreign key and subscribes to its new one. */
+/**
+ * Left side: each left change unsubscribes from its old foreign key and subscribes to its new one,
+ * as Kafka Streams' SubscriptionSendProcessorSupplier. In an inner join a subscription asks for an
+ * answer even without a right row only when the foreign key changed from one key to another (the
+ * old result must go); a new row, or one whose foreign key stayed, waits for its right row.
+ */
 export function subscribeStep<KL, VL, KR>(foreignKey: (value: VL) => KR, leftValueSerde: Serde<VL> | undefined, leftJoin: boolean) {
   return nodeStep<KL, Change<VL>, KR, Subscription<KL>>(() => (record, out) => {
     const { newValue, oldValue } = record.value;
     const oldFk = oldValue === null ? null : foreignKey(oldValue);
     const newFk = newValue === null ? null : foreignKey(newValue);
     const base = { timestamp: record.timestamp, headers: record.headers };
-    if (oldFk !== null && oldFk !== undefined && !sameKey(oldFk, newFk)) out.next({ key: oldFk, value: { leftKey: record.key, hash: null, answerIfAbsent: false }, ...base });
+    const hadFk = oldFk !== null && oldFk !== undefined;
+    const fkChanged = hadFk && !sameKey(oldFk, newFk);
+    if (fkChanged) out.next({ key: oldFk, value: { leftKey: record.key, hash: null, answerIfAbsent: false }, ...base });
     if (newFk !== null && newFk !== undefined) {
-      out.next({ key: newFk, value: { leftKey: record.key, hash: valueHash(newValue, leftValueSerde), answerIfAbsent: leftJoin || oldValue !== null }, ...base });
+      out.next({ key: newFk, value: { leftKey: record.key, hash: valueHash(newValue, leftValueSerde), answerIfAbsent: leftJoin || fkChanged }, ...base });
     }
   });
 }
 
 /**
- * Left side: a change that needs no answer from the right side is resolved at once: a deleted
- * left row deletes its result, and a row without a foreign key joins nothing (null in a left join).
+ * Left side: a change that needs no answer from the right side is resolved at once: a left row
+ * that loses its foreign key (deleted, or its key now null) deletes its result, and a row without
+ * a foreign key joins nothing (null in a left join). In an inner join a row that had no foreign
+ * key before has no result to delete, so nothing is sent, as in Kafka Streams.
  */
 export function unansweredStep<KL, VL, KR, VOut>(foreignKey: (value: VL) => KR, joiner: (left: VL, right: null, key: KL) => VOut, leftJoin: boolean) {
   return nodeStep<KL, Change<VL>, KL, Change<VOut>>(() => (record, out) => {
     const { newValue, oldValue } = record.value;
+    const newFk = newValue === null ? null : foreignKey(newValue);
+    if (newFk !== null && newFk !== undefined) return;
+    if (oldValue === null && newValue === null) return;
     const base = { key: record.key, timestamp: record.timestamp, headers: record.headers };
-    if (newValue === null) {
-      if (oldValue !== null) out.next({ ...base, value: { newValue: null, oldValue: null } });
+    if (leftJoin) {
+      out.next({ ...base, value: { newValue: newValue === null ? null : joiner(newValue, null, record.key), oldValue: null } });
       return;
     }
-    const fk = foreignKey(newValue);
-    if (fk !== null && fk !== undefined) return;
-    out.next({ ...base, value: { newValue: leftJoin ? joiner(newValue, null, record.key) : null, oldValue: null } });
+    const oldFk = oldValue === null ? null : foreignKey(oldValue);
+    if (oldFk !== null && oldFk !== undefined) out.next({ ...base, value: { newValue: null, oldValue: null } });
   });
 }
 
@@ -82,7 +95,11 @@ class SubscriptionIndex<KR, KL> {
   private readonly encodeRight: (key: KR) => unknown;
   private readonly encodeLeft: (key: KL) => unknown;
 
-  constructor(private readonly store: KeyValueStore<SubscriptionKey<KR, KL>, string>) {
+  constructor(
+    private readonly store: KeyValueStore<SubscriptionKey<KR, KL>, string>,
+    /** Orders subscribers as Kafka's prefix scan of (foreign key, left key) bytes does. */
+    private readonly compareLeft: (a: KL, b: KL) => number,
+  ) {
     this.encodeRight = storeKeyEncoder<KR>(undefined, 'fk');
     this.encodeLeft = storeKeyEncoder<KL>(undefined, 'fk');
   }
@@ -103,9 +120,12 @@ class SubscriptionIndex<KR, KL> {
     else this.byForeignKey.set(encoded, subscribers);
   }
 
+  /** The left rows subscribed to `foreignKey`, in the order of their keys' serialized bytes. */
   subscribers(foreignKey: KR): { leftKey: KL; hash: string }[] {
     this.ensure();
-    return [...(this.byForeignKey.get(this.encodeRight(foreignKey))?.values() ?? [])].map((leftKey) => ({ leftKey, hash: this.store.get({ foreignKey, leftKey })! }));
+    const leftKeys = [...(this.byForeignKey.get(this.encodeRight(foreignKey))?.values() ?? [])];
+    if (leftKeys.length > 1) leftKeys.sort(this.compareLeft);
+    return leftKeys.map((leftKey) => ({ leftKey, hash: this.store.get({ foreignKey, leftKey })! }));
   }
 
   private ensure(): void {
@@ -120,29 +140,34 @@ class SubscriptionIndex<KR, KL> {
   }
 }
 
-function index<KR, KL>(node: NodeContext, store: string): SubscriptionIndex<KR, KL> {
-  return node.task.shared(`fk-subscriptions:${store}`, () => new SubscriptionIndex<KR, KL>(node.store(store)));
+function index<KR, KL>(node: NodeContext, store: string, leftKeySerde: Serde<KL> | undefined): SubscriptionIndex<KR, KL> {
+  return node.task.shared(`fk-subscriptions:${store}`, () => new SubscriptionIndex<KR, KL>(node.store(store), keyComparator(leftKeySerde, store)));
 }
 
-/** Right side: records a subscription and answers it with the right row now. */
-export function subscriptionStep<KR, KL, VR>(subscriptionStore: string, rightStore: string) {
+/**
+ * Right side: records a subscription and answers it with the right row now, stamped with the later
+ * of the subscription's and the right row's timestamps (Kafka's SubscriptionJoinProcessorSupplier).
+ */
+export function subscriptionStep<KR, KL, VR>(subscriptionStore: string, rightStore: string, leftKeySerde: Serde<KL> | undefined) {
   return nodeStep<KR, Subscription<KL>, KL, SubscriptionResponse<VR>>((node) => {
-    const subscriptions = index<KR, KL>(node, subscriptionStore);
-    const right = node.store<KeyValueStore<KR, VR>>(rightStore);
+    const subscriptions = index<KR, KL>(node, subscriptionStore, leftKeySerde);
+    const right = timestampedStore(node.store<KeyValueStore<KR, VR>>(rightStore));
     return (record, out) => {
       const { leftKey, hash, answerIfAbsent } = record.value;
       subscriptions.set(record.key, leftKey, hash);
       if (hash === null) return;
       const rightValue = right.get(record.key) ?? null;
-      if (rightValue !== null || answerIfAbsent) out.next({ key: leftKey, value: { rightValue, hash }, timestamp: record.timestamp, headers: record.headers });
+      if (rightValue === null && !answerIfAbsent) return;
+      const timestamp = rightValue === null ? record.timestamp : Math.max(record.timestamp, right.timestampOf(record.key) ?? record.timestamp);
+      out.next({ key: leftKey, value: { rightValue, hash }, timestamp, headers: record.headers });
     };
   });
 }
 
-/** Right side: a right row changed; every left row subscribed to it hears of it. */
-export function rightChangeStep<KR, KL, VR>(subscriptionStore: string) {
+/** Right side: a right row changed; every left row subscribed to it hears of it, in left key order. */
+export function rightChangeStep<KR, KL, VR>(subscriptionStore: string, leftKeySerde: Serde<KL> | undefined) {
   return nodeStep<KR, Change<VR>, KL, SubscriptionResponse<VR>>((node) => {
-    const subscriptions = index<KR, KL>(node, subscriptionStore);
+    const subscriptions = index<KR, KL>(node, subscriptionStore, leftKeySerde);
     return (record, out) => {
       for (const { leftKey, hash } of subscriptions.subscribers(record.key)) {
         out.next({ key: leftKey, value: { rightValue: record.value.newValue, hash }, timestamp: record.timestamp, headers: record.headers });

@@ -10,6 +10,7 @@ import type { KGroupedTable } from '../kgrouped-table.ts';
 import type { KTable } from '../ktable.ts';
 import { KGroupedTableImpl } from './kgrouped-table-impl.ts';
 import { ktableFilterStep } from './ktable-filter-step.ts';
+import type { TableSource } from './table-source.ts';
 import { ktableMapValuesStep } from './ktable-map-values-step.ts';
 import { ktableRepartitionMapStep } from './ktable-repartition-map-step.ts';
 import { ktableMaterializeStep } from './ktable-materialize-step.ts';
@@ -22,8 +23,19 @@ import { ResponseSerde, SubscriptionKeySerde, SubscriptionSerde, resolveStep, ri
 import { SuppressedEntrySerde, suppressStep } from '../../windows/internal/suppress-step.ts';
 import type { Suppressed } from '../../windows/suppressed.ts';
 
+/**
+ * Where a table's old values come from (Kafka Streams' `enableSendingOldValues`): a table read
+ * from a topic has them once materialized; a filter or mapValues without a store has them when its
+ * parent does. Tables without one (aggregations, joins, stored tables) always have them.
+ */
+interface OldValuesUpstream {
+  enable(force: boolean): boolean;
+}
+
 /** A KTable is the node whose output is its changes, and the store that holds it, if any. */
 export class KTableImpl<K, V> implements KTable<K, V> {
+  private sendsOldValues: boolean | undefined;
+
   constructor(
     readonly builder: InternalStreamsBuilder,
     readonly nodeName: string,
@@ -31,9 +43,34 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     readonly serdes: KnownSerdes<K, V>,
     /** The grace period of the windows this table's keys come from, if it is windowed. */
     readonly windowGraceMs?: number,
+    private readonly upstream?: OldValuesUpstream,
+    private readonly source?: TableSource,
   ) {}
 
+  /** A table read from a topic, materialized when named or when an operation needs its rows. */
+  static fromSource<K, V>(builder: InternalStreamsBuilder, source: TableSource, serdes: KnownSerdes<K, V>): KTableImpl<K, V> {
+    const upstream: OldValuesUpstream = { enable: (force) => source.materialized || (force && source.materialize() !== undefined) };
+    return new KTableImpl<K, V>(builder, source.processorName, source.materialized ? source.storeName : undefined, serdes, undefined, upstream, source);
+  }
+
+  /**
+   * Asks this table to forward old values with its changes, materializing upstream tables if
+   * `force`; returns whether it does. A filter forwards even a change from null to null while its
+   * table sends no old values (downstream cannot tell it apart otherwise), as Kafka's KTableFilter.
+   */
+  enableSendingOldValues(force: boolean): boolean {
+    if (this.sendsOldValues === true) return true;
+    const enabled = this.upstream === undefined || this.upstream.enable(force);
+    if (enabled) this.sendsOldValues = true;
+    if (this.source?.materialized) this.storeName = this.source.storeName;
+    return enabled;
+  }
+
+  /** Read when a task is built: by then every downstream operation has had its say. */
+  readonly oldValuesSent = (): boolean => this.sendsOldValues === true;
+
   suppress(suppressed: Suppressed, name?: string): KTable<K, V> {
+    this.enableSendingOldValues(true);
     const nodeName = this.builder.nameOrGenerate(name, 'KTABLE-SUPPRESS-');
     const storeName = `${nodeName}-store`;
     this.builder.addKeyValueStore(storeName, {
@@ -54,6 +91,10 @@ export class KTableImpl<K, V> implements KTable<K, V> {
    */
   materializedStore(): string {
     if (this.storeName !== undefined) return this.storeName;
+    if (this.source !== undefined) {
+      this.enableSendingOldValues(true);
+      return (this.storeName = this.source.materialize());
+    }
     const storeName = this.builder.newStoreName('KTABLE-MATERIALIZE-');
     const nodeName = this.builder.newProcessorName('KTABLE-MATERIALIZE-');
     this.builder.addKeyValueStore(storeName, this.serdes as KnownSerdes<unknown, unknown>);
@@ -83,6 +124,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     type KO = unknown;
     const [foreignKey, joiner, materialized, name] = rest as [(value: V) => KO, (value: V, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
     const right = other as KTableImpl<KO, unknown>;
+    this.enableSendingOldValues(true);
+    right.enableSendingOldValues(true);
     const leftStore = this.materializedStore();
     const rightStore = right.materializedStore();
     const base = this.builder.nameOrGenerate(name, 'KTABLE-FK-JOIN-');
@@ -101,8 +144,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       keySerde: rightKeySerde && leftKeySerde ? (new SubscriptionKeySerde(rightKeySerde, leftKeySerde) as Serde<unknown>) : undefined,
       valueSerde: Serdes.String() as Serde<unknown>,
     });
-    const answer = this.builder.addProcessor(`${base}-SUBSCRIPTION`, [registrations], subscriptionStep<KO, K, unknown>(subscriptionStore, rightStore), [subscriptionStore, rightStore]);
-    const notify = this.builder.addProcessor(`${base}-RIGHT-CHANGE`, [right.nodeName], rightChangeStep<KO, K, unknown>(subscriptionStore), [subscriptionStore]);
+    const answer = this.builder.addProcessor(`${base}-SUBSCRIPTION`, [registrations], subscriptionStep<KO, K, unknown>(subscriptionStore, rightStore, leftKeySerde), [subscriptionStore, rightStore]);
+    const notify = this.builder.addProcessor(`${base}-RIGHT-CHANGE`, [right.nodeName], rightChangeStep<KO, K, unknown>(subscriptionStore, leftKeySerde), [subscriptionStore]);
     const responses = this.builder.addProcessor(`${base}-RESPONSES`, [answer, notify], passThroughStep);
     const answers = addRepartition(this.builder, responses, `${base}-subscription-response`, {
       keySerde: leftKeySerde as Serde<unknown> | undefined,
@@ -133,6 +176,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   ): KTable<K, VR> {
     if (!(other instanceof KTableImpl)) throw new TypeError('A KTable joins another KTable built by the same StreamsBuilder');
     const prefix = { inner: 'KTABLE-JOIN', left: 'KTABLE-LEFT', outer: 'KTABLE-OUTER' }[kind];
+    this.enableSendingOldValues(true);
+    (other as KTableImpl<K, VO>).enableSendingOldValues(true);
     const thisStore = this.materializedStore();
     const otherStore = (other as KTableImpl<K, VO>).materializedStore();
     const thisSide = this.builder.newProcessorName(`${prefix}THIS-`);
@@ -154,11 +199,11 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   }
 
   filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V> {
-    return this.derive('KTABLE-FILTER-', name, materialized, this.serdes, (store) => ktableFilterStep(predicate, false, store));
+    return this.derive('KTABLE-FILTER-', name, materialized, this.serdes, (store, table) => ktableFilterStep(predicate, false, store, table.oldValuesSent));
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V> {
-    return this.derive('KTABLE-FILTER-', name, materialized, this.serdes, (store) => ktableFilterStep(predicate, true, store));
+    return this.derive('KTABLE-FILTER-', name, materialized, this.serdes, (store, table) => ktableFilterStep(predicate, true, store, table.oldValuesSent));
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR> {
@@ -176,6 +221,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   }
 
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped: Grouped<KR, VR> = {}): KGroupedTable<KR, VR> {
+    // Regrouping subtracts a row's old value from its old group: it needs old values.
+    this.enableSendingOldValues(true);
     const selectName = this.builder.nameOrGenerate(grouped.name, 'KTABLE-SELECT-');
     this.builder.addProcessor(selectName, [this.nodeName], ktableRepartitionMapStep(selector));
     return new KGroupedTableImpl<KR, VR>(this.builder, selectName, { keySerde: grouped.keySerde, valueSerde: grouped.valueSerde }, grouped.name);
@@ -187,13 +234,18 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     name: string | undefined,
     materialized: Materialized<K, VR> | undefined,
     serdes: KnownSerdes<K, VR>,
-    step: (storeName: string | undefined) => NodeImplementation,
+    step: (storeName: string | undefined, table: KTableImpl<K, VR>) => NodeImplementation,
   ): KTable<K, VR> {
     const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName(prefix)) : undefined;
     const nodeName = this.builder.nameOrGenerate(name, prefix);
     const tableSerdes = { keySerde: materialized?.keySerde ?? serdes.keySerde, valueSerde: materialized?.valueSerde ?? serdes.valueSerde };
     if (storeName !== undefined) this.builder.addKeyValueStore(storeName, tableSerdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
-    this.builder.addProcessor(nodeName, [this.nodeName], step(storeName), storeName === undefined ? [] : [storeName]);
-    return new KTableImpl<K, VR>(this.builder, nodeName, storeName, tableSerdes);
+    // Without a store of its own, the child has old values when this table has them; as Kafka's
+    // KTableFilter, it asks for them at once where that needs no materialization.
+    const upstream: OldValuesUpstream | undefined = storeName === undefined ? { enable: (force) => this.enableSendingOldValues(force) } : undefined;
+    const table = new KTableImpl<K, VR>(this.builder, nodeName, storeName, tableSerdes, undefined, upstream);
+    table.enableSendingOldValues(false);
+    this.builder.addProcessor(nodeName, [this.nodeName], step(storeName, table), storeName === undefined ? [] : [storeName]);
+    return table;
   }
 }

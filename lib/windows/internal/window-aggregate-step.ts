@@ -1,6 +1,7 @@
 import { StreamsException } from '../../errors.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
+import { timestampedStore } from '../../state/timestamped-key-value-store.ts';
 import type { Change } from '../../ktable/change.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
 import type { TimeWindows } from '../time-windows.ts';
@@ -19,7 +20,7 @@ export function windowAggregateStep<K, V, VA>(
   retentionMs = windows.sizeMs + windows.graceMs,
 ) {
   return nodeStep<K, V, Windowed<K>, Change<VA>>((node) => {
-    const store = node.store<KeyValueStore<Windowed<K>, VA>>(storeName);
+    const store = timestampedStore(node.store<KeyValueStore<Windowed<K>, VA>>(storeName));
     const task = node.task;
     const encodeKey = storeKeyEncoder<K>(undefined, storeName);
     const forward = task.changeForwarder<Windowed<K>, VA>(storeName, (windowed) => {
@@ -48,7 +49,7 @@ export function windowAggregateStep<K, V, VA>(
           location: task.location(node.name),
         });
       }
-      if (record.value === null || record.value === undefined) return;
+      // As KStreamWindowAggregate, only a null key is skipped: a null value is aggregated too.
       if (!indexed) {
         for (const entry of store.all()) track(entry.key);
         indexed = true;
@@ -63,9 +64,10 @@ export function windowAggregateStep<K, V, VA>(
         const key: Windowed<K> = { key: record.key, window };
         const oldAggregate = store.get(key);
         if (oldAggregate === undefined) track(key);
-        const newAggregate = fold(record.key, record.value, oldAggregate);
-        store.put(key, newAggregate);
-        forward({ key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp: record.timestamp, headers: record.headers }, out);
+        const newAggregate = fold(record.key, record.value as V, oldAggregate);
+        const timestamp = oldAggregate === undefined ? record.timestamp : Math.max(record.timestamp, store.timestampOf(key) ?? record.timestamp);
+        store.putWithTimestamp(key, newAggregate, timestamp);
+        forward({ key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp, headers: record.headers }, out);
       }
       expire();
     };
