@@ -24,12 +24,23 @@ function isTimestamped<K, V>(store: KeyValueStore<K, V>): store is TimestampedKe
  * record's timestamp. Resolve it once per node, not per record.
  */
 export function timestampedStore<K, V>(store: KeyValueStore<K, V>): TimestampedKeyValueStore<K, V> {
-  return isTimestamped(store) ? store : new UntimedStoreView(store);
+  if (isTimestamped(store)) return store;
+  // A wrapper that does not pass timestamps on (a metering one, say) must not change results:
+  // timestamps go to the store it wraps.
+  const inner = (store as { inner?: KeyValueStore<K, V> }).inner;
+  if (inner !== undefined && isTimestamped(inner)) return new UntimedStoreView(store, inner);
+  return new UntimedStoreView(store);
 }
 
-/** A store of someone else's making (Processor API), which keeps no row timestamps. */
+/**
+ * A store that keeps no row timestamps itself (a Processor API store of the user's making, or a
+ * wrapper of one that does, `timed`).
+ */
 class UntimedStoreView<K, V> implements TimestampedKeyValueStore<K, V> {
-  constructor(private readonly store: KeyValueStore<K, V>) {}
+  constructor(
+    private readonly store: KeyValueStore<K, V>,
+    private readonly timed?: TimestampedKeyValueStore<K, V>,
+  ) {}
   get name(): string {
     return this.store.name;
   }
@@ -45,11 +56,12 @@ class UntimedStoreView<K, V> implements TimestampedKeyValueStore<K, V> {
   put(key: K, value: V | null): void {
     this.store.put(key, value);
   }
-  putWithTimestamp(key: K, value: V | null): void {
-    this.store.put(key, value);
+  putWithTimestamp(key: K, value: V | null, timestamp: number): void {
+    if (this.timed) this.timed.putWithTimestamp(key, value, timestamp);
+    else this.store.put(key, value);
   }
-  timestampOf(): number | undefined {
-    return undefined;
+  timestampOf(key: K): number | undefined {
+    return this.timed?.timestampOf(key);
   }
   putIfAbsent(key: K, value: V): V | undefined {
     return this.store.putIfAbsent(key, value);

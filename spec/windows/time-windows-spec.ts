@@ -156,6 +156,33 @@ describe('KTable.suppress', () => {
     return builder.build();
   }
 
+  it('releases windows of one end in the order of their keys, with their latest timestamps (R8)', () => {
+    // Kafka Streams 4.1.2: the suppression buffer is ordered by (window end, key bytes).
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(10000, 2000))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+      .toStream()
+      .map((key, count) => ({ key: `${key.key}@${key.window.start}-${key.window.end}`, value: count }))
+      .to('final', { keySerde: str, valueSerde: Serdes.Int() });
+    const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
+    const clicks = driver.createInputTopic('clicks', str, str);
+    for (const [key, timestamp] of [['b', 1000], ['a', 2000], ['c', 3000], ['b', 4000], ['z', 30000]] as const) clicks.pipeInput(key, 'x', timestamp);
+    expect(
+      driver
+        .createOutputTopic('final', str, Serdes.Int())
+        .readRecordsToList()
+        .map((r) => [r.key, r.value, r.timestamp]),
+    ).to.deep.equal([
+      ['a@0-10000', 1, 2000],
+      ['b@0-10000', 2, 4000],
+      ['c@0-10000', 1, 3000],
+    ]);
+  });
+
   it('emits one final count per window, once stream time passes its end (marbles)', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const clicks = cold('a 2ms b 8ms c|', { a: { key: 'k', value: 'a' }, b: { key: 'k', value: 'b' }, c: { key: 'k', value: 'c' } });

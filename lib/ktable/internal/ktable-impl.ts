@@ -77,7 +77,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       keySerde: this.serdes.keySerde as Serde<unknown> | undefined,
       valueSerde: this.serdes.valueSerde ? (new SuppressedEntrySerde(this.serdes.valueSerde) as Serde<unknown>) : undefined,
     });
-    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName, storeName), [storeName]);
+    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName, storeName, this.serdes.keySerde), [storeName]);
     return new KTableImpl<K, V>(this.builder, nodeName, undefined, this.serdes, this.windowGraceMs);
   }
 

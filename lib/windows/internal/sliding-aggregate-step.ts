@@ -1,41 +1,58 @@
 import { StreamsException } from '../../errors.ts';
 import type { Change } from '../../ktable/change.ts';
-import { JoinBuffer, type JoinBufferEntry, type JoinBufferKey } from '../../kstream/internal/join-buffer.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
 import type { Serde } from '../../serdes/serde.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
+import { storeKeyEncoder } from '../../state/internal/store-key.ts';
+import { timestampedStore } from '../../state/timestamped-key-value-store.ts';
 import type { SlidingWindows } from '../sliding-windows.ts';
 import type { Window, Windowed } from '../windowed.ts';
+import { WindowIndex } from './window-index.ts';
+
+/** A window's aggregate and the latest record time folded into it (Kafka's ValueAndTimestamp). */
+interface Aggregated<VA> {
+  readonly value: VA;
+  readonly timestamp: number;
+}
 
 /**
- * Sliding-window aggregation. The windows of a key are, for each record at `t`, `[t - d, t]`, and
- * `[t + 1, t + 1 + d]` when some later record lies within `d` of it. A record changes exactly the
- * windows that contain it (its own among them, and the ones it creates); each is re-aggregated
- * from the key's records in it, which are kept (changelogged) for as long as a window could need
- * them. Closed windows (end before stream time minus grace) are neither updated nor created.
+ * Sliding-window aggregation, as Kafka Streams' KStreamSlidingWindowAggregate (the reverse-scan
+ * path its RocksDB stores take). The windows of a key are, for each record at `t`, its left
+ * window `[t - d, t]` and, once a later record lies within `d`, its right window
+ * `[t + 1, t + 1 + d]`. Windows are updated in place: a record is folded into the stored windows
+ * it falls in (latest start first), then the windows it creates are made from their neighbours'
+ * aggregates: the previous record's right window, its own left window, its own right window. An
+ * update is stamped with the latest record time in the window. Only windows are kept, no records:
+ * a record whose own left window has closed, while it is not late enough to be dropped, lands in
+ * no window. The store keeps windows for 2d + grace (or the asked retention) after the latest
+ * window start it was written, as Kafka's segmented window store; lookups see no older window.
+ * Records with a null key or value are skipped; stream time is what this node has seen.
  */
 export function slidingAggregateStep<K, V, VA>(
   storeName: string,
-  recordsStore: string,
   windows: SlidingWindows,
   fold: (key: K, value: V, aggregate: VA | undefined) => VA,
   keySerde: Serde<K> | undefined,
+  retentionMs = 2 * windows.timeDifferenceMs + windows.graceMs,
 ) {
   const d = windows.timeDifferenceMs;
   return nodeStep<K, V, Windowed<K>, Change<VA>>((node) => {
-    const store = node.store<KeyValueStore<Windowed<K>, VA>>(storeName);
-    const records = new JoinBuffer<K, V>(node.store<KeyValueStore<JoinBufferKey<K>, JoinBufferEntry<V>>>(recordsStore), keySerde);
+    const store = timestampedStore(node.store<KeyValueStore<Windowed<K>, VA>>(storeName));
     const task = node.task;
-    /** Windows in the store by end time, so closed ones leave in order; indexed at the first record. */
-    const open = new Map<number, Windowed<K>[]>();
-    const track = (windowed: Windowed<K>): void => {
-      const keys = open.get(windowed.window.end) ?? [];
-      keys.push(windowed);
-      open.set(windowed.window.end, keys);
-    };
+    const index = new WindowIndex<K>(storeKeyEncoder(keySerde, storeName), retentionMs);
     let indexed = false;
+    /** The latest timestamp this node aggregated (Kafka's processor-local observed stream time). */
+    let observed = -Infinity;
+
+    const windowOf = (start: number): Window => ({ start, end: start + d });
+    const read = (key: K, start: number): Aggregated<VA> | undefined => {
+      const windowed: Windowed<K> = { key, window: windowOf(start) };
+      const value = store.get(windowed);
+      return value === undefined ? undefined : { value, timestamp: store.timestampOf(windowed) ?? start + d };
+    };
+
     return (record, out) => {
-      const { key, value, timestamp: t } = record;
+      const { key, value } = record;
       if (key === null || key === undefined) {
         throw new StreamsException(`${node.name} cannot aggregate a record with a null key into store ${storeName}; give records a key before grouping`, {
           location: task.location(node.name),
@@ -43,46 +60,107 @@ export function slidingAggregateStep<K, V, VA>(
       }
       if (value === null || value === undefined) return;
       if (!indexed) {
-        for (const entry of store.all()) track(entry.key);
+        for (const entry of store.all()) index.add(entry.key.key, entry.key.window.start);
         indexed = true;
       }
-      const closeTime = task.streamTime - windows.graceMs;
+      const t = record.timestamp;
+      observed = Math.max(observed, t);
+      const closeTime = observed - windows.graceMs;
       if (t + d < closeTime) {
         task.metrics.droppedRecords++;
-        task.logger.debug(`Dropping a late record: every sliding window it falls in closed at stream time ${task.streamTime}`, task.location(node.name) as Record<string, unknown>);
+        task.logger.debug(`Dropping a late record: every sliding window it falls in closed at stream time ${observed}`, task.location(node.name) as Record<string, unknown>);
         return;
       }
-      records.add(key, t, value, false);
-      const nearby = records.fetch(key, t - 2 * d - 1, t + 2 * d + 1).map((item) => item.storeKey.timestamp);
-      const windowsOf = new Map<number, Window>();
-      const consider = (window: Window): void => {
-        if (window.start <= t && t <= window.end) windowsOf.set(window.start, window);
+
+      /** Folds the record into a window (created from `base`, or fresh) and forwards the update. */
+      const update = (window: Window, base: Aggregated<VA> | undefined): void => {
+        if (window.end < closeTime) return;
+        const aggregate = fold(key, value, base?.value);
+        const timestamp = base === undefined ? t : Math.max(t, base.timestamp);
+        put(window, aggregate, timestamp, base?.value ?? null);
       };
-      for (const x of nearby) {
-        // As Kafka Streams: a record earlier than d has the window [0, d], not one before 0.
-        consider(x < d ? { start: 0, end: d } : { start: x - d, end: x });
-        if (nearby.some((y) => y > x && y <= x + d)) consider({ start: x + 1, end: x + 1 + d });
-      }
-      // The record's own right window holds only later records; it is new if it is not stored yet.
-      const ownRight: Window = { start: t + 1, end: t + 1 + d };
-      if (nearby.some((y) => y > t && y <= t + d) && store.get({ key, window: ownRight }) === undefined) windowsOf.set(ownRight.start, ownRight);
-      for (const window of [...windowsOf.values()].sort((a, b) => a.start - b.start)) {
-        if (window.end < closeTime) continue;
-        let aggregate: VA | undefined;
-        for (const item of records.fetch(key, window.start, window.end)) aggregate = fold(key, item.entry.value, aggregate);
+      const put = (window: Window, aggregate: VA, timestamp: number, oldValue: VA | null): void => {
         const windowed: Windowed<K> = { key, window };
-        const oldAggregate = store.get(windowed);
-        if (oldAggregate === undefined) track(windowed);
-        store.put(windowed, aggregate!);
-        out.next({ key: windowed, value: { newValue: aggregate!, oldValue: oldAggregate ?? null }, timestamp: window.end, headers: record.headers });
+        store.putWithTimestamp(windowed, aggregate, timestamp);
+        index.add(key, window.start);
+        out.next({ key: windowed, value: { newValue: aggregate, oldValue }, timestamp, headers: record.headers });
+      };
+
+      const starts = new Set<number>();
+      let leftWindowAggregate: Aggregated<VA> | undefined;
+      let rightWindowAggregate: Aggregated<VA> | undefined;
+      let leftWindowExists = false;
+      let rightWindowExists = false;
+      let previousRecordTime: number | undefined;
+
+      if (t < d) {
+        // As Kafka Streams: a record earlier than d has the window [0, d], not one before 0.
+        let combined: { start: number; aggregate: Aggregated<VA> } | undefined;
+        for (const start of index.fetch(key, 0, t + 1, false)) {
+          starts.add(start);
+          const aggregate = read(key, start)!;
+          if (start === 0) {
+            combined = { start, aggregate };
+            if (aggregate.timestamp < t) previousRecordTime = aggregate.timestamp;
+          } else if (start <= t) {
+            rightWindowAggregate = aggregate;
+            update(windowOf(start), aggregate);
+          } else {
+            rightWindowExists = true;
+          }
+        }
+        if (rightWindowAggregate === undefined && combined !== undefined && combined.aggregate.timestamp > t) rightWindowAggregate = combined.aggregate;
+        if (!rightWindowExists && rightWindowAggregate !== undefined && rightWindowAggregate.timestamp > t) {
+          put(windowOf(t + 1), rightWindowAggregate.value, rightWindowAggregate.timestamp, null);
+        }
+        if (previousRecordTime !== undefined && !starts.has(previousRecordTime + 1)) update(windowOf(previousRecordTime + 1), undefined);
+        update(windowOf(0), combined?.aggregate);
+        prune();
+        return;
       }
-      // A record matters to windows up to 2d after it (its right window's end); closed windows go.
-      records.expire((ts) => ts + 2 * d + 1 < closeTime);
-      for (const [end, keys] of open) {
-        if (end >= closeTime) continue;
-        for (const windowed of keys) store.delete(windowed);
-        open.delete(end);
+
+      // The stored windows that can hold t, or border it, latest start first.
+      for (const start of index.fetch(key, Math.max(0, t - 2 * d), t + 1, true)) {
+        starts.add(start);
+        const end = start + d;
+        const aggregate = read(key, start)!;
+        if (start === t + 1) {
+          rightWindowExists = true;
+        } else if (end > t) {
+          rightWindowAggregate ??= aggregate;
+          update(windowOf(start), aggregate);
+        } else if (end === t) {
+          leftWindowExists = true;
+          update(windowOf(start), aggregate);
+          // A left window already holding a record at t: every window t affects is up to date.
+          if (aggregate.timestamp >= t) {
+            prune();
+            return;
+          }
+          previousRecordTime = aggregate.timestamp;
+        } else {
+          leftWindowAggregate = aggregate;
+          previousRecordTime = aggregate.timestamp;
+          break;
+        }
       }
+
+      // The previous record's right window, if t is the first record after it within d.
+      if (previousRecordTime !== undefined && !starts.has(previousRecordTime + 1) && previousRecordTime + 1 + d >= t) update(windowOf(previousRecordTime + 1), undefined);
+      if (!leftWindowExists) {
+        const previousInReach = previousRecordTime !== undefined && t - d <= previousRecordTime;
+        const base = previousInReach && leftWindowAggregate !== undefined ? { value: leftWindowAggregate.value, timestamp: t } : undefined;
+        update(windowOf(t - d), base);
+      }
+      if (!rightWindowExists && rightWindowAggregate !== undefined && rightWindowAggregate.timestamp > t) {
+        put(windowOf(t + 1), rightWindowAggregate.value, rightWindowAggregate.timestamp, null);
+      }
+      prune();
     };
+
+    /** Windows past retention leave the store (Kafka drops them with their segment). */
+    function prune(): void {
+      for (const { key, start } of index.expired()) store.delete({ key, window: windowOf(start) });
+    }
   });
 }

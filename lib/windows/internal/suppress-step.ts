@@ -5,6 +5,7 @@ import type { KeyValueStore } from '../../state/key-value-store.ts';
 import type { Change } from '../../ktable/change.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
+import { keyComparator } from '../../state/internal/key-order.ts';
 import type { Suppressed } from '../suppressed.ts';
 import type { Windowed } from '../windowed.ts';
 
@@ -40,15 +41,18 @@ export class SuppressedEntrySerde<V> implements Serde<SuppressedEntry<V>> {
 
 /**
  * KTable.suppress: holds the latest change per key and lets it go once stream time reaches the
- * key's expiry (window end + grace, or first held update + time limit), in expiry order, as
- * Kafka Streams' KTableSuppressProcessor. The buffer is a store, changelogged like any other.
+ * key's expiry (window end + grace, or first held update + time limit), in expiry order and, for
+ * one expiry, in the order of the keys' serialized bytes, as Kafka Streams' KTableSuppressProcessor
+ * and its time-ordered buffer. The buffer is a store, changelogged like any other.
  */
-export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | undefined, nodeLabel: string, storeName: string) {
+export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | undefined, nodeLabel: string, storeName: string, keySerde?: Serde<K>) {
   if (suppressed.kind === 'until-window-closes' && graceMs === undefined) {
     throw new StreamsException(`${nodeLabel}: suppress(untilWindowCloses) needs a windowed table (from windowedBy(...))`);
   }
   const expiryOf = (record: StreamRecord<K, Change<V>>): number =>
     suppressed.kind === 'until-window-closes' ? (record.key as unknown as Windowed<unknown>).window.end + graceMs! : record.timestamp + suppressed.timeLimitMs;
+  const compareKeys = bufferKeyOrder<K>(keySerde, storeName);
+  const byRelease = (a: [unknown, Held<K, V>], b: [unknown, Held<K, V>]): number => a[1].expiry - b[1].expiry || compareKeys(a[1].record.key, b[1].record.key);
   return nodeStep<K, Change<V>, K, Change<V>>((node) => {
     const held = new Map<unknown, Held<K, V>>();
     const encode = storeKeyEncoder<K>(undefined, node.name);
@@ -60,7 +64,7 @@ export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | und
       store.delete(h.record.key);
     };
     const emitDue = (out: { next(r: StreamRecord<K, Change<V>>): void }, streamTime: number): void => {
-      const due = [...held.entries()].filter(([, h]) => h.expiry <= streamTime).sort((a, b) => a[1].expiry - b[1].expiry);
+      const due = [...held.entries()].filter(([, h]) => h.expiry <= streamTime).sort(byRelease);
       for (const [key, h] of due) {
         release(key, h);
         // A key created and deleted while held changed nothing downstream: nothing to emit.
@@ -87,11 +91,26 @@ export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | und
         if (suppressed.buffer.whenFull === 'shut-down') {
           throw new StreamsException(`${node.name}: the suppression buffer is full (${max} keys); raise maxRecords or let it emit early`);
         }
-        const [oldestKey, oldest] = [...held.entries()].sort((a, b) => a[1].expiry - b[1].expiry)[0]!;
+        const [oldestKey, oldest] = [...held.entries()].sort(byRelease)[0]!;
         release(oldestKey, oldest);
         out.next(oldest.record);
       }
       emitDue(out, node.task.streamTime);
     };
   });
+}
+
+/**
+ * The buffer's order of keys with one expiry: by serialized bytes with a key serde (a windowed
+ * key's bytes are its key's, then its window start); without one, by key, then window start.
+ */
+function bufferKeyOrder<K>(keySerde: Serde<K> | undefined, storeName: string): (a: K, b: K) => number {
+  if (keySerde) return keyComparator(keySerde, storeName);
+  const natural = keyComparator<unknown>(undefined, storeName);
+  return (a, b) => {
+    const wa = a as unknown as Partial<Windowed<unknown>>;
+    const wb = b as unknown as Partial<Windowed<unknown>>;
+    if (wa?.window && wb?.window) return natural(wa.key, wb.key) || wa.window.start - wb.window.start;
+    return natural(a, b);
+  };
 }

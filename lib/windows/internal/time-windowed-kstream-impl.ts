@@ -13,7 +13,6 @@ import { windowAggregateStep } from './window-aggregate-step.ts';
 import { Suppressed } from '../suppressed.ts';
 import { SlidingWindows } from '../sliding-windows.ts';
 import { slidingAggregateStep } from './sliding-aggregate-step.ts';
-import { JoinBufferEntrySerde, JoinBufferKeySerde } from '../../kstream/internal/join-buffer.ts';
 
 const countSerde = new NumberLongSerde();
 
@@ -70,14 +69,12 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     // Sliding windows forward every update (their step does not go through a record cache).
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, logging, !(windows instanceof SlidingWindows) && (materialized.cachingEnabled ?? true));
     if (windows instanceof SlidingWindows) {
-      // Sliding windows are re-aggregated from the records in them, kept in a store of their own.
-      const recordsStore = `${storeName}-records`;
-      const recordSerdes = {
-        keySerde: this.grouped.knownSerdes.keySerde ? new JoinBufferKeySerde(this.grouped.knownSerdes.keySerde) : undefined,
-        valueSerde: this.grouped.knownSerdes.valueSerde ? new JoinBufferEntrySerde(this.grouped.knownSerdes.valueSerde) : undefined,
-      };
-      this.builder.addKeyValueStore(recordsStore, recordSerdes as KnownSerdes<unknown, unknown>, logging);
-      this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, recordsStore, windows, fold, this.grouped.knownSerdes.keySerde), [storeName, recordsStore]);
+      // As Kafka Streams, one store of windows, kept 2d + grace unless a retention is asked for.
+      const minimum = 2 * windows.timeDifferenceMs + windows.graceMs;
+      if (materialized.retentionMs !== undefined && !(materialized.retentionMs >= minimum)) {
+        throw new RangeError(`Store ${storeName}: retention ${materialized.retentionMs} ms must be at least twice the time difference + grace (${minimum} ms)`);
+      }
+      this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, windows, fold, this.grouped.knownSerdes.keySerde, materialized.retentionMs), [storeName]);
     } else {
       if (materialized.retentionMs !== undefined && !(materialized.retentionMs >= windows.sizeMs + windows.graceMs)) {
         throw new RangeError(`Store ${storeName}: retention ${materialized.retentionMs} ms must be at least window size + grace (${windows.sizeMs + windows.graceMs} ms)`);
