@@ -1,4 +1,5 @@
 import { javaHashSetOrder } from './internal/java-hash-set-order.ts';
+import { JavaTreeSet } from './internal/java-tree-set.ts';
 import type { NodeDef } from './internal/node-defs.ts';
 import type { TopologyGraph } from './internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from './internal/topology-plan.ts';
@@ -85,26 +86,43 @@ function nodeLine(node: NodeDescription): string {
   return `Processor: ${node.name} (stores: [${node.stores!.join(', ')}])\n      --> ${list(node.successors)}\n      <-- ${list(node.predecessors)}`;
 }
 
-/** Nodes in Kafka Streams' order: larger downstream sub-tree first, then by name. */
+/**
+ * Nodes in Kafka Streams' order: larger downstream sub-tree first, then by name. Each node's
+ * successors and predecessors are ordered as Kafka's InternalTopologyBuilder.describeSubtopology
+ * leaves them: it links the nodes one by one (in `HashMap` order of their names, each to its
+ * parents in the order they were given), growing sub-tree sizes as it goes, and inserts each link
+ * into `TreeSet`s ordered by the sizes of that moment; replaying that gives the same lists.
+ */
 function describeSubTopology(graph: TopologyGraph, sub: SubTopology): SubtopologyDescription {
-  const sizes = new Map<string, number>();
-  const size = (name: string): number => {
-    const known = sizes.get(name);
-    if (known !== undefined) return known;
-    const node = graph.nodes.get(name)!;
-    const total = 1 + node.children.reduce((sum, child) => sum + size(child), 0);
-    sizes.set(name, total);
-    return total;
+  const names = new Set(sub.nodes.map((node) => node.name));
+  const size = new Map<string, number>([...names].map((name) => [name, 1]));
+  const byKafkaOrder = (a: string, b: string): number => size.get(b)! - size.get(a)! || (a < b ? -1 : a > b ? 1 : 0);
+  const successors = new Map<string, JavaTreeSet<string>>();
+  const predecessors = new Map<string, JavaTreeSet<string>>();
+  const setOf = (sets: Map<string, JavaTreeSet<string>>, name: string) => sets.get(name) ?? sets.set(name, new JavaTreeSet(byKafkaOrder)).get(name)!;
+  const linked = new Map<string, string[]>();
+  const grow = (name: string, delta: number): void => {
+    size.set(name, size.get(name)! + delta);
+    for (const parent of linked.get(name) ?? []) grow(parent, delta);
   };
-  const byKafkaOrder = (a: string, b: string): number => size(b) - size(a) || (a < b ? -1 : a > b ? 1 : 0);
+  for (const name of javaHashSetOrder([...names])) {
+    const node = graph.nodes.get(name)!;
+    if (node.kind === 'source') continue;
+    for (const parent of node.parents) {
+      if (!names.has(parent)) continue;
+      setOf(predecessors, name).add(parent);
+      setOf(successors, parent).add(name);
+      linked.set(name, [...(linked.get(name) ?? []), parent]);
+      grow(parent, size.get(name)!);
+    }
+  }
   const nodes = [...sub.nodes].sort((a, b) => byKafkaOrder(a.name, b.name));
-  return { id: sub.id, global: sub.global, nodes: nodes.map((node) => describeNode(node, byKafkaOrder)) };
+  const list = (sets: Map<string, JavaTreeSet<string>>, name: string) => sets.get(name)?.values() ?? [];
+  return { id: sub.id, global: sub.global, nodes: nodes.map((node) => describeNode(node, list(successors, node.name), list(predecessors, node.name))) };
 }
 
-function describeNode(node: NodeDef, order: (a: string, b: string) => number): NodeDescription {
-  const successors = [...node.children].sort(order);
+function describeNode(node: NodeDef, successors: string[], predecessors: string[]): NodeDescription {
   if (node.kind === 'source') return { type: 'source', name: node.name, topics: javaHashSetOrder(node.topics), successors, predecessors: [] };
-  const predecessors = [...node.parents].sort(order);
   if (node.kind === 'sink') {
     return { type: 'sink', name: node.name, topic: typeof node.topic === 'string' ? node.topic : undefined, successors: [], predecessors };
   }

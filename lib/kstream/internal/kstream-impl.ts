@@ -207,7 +207,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     if (other instanceof GlobalKTableImpl) {
       const [keySelector, joiner, name] = rest as [(key: K, value: V) => unknown, (value: V, globalValue: unknown, key: K) => unknown, string | undefined];
       if (typeof keySelector !== 'function' || typeof joiner !== 'function') throw new TypeError('A join with a GlobalKTable takes a key selector and a joiner');
-      return this.then(prefix, name, streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+      // Kafka Streams' KStreamImpl.globalTableJoin names inner joins KSTREAM-LEFTJOIN- too.
+      return this.then('KSTREAM-LEFTJOIN-', name, streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
     }
     if (!(other instanceof KTableImpl)) throw new TypeError('join takes a KTable or a GlobalKTable built by the same StreamsBuilder');
     const [joiner, joined = {}] = rest as [(value: V, tableValue: unknown, key: K) => unknown, Joined<K, V> | undefined];
