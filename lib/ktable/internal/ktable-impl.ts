@@ -72,7 +72,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   suppress(suppressed: Suppressed, name?: string): KTable<K, V> {
     this.enableSendingOldValues(true);
     const nodeName = this.builder.nameOrGenerate(name, 'KTABLE-SUPPRESS-');
-    const storeName = `${nodeName}-store`;
+    // As Kafka Streams' KTableImpl.suppress: a named suppression's store is `<name>-store`.
+    const storeName = name !== undefined ? `${name}-store` : this.builder.newStoreName('KTABLE-SUPPRESS-');
     this.builder.addKeyValueStore(storeName, {
       keySerde: this.serdes.keySerde as Serde<unknown> | undefined,
       valueSerde: this.serdes.valueSerde ? (new SuppressedEntrySerde(this.serdes.valueSerde) as Serde<unknown>) : undefined,
@@ -175,15 +176,16 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     name: string | undefined,
   ): KTable<K, VR> {
     if (!(other instanceof KTableImpl)) throw new TypeError('A KTable joins another KTable built by the same StreamsBuilder');
-    const prefix = { inner: 'KTABLE-JOIN', left: 'KTABLE-LEFT', outer: 'KTABLE-OUTER' }[kind];
     this.enableSendingOldValues(true);
     (other as KTableImpl<K, VO>).enableSendingOldValues(true);
     const thisStore = this.materializedStore();
     const otherStore = (other as KTableImpl<K, VO>).materializedStore();
-    const thisSide = this.builder.newProcessorName(`${prefix}THIS-`);
-    const otherSide = this.builder.newProcessorName(`${prefix}OTHER-`);
+    // Names taken as Kafka Streams' KTableImpl.doJoin takes them: the store, the merge, then the
+    // sides, which are KTABLE-JOINTHIS-/JOINOTHER- for inner, left and outer joins alike.
     const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName('KTABLE-MERGE-')) : undefined;
     const mergeName = this.builder.nameOrGenerate(name, 'KTABLE-MERGE-');
+    const thisSide = this.builder.newProcessorName('KTABLE-JOINTHIS-');
+    const otherSide = this.builder.newProcessorName('KTABLE-JOINOTHER-');
     this.builder.addProcessor(thisSide, [this.nodeName], tableTableJoinStep<K, V, VO, VR>(otherStore, joiner, kind, true), [otherStore]);
     this.builder.addProcessor(
       otherSide,
@@ -210,14 +212,14 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     return this.derive<VR>('KTABLE-MAPVALUES-', name, materialized, { keySerde: this.serdes.keySerde }, (store) => ktableMapValuesStep(mapper, store));
   }
 
-  toStream(name?: string): KStream<K, V> {
+  toStream(name?: string): KStream<K, V | null> {
     const nodeName = this.builder.nameOrGenerate(name, 'KTABLE-TOSTREAM-');
     this.builder.addProcessor(
       nodeName,
       [this.nodeName],
       recordStep<K, Change<V>, K, V | null>((r, out) => out.next({ key: r.key, value: r.value.newValue, timestamp: r.timestamp, headers: r.headers })),
     );
-    return new KStreamImpl<K, V>(this.builder, nodeName, this.serdes, false);
+    return new KStreamImpl<K, V | null>(this.builder, nodeName, this.serdes, false);
   }
 
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped: Grouped<KR, VR> = {}): KGroupedTable<KR, VR> {
