@@ -199,6 +199,24 @@ describe('TopologyDescription', () => {
       const topology = new Topology().addSource('s', topics).addSink('k', 'out', {}, 's');
       expect(topology.describe().toString()).to.include('Source: s (topics: [payments, clicks, orders, users])');
     });
+
+    it('should list successors as Kafka Streams 4.1.2 does, not by final sub-tree size (split with merge)', () => {
+      // Kafka prints "--> split-0, split-1, split-2" here although split-2's sub-tree is the largest:
+      // its TreeSets are filled while the sizes still grow (the differential suite's stateless-split-merge).
+      const builder = new StreamsBuilder();
+      const branches = builder
+        .stream<string, number>('in', { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
+        .split('split-')
+        .branch((_k, v) => v < 3)
+        .branch((_k, v) => v < 7)
+        .defaultBranch();
+      branches['split-1']!.to('out-low');
+      branches['split-2']!
+        .mapValues((v) => v + 100)
+        .merge(branches['split-0']!)
+        .to('out-merged');
+      expect(builder.build().describe().toString()).to.include('Processor: split- (stores: [])\n      --> split-0, split-1, split-2\n');
+    });
   });
 
   describe('sub-topologies', () => {
