@@ -8,8 +8,13 @@ import type { InvalidTimestampPolicy } from './task/task-options.ts';
 export interface StreamsConfig extends MetricsSettings {
   /** Names the consumer group, and prefixes internal topics: `<applicationId>-<name>-repartition`. */
   readonly applicationId: string;
-  readonly defaultKeySerde?: Serde<any>;
-  readonly defaultValueSerde?: Serde<any>;
+  /**
+   * The serde of keys where the topology names none (Kafka's default.key.serde).
+   * Typed `unknown`: the topology's own generics say what the keys are, not this setting.
+   */
+  readonly defaultKeySerde?: Serde<unknown>;
+  /** The serde of values where the topology names none (Kafka's default.value.serde). */
+  readonly defaultValueSerde?: Serde<unknown>;
   /** What to do with a record whose bytes a serde cannot read. Default `'fail'`. */
   readonly deserializationExceptionHandler?: ExceptionHandlerOption;
   /** What to do when a user function throws. Default `'fail'`. */

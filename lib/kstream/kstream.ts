@@ -21,6 +21,8 @@ import type { JoinWindows } from '../windows/join-windows.ts';
  * ```
  */
 export interface KStream<K, V> {
+  /** With a type guard, the stream is typed by it: `filter((_key, value): value is V => value !== null)`. */
+  filter<VR extends V>(predicate: (key: K, value: V) => value is VR, name?: string): KStream<K, VR>;
   filter(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V>;
   filterNot(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V>;
   /** Replaces key and value; marks the stream for repartitioning before any grouping or join. */

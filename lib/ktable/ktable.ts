@@ -15,8 +15,11 @@ export interface KTable<K, V> {
   filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
   filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
   mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
-  /** The table's updates as a stream: each update is a record, a delete is a null value. */
-  toStream(name?: string): KStream<K, V>;
+  /**
+   * The table's updates as a stream: each update is a record, a delete is a null value (hence
+   * `V | null`; `filter((_key, value): value is V => value !== null)` drops the deletes).
+   */
+  toStream(name?: string): KStream<K, V | null>;
   /** Rows of both tables with the same key, joined; a row missing on either side is no row. */
   join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /**

@@ -231,6 +231,7 @@ describe('KGroupedStream', () => {
         );
       receipts
         .toStream()
+        .filter((_item, lines): lines is string[] => lines !== null)
         .mapValues((lines) => lines.join(', '))
         .to('receipts', { valueSerde: Serdes.String() });
       const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app' }, 0);

@@ -48,39 +48,39 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   ) {}
 
   filter(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V> {
-    return this.then('KSTREAM-FILTER-', name, filterStep(predicate, false), this.serdes, this.repartitionRequired);
+    return this.append('KSTREAM-FILTER-', name, filterStep(predicate, false), this.serdes, this.repartitionRequired);
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V> {
-    return this.then('KSTREAM-FILTER-', name, filterStep(predicate, true), this.serdes, this.repartitionRequired);
+    return this.append('KSTREAM-FILTER-', name, filterStep(predicate, true), this.serdes, this.repartitionRequired);
   }
 
   map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, name?: string): KStream<KR, VR> {
-    return this.then('KSTREAM-MAP-', name, mapStep(mapper), {}, true);
+    return this.append('KSTREAM-MAP-', name, mapStep(mapper), {}, true);
   }
 
   mapValues<VR>(mapper: (value: V, key: K) => VR, name?: string): KStream<K, VR> {
-    return this.then('KSTREAM-MAPVALUES-', name, mapValuesStep(mapper), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+    return this.append('KSTREAM-MAPVALUES-', name, mapValuesStep(mapper), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
   }
 
   flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, name?: string): KStream<KR, VR> {
-    return this.then('KSTREAM-FLATMAP-', name, flatMapStep(mapper), {}, true);
+    return this.append('KSTREAM-FLATMAP-', name, flatMapStep(mapper), {}, true);
   }
 
   flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, name?: string): KStream<K, VR> {
-    return this.then('KSTREAM-FLATMAPVALUES-', name, flatMapValuesStep(mapper), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+    return this.append('KSTREAM-FLATMAPVALUES-', name, flatMapValuesStep(mapper), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
   }
 
   selectKey<KR>(selector: (key: K, value: V) => KR, name?: string): KStream<KR, V> {
-    return this.then('KSTREAM-KEY-SELECT-', name, selectKeyStep(selector), { valueSerde: this.serdes.valueSerde }, true);
+    return this.append('KSTREAM-KEY-SELECT-', name, selectKeyStep(selector), { valueSerde: this.serdes.valueSerde }, true);
   }
 
   peek(action: (key: K, value: V) => void, name?: string): KStream<K, V> {
-    return this.then('KSTREAM-PEEK-', name, peekStep(action), this.serdes, this.repartitionRequired);
+    return this.append('KSTREAM-PEEK-', name, peekStep(action), this.serdes, this.repartitionRequired);
   }
 
   foreach(action: (key: K, value: V) => void, name?: string): void {
-    this.then('KSTREAM-FOREACH-', name, peekStep(action), this.serdes, this.repartitionRequired);
+    this.append('KSTREAM-FOREACH-', name, peekStep(action), this.serdes, this.repartitionRequired);
   }
 
   merge(other: KStream<K, V>, name?: string): KStream<K, V> {
@@ -208,7 +208,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       const [keySelector, joiner, name] = rest as [(key: K, value: V) => unknown, (value: V, globalValue: unknown, key: K) => unknown, string | undefined];
       if (typeof keySelector !== 'function' || typeof joiner !== 'function') throw new TypeError('A join with a GlobalKTable takes a key selector and a joiner');
       // Kafka Streams' KStreamImpl.globalTableJoin names inner joins KSTREAM-LEFTJOIN- too.
-      return this.then('KSTREAM-LEFTJOIN-', name, streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+      return this.append('KSTREAM-LEFTJOIN-', name, streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
     }
     if (!(other instanceof KTableImpl)) throw new TypeError('join takes a KTable or a GlobalKTable built by the same StreamsBuilder');
     const [joiner, joined = {}] = rest as [(value: V, tableValue: unknown, key: K) => unknown, Joined<K, V> | undefined];
@@ -250,11 +250,11 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
 
   pipe(...operators: OperatorFunction<any, any>[]): KStream<any, any> {
     if (operators.length === 0) return this;
-    return this.then('KSTREAM-PIPE-', undefined, pipeStep(operators), {}, true);
+    return this.append('KSTREAM-PIPE-', undefined, pipeStep(operators), {}, true);
   }
 
   pipeNamed(name: string, ...operators: OperatorFunction<any, any>[]): KStream<any, any> {
-    return this.then('KSTREAM-PIPE-', name, pipeStep(operators), {}, true);
+    return this.append('KSTREAM-PIPE-', name, pipeStep(operators), {}, true);
   }
 
   private processAs<KOut, VOut>(name: string, supplier: ProcessorSupplier<K, V, KOut, VOut>, storeNames: readonly string[]): KStream<KOut, VOut> {
@@ -270,7 +270,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return new KStreamImpl<KOut, VOut>(this.builder, name, {}, true);
   }
 
-  private then<KR, VR>(prefix: string, name: string | undefined, implementation: NodeImplementation, serdes: KnownSerdes<KR, VR>, repartitionRequired: boolean): KStreamImpl<KR, VR> {
+  // Not named `then`: an object with a then() method is a thenable, and `await stream` would call it
+  // and never settle.
+  private append<KR, VR>(prefix: string, name: string | undefined, implementation: NodeImplementation, serdes: KnownSerdes<KR, VR>, repartitionRequired: boolean): KStreamImpl<KR, VR> {
     const nodeName = this.builder.nameOrGenerate(name, prefix);
     this.builder.addProcessor(nodeName, [this.nodeName], implementation);
     return new KStreamImpl<KR, VR>(this.builder, nodeName, serdes, repartitionRequired);
