@@ -85,7 +85,44 @@ describe('KStream-KStream joins with JoinWindows', () => {
     ]);
   });
 
-  it('accepts an out-of-order record within the grace period and drops it after', () => {
+  it('joins a late record with what the other side still retains, and emits a late unmatched left record at once (R11)', () => {
+    // Kafka Streams 4.1.2 drops no late records in a stream-stream join: the other side's store
+    // retains records for before + after + grace after its latest one. JoinWindows(5 s, grace 1 s).
+    const windows = JoinWindows.ofTimeDifferenceAndGrace(5000, 1000);
+    const inner = ordersAndPayments('join', windows);
+    inner.payments.pipeInput('a', '1', 12000);
+    inner.orders.pipeInput('b', 'x', 20000);
+    inner.orders.pipeInput('a', '3', 10000);
+    expect(inner.paid.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([['a', '3/1', 12000]]);
+    const left = ordersAndPayments('leftJoin', windows);
+    left.orders.pipeInput('a', 'x', 20000);
+    left.orders.pipeInput('b', '2', 10000);
+    expect(left.paid.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([['b', '2/-', 10000]]);
+  });
+
+  it('emits waiting unmatched records only for a record at the join\'s stream time, so a later match can still save one (R12)', () => {
+    // Kafka Streams 4.1.2 (KStreamKStreamJoin.emitNonJoinedOuterRecords): b's null value advances
+    // the join's stream time to 9000 and is dropped; c at 8000 is behind it, so a=1 is not emitted
+    // then; c's payment joins it; only d, at the stream time, emits a=1 with null.
+    const { orders, payments, paid } = ordersAndPayments('leftJoin', JoinWindows.ofTimeDifferenceAndGrace(5000, 1000));
+    const read = () => paid.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+    orders.pipeInput('a', '1', 1000);
+    orders.pipeInput('b', null as unknown as string, 9000);
+    orders.pipeInput('c', '3', 8000);
+    expect(read()).to.deep.equal([]);
+    payments.pipeInput('c', '5', 8100);
+    expect(read()).to.deep.equal([['c', '3/5', 8100]]);
+    orders.pipeInput('d', '4', 9500);
+    expect(read()).to.deep.equal([['a', '1/-', 1000]]);
+  });
+
+  it('emits an unmatched record of an outer side with a null key at once (KIP-962)', () => {
+    const { orders, paid } = ordersAndPayments('leftJoin');
+    orders.pipeInput(null as unknown as string, 'anonymous', 1000);
+    expect(paid.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([[null, 'anonymous/-', 1000]]);
+  });
+
+  it('accepts an out-of-order record within the grace period, and after it joins nothing the other side no longer retains', () => {
     const { orders, payments, paid } = ordersAndPayments('join', JoinWindows.ofTimeDifferenceAndGrace(10, 5));
     orders.pipeInput('k', 'A', 100);
     payments.pipeInput('k', 'late but in grace', 95);

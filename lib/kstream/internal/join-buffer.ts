@@ -10,98 +10,114 @@ export interface JoinBufferKey<K> {
   readonly seq: number;
 }
 
-/** The buffered value, and whether it has joined yet (left and outer joins emit the others at expiry). */
+/**
+ * The buffered value, and whether it is settled: a record of a left or outer join's outer side
+ * that found no partner waits, unsettled, to be emitted with null (Kafka's outer-join store).
+ */
 export interface JoinBufferEntry<V> {
   readonly value: V;
   readonly joined: boolean;
 }
 
-interface Indexed<K, V> {
+export interface JoinBufferItem<K, V> {
   readonly storeKey: JoinBufferKey<K>;
   entry: JoinBufferEntry<V>;
+  /** Past retention: no lookup sees it; its store entry stays only while it waits unsettled. */
+  retired?: boolean;
 }
 
 /**
- * One side's records of a stream-stream join, kept in a key-value store (so they are changelogged
- * and restored like any store) with in-memory indexes, rebuilt from the store at first use: by key
- * and time for the lookups each record of the other side makes, and one timeline for closing
- * windows and expiring records in time order without scanning the buffer per record.
+ * One side's records of a stream-stream join (Kafka's join window store), kept in a key-value
+ * store (so they are changelogged and restored like any store) with in-memory indexes rebuilt
+ * from the store at first use: by key and time for the lookups each record of the other side
+ * makes, and one timeline to retire records in time order without scanning the buffer per record.
+ * As Kafka's segmented window store, it has observed the latest timestamp written to it, and a
+ * lookup sees only records within the retention of it.
  */
 export class JoinBuffer<K, V> {
-  private readonly byKey = new Map<unknown, Indexed<K, V>[]>();
-  /** Every buffered record in time order; `timeline[head..]` are still in the buffer. */
-  private timeline: Indexed<K, V>[] = [];
+  private readonly byKey = new Map<unknown, JoinBufferItem<K, V>[]>();
+  /** Every buffered record in time order; `timeline[head..]` are not retired yet. */
+  private timeline: JoinBufferItem<K, V>[] = [];
   private head = 0;
-  /** `timeline[head..closedUpTo)` had their window closed already. */
-  private closedUpTo = 0;
   private readonly encode: (key: K) => unknown;
   private indexed = false;
   private seq = 0;
+  /** The latest timestamp written (the store's observed stream time). */
+  observed = -Infinity;
 
   constructor(
     private readonly store: KeyValueStore<JoinBufferKey<K>, JoinBufferEntry<V>>,
     keySerde: Serde<K> | undefined,
+    private readonly retentionMs: number,
   ) {
     this.encode = storeKeyEncoder(keySerde, 'join-buffer');
   }
 
-  add(key: K, timestamp: number, value: V, joined: boolean): Indexed<K, V> {
+  /** The earliest timestamp a lookup still sees. */
+  get visibleFrom(): number {
+    return this.observed - this.retentionMs + 1;
+  }
+
+  add(key: K, timestamp: number, value: V, joined: boolean): JoinBufferItem<K, V> {
     this.ensureIndex();
-    const item: Indexed<K, V> = { storeKey: { key, timestamp, seq: this.seq++ }, entry: { value, joined } };
+    const item: JoinBufferItem<K, V> = { storeKey: { key, timestamp, seq: this.seq++ }, entry: { value, joined } };
     this.store.put(item.storeKey, item.entry);
     this.insert(item);
+    this.observed = Math.max(this.observed, timestamp);
     return item;
   }
 
-  /** The buffered records of `key` with a timestamp in `[from, to]`, oldest first. */
-  fetch(key: K, from: number, to: number): Indexed<K, V>[] {
+  /** The buffered records of `key` with a timestamp in `[from, to]` and within retention, oldest first. */
+  fetch(key: K, from: number, to: number): JoinBufferItem<K, V>[] {
     this.ensureIndex();
-    return (this.byKey.get(this.encode(key)) ?? []).filter((item) => item.storeKey.timestamp >= from && item.storeKey.timestamp <= to);
+    const low = Math.max(from, this.visibleFrom);
+    return (this.byKey.get(this.encode(key)) ?? []).filter((item) => item.storeKey.timestamp >= low && item.storeKey.timestamp <= to);
   }
 
-  markJoined(item: Indexed<K, V>): void {
+  /** Every record still waiting unsettled (restored ones included), for the outer-join candidates. */
+  unsettled(): JoinBufferItem<K, V>[] {
+    this.ensureIndex();
+    const waiting: JoinBufferItem<K, V>[] = [];
+    for (const { key, value } of this.store.all()) {
+      if (value.joined) continue;
+      const item = this.find(key);
+      if (item !== undefined) waiting.push(item);
+    }
+    return waiting;
+  }
+
+  /** The record joined or was emitted with null: it waits no more. */
+  settle(item: JoinBufferItem<K, V>): void {
     if (item.entry.joined) return;
     item.entry = { value: item.entry.value, joined: true };
-    this.store.put(item.storeKey, item.entry);
+    if (item.retired) this.store.delete(item.storeKey);
+    else this.store.put(item.storeKey, item.entry);
   }
 
-  /**
-   * Returns, oldest first, the records not joined yet whose window closed (`closed(timestamp)`),
-   * marking them so that they are returned once: a left or outer join emits them with null.
-   * Records that arrive later are never older than these (older ones are dropped as late).
-   */
-  takeUnjoined(closed: (timestamp: number) => boolean): Indexed<K, V>[] {
+  /** Retires the records past retention: lookups no longer see them, and settled ones leave the store. */
+  expire(): void {
     this.ensureIndex();
-    const due: Indexed<K, V>[] = [];
-    this.closedUpTo = Math.max(this.closedUpTo, this.head);
-    for (; this.closedUpTo < this.timeline.length && closed(this.timeline[this.closedUpTo]!.storeKey.timestamp); this.closedUpTo++) {
-      const item = this.timeline[this.closedUpTo]!;
-      if (item.entry.joined) continue;
-      this.markJoined(item);
-      due.push(item);
-    }
-    return due;
-  }
-
-  /** Removes the oldest records while `expired(timestamp)` holds. */
-  expire(expired: (timestamp: number) => boolean): void {
-    this.ensureIndex();
-    while (this.head < this.timeline.length && expired(this.timeline[this.head]!.storeKey.timestamp)) {
+    const bound = this.visibleFrom;
+    while (this.head < this.timeline.length && this.timeline[this.head]!.storeKey.timestamp < bound) {
       const item = this.timeline[this.head++]!;
       const encoded = this.encode(item.storeKey.key);
       const items = this.byKey.get(encoded)!;
       items.splice(items.indexOf(item), 1);
       if (items.length === 0) this.byKey.delete(encoded);
-      this.store.delete(item.storeKey);
+      item.retired = true;
+      if (item.entry.joined) this.store.delete(item.storeKey);
     }
     if (this.head > 1024 && this.head * 2 > this.timeline.length) {
       this.timeline = this.timeline.slice(this.head);
-      this.closedUpTo -= this.head;
       this.head = 0;
     }
   }
 
-  private insert(item: Indexed<K, V>): void {
+  private find(storeKey: JoinBufferKey<K>): JoinBufferItem<K, V> | undefined {
+    return (this.byKey.get(this.encode(storeKey.key)) ?? []).find((item) => item.storeKey.seq === storeKey.seq && item.storeKey.timestamp === storeKey.timestamp);
+  }
+
+  private insert(item: JoinBufferItem<K, V>): void {
     const encoded = this.encode(item.storeKey.key);
     const items = this.byKey.get(encoded) ?? [];
     insertByTime(items, item, 0);
@@ -115,6 +131,7 @@ export class JoinBuffer<K, V> {
     for (const { key, value } of this.store.all()) {
       this.insert({ storeKey: key, entry: value });
       this.seq = Math.max(this.seq, key.seq + 1);
+      this.observed = Math.max(this.observed, key.timestamp);
     }
   }
 }
