@@ -214,14 +214,16 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const [joiner, joined = {}] = rest as [(value: V, tableValue: unknown, key: K) => unknown, Joined<K, V> | undefined];
     if (typeof joiner !== 'function') throw new TypeError('A join with a KTable takes a joiner function');
     const storeName = (other as KTableImpl<K, unknown>).materializedStore();
-    const name = this.builder.nameOrGenerate(joined.name, prefix);
+    // As Kafka Streams' KStreamImpl.join: the repartition comes first, named after the join or else
+    // after the node upstream (`<that node>-repartition`), and the join's name is generated after it.
     const parent = this.repartitionRequired
-      ? addRepartition(this.builder, this.nodeName, joined.name ?? name, {
+      ? addRepartition(this.builder, this.nodeName, joined.name ?? this.nodeName, {
           keySerde: (joined.keySerde ?? this.serdes.keySerde) as KnownSerdes<unknown, unknown>['keySerde'],
           valueSerde: (joined.valueSerde ?? this.serdes.valueSerde) as KnownSerdes<unknown, unknown>['valueSerde'],
           guardKeys: true,
         })
       : this.nodeName;
+    const name = this.builder.nameOrGenerate(joined.name, prefix);
     this.builder.addProcessor(name, [parent], streamTableJoinStep(storeName, joiner, left), [storeName]);
     this.builder.graph.copartitionedNodes.add(name);
     return new KStreamImpl(this.builder, name, { keySerde: this.serdes.keySerde }, false);

@@ -1,6 +1,7 @@
 import type { ConformanceTopology } from './conformance-topology.ts';
 import { aggregationTopologies } from './catalogue/aggregations.ts';
 import { joinTopologies } from './catalogue/joins.ts';
+import { namingTopologies } from './catalogue/naming.ts';
 import { nullKeyTopologies } from './catalogue/null-keys.ts';
 import { processorTopologies } from './catalogue/processors.ts';
 import { statelessTopologies } from './catalogue/stateless.ts';
@@ -16,4 +17,5 @@ export const CATALOGUE: readonly ConformanceTopology[] = [
   ...tableTopologies,
   ...processorTopologies,
   ...nullKeyTopologies,
+  ...namingTopologies,
 ];

@@ -45,8 +45,13 @@ export function buildJavaModule(): string {
       const output = `${mvn.stdout ?? ''}${mvn.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
       throw new Error(`Building conformance/java with Maven failed (the suite needs Java 17 and mvn on the PATH): ${mvn.error?.message ?? output}`);
     }
-    if (existsSync(dir)) rmSync(building, { recursive: true, force: true });
-    else renameSync(building, dir);
+    try {
+      renameSync(building, dir);
+    } catch (error) {
+      // Another run built the same sources meanwhile: keep its build.
+      rmSync(building, { recursive: true, force: true });
+      if (!existsSync(dir)) throw error;
+    }
   }
   return `${join(dir, 'classes')}:${join(dir, 'lib', '*')}`;
 }

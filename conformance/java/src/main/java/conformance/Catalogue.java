@@ -28,6 +28,7 @@ final class Catalogue {
     TableTopologies.register(topologies);
     ProcessorTopologies.register(topologies);
     NullKeyTopologies.register(topologies);
+    NamingTopologies.register(topologies);
     return topologies;
   }
 
