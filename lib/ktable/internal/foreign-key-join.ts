@@ -15,22 +15,25 @@ import type { Change } from '../change.ts';
 // key), and the left side joins an answer only if the left row is still the one that asked
 // (same value hash), so answers that crossed an update are dropped.
 
-/** A left row's subscription to a right key. `hash` is null when the row unsubscribes. */
+/**
+ * What the right side does with a subscription (Kafka's SubscriptionWrapper.Instruction): drop it
+ * and say nothing, drop it and answer null (the left row's result must go), or keep it and answer
+ * with the right row only if there is one, or with the right row or null.
+ */
+export type SubscriptionInstruction = 'delete-no-propagate' | 'delete-and-propagate' | 'propagate-if-available' | 'propagate-null-if-unavailable';
+
+/** A left row's subscription to a right key. */
 export interface Subscription<KL> {
   readonly leftKey: KL;
+  /** The hash of the left row's value now (null: the row is deleted), so that a stale answer is dropped. */
   readonly hash: string | null;
-  /**
-   * Answer even when the right row is missing: a left join answers null, and a left row that had a
-   * value before may have a result to delete; a new row of an inner join with no match has
-   * nothing to say, as in Kafka Streams.
-   */
-  readonly answerIfAbsent: boolean;
+  readonly instruction: SubscriptionInstruction;
 }
 
 /** The right row's value, sent back to the left row that subscribed with `hash`. */
 export interface SubscriptionResponse<VR> {
   readonly rightValue: VR | null;
-  readonly hash: string;
+  readonly hash: string | null;
 }
 
 /** A subscription as it is stored on the right side: foreign key and left key together. */
@@ -47,44 +50,57 @@ export function valueHash<V>(value: V, serde: Serde<V> | undefined): string {
 
 /**
  * Left side: each left change unsubscribes from its old foreign key and subscribes to its new one,
- * as Kafka Streams' SubscriptionSendProcessorSupplier. In an inner join a subscription asks for an
- * answer even without a right row only when the foreign key changed from one key to another (the
- * old result must go); a new row, or one whose foreign key stayed, waits for its right row.
+ * with the instructions of Kafka Streams' SubscriptionSendProcessorSupplier. In an inner join a
+ * row that loses its foreign key (or is deleted) has its result deleted through the right side
+ * (so the tombstone is stamped with the old right row's time too), and a new row, or one whose
+ * foreign key stayed, is answered only if its right row exists. A left join answers every row;
+ * one without a foreign key is resolved on the left side (unansweredStep).
  */
 export function subscribeStep<KL, VL, KR>(foreignKey: (value: VL) => KR, leftValueSerde: Serde<VL> | undefined, leftJoin: boolean) {
+  const present = (fk: KR | null): fk is KR => fk !== null && fk !== undefined;
   return nodeStep<KL, Change<VL>, KR, Subscription<KL>>(() => (record, out) => {
     const { newValue, oldValue } = record.value;
     const oldFk = oldValue === null ? null : foreignKey(oldValue);
     const newFk = newValue === null ? null : foreignKey(newValue);
-    const base = { timestamp: record.timestamp, headers: record.headers };
-    const hadFk = oldFk !== null && oldFk !== undefined;
-    const fkChanged = hadFk && !sameKey(oldFk, newFk);
-    if (fkChanged) out.next({ key: oldFk, value: { leftKey: record.key, hash: null, answerIfAbsent: false }, ...base });
-    if (newFk !== null && newFk !== undefined) {
-      out.next({ key: newFk, value: { leftKey: record.key, hash: valueHash(newValue, leftValueSerde), answerIfAbsent: leftJoin || fkChanged }, ...base });
+    const hash = newValue === null ? null : valueHash(newValue, leftValueSerde);
+    const send = (fk: KR, instruction: SubscriptionInstruction): void => {
+      out.next({ key: fk, value: { leftKey: record.key, hash, instruction }, timestamp: record.timestamp, headers: record.headers });
+    };
+    const changed = present(oldFk) && !sameKey(oldFk, newFk);
+    if (leftJoin) {
+      if (changed) send(oldFk, 'delete-no-propagate');
+      if (present(newFk)) send(newFk, 'propagate-null-if-unavailable');
+      return;
+    }
+    if (oldValue !== null) {
+      if (!present(oldFk)) {
+        if (present(newFk)) send(newFk, 'propagate-if-available');
+      } else if (!present(newFk)) {
+        send(oldFk, 'delete-and-propagate');
+      } else if (changed) {
+        send(oldFk, 'delete-no-propagate');
+        send(newFk, 'propagate-null-if-unavailable');
+      } else {
+        send(newFk, 'propagate-if-available');
+      }
+    } else if (present(newFk)) {
+      send(newFk, 'propagate-if-available');
     }
   });
 }
 
 /**
- * Left side: a change that needs no answer from the right side is resolved at once: a left row
- * that loses its foreign key (deleted, or its key now null) deletes its result, and a row without
- * a foreign key joins nothing (null in a left join). In an inner join a row that had no foreign
- * key before has no result to delete, so nothing is sent, as in Kafka Streams.
+ * Left side of a left join: a row without a foreign key joins nothing, and is resolved at once:
+ * joined with null, or a tombstone when the row is deleted. (Kafka sends it to the right side
+ * under a null key, and the answer it gets is this one, at the left row's time.)
  */
-export function unansweredStep<KL, VL, KR, VOut>(foreignKey: (value: VL) => KR, joiner: (left: VL, right: null, key: KL) => VOut, leftJoin: boolean) {
+export function unansweredStep<KL, VL, KR, VOut>(foreignKey: (value: VL) => KR, joiner: (left: VL, right: null, key: KL) => VOut) {
   return nodeStep<KL, Change<VL>, KL, Change<VOut>>(() => (record, out) => {
     const { newValue, oldValue } = record.value;
+    if (newValue === null && oldValue === null) return;
     const newFk = newValue === null ? null : foreignKey(newValue);
     if (newFk !== null && newFk !== undefined) return;
-    if (oldValue === null && newValue === null) return;
-    const base = { key: record.key, timestamp: record.timestamp, headers: record.headers };
-    if (leftJoin) {
-      out.next({ ...base, value: { newValue: newValue === null ? null : joiner(newValue, null, record.key), oldValue: null } });
-      return;
-    }
-    const oldFk = oldValue === null ? null : foreignKey(oldValue);
-    if (oldFk !== null && oldFk !== undefined) out.next({ ...base, value: { newValue: null, oldValue: null } });
+    out.next({ key: record.key, value: { newValue: newValue === null ? null : joiner(newValue, null, record.key), oldValue: null }, timestamp: record.timestamp, headers: record.headers });
   });
 }
 
@@ -145,21 +161,23 @@ function index<KR, KL>(node: NodeContext, store: string, leftKeySerde: Serde<KL>
 }
 
 /**
- * Right side: records a subscription and answers it with the right row now, stamped with the later
- * of the subscription's and the right row's timestamps (Kafka's SubscriptionJoinProcessorSupplier).
+ * Right side: records (or drops) a subscription and answers it as its instruction says, with the
+ * right row now, stamped with the later of the subscription's and the right row's timestamps
+ * (Kafka's SubscriptionReceiveProcessorSupplier and SubscriptionJoinProcessorSupplier).
  */
 export function subscriptionStep<KR, KL, VR>(subscriptionStore: string, rightStore: string, leftKeySerde: Serde<KL> | undefined) {
   return nodeStep<KR, Subscription<KL>, KL, SubscriptionResponse<VR>>((node) => {
     const subscriptions = index<KR, KL>(node, subscriptionStore, leftKeySerde);
     const right = timestampedStore(node.store<KeyValueStore<KR, VR>>(rightStore));
     return (record, out) => {
-      const { leftKey, hash, answerIfAbsent } = record.value;
-      subscriptions.set(record.key, leftKey, hash);
-      if (hash === null) return;
+      const { leftKey, hash, instruction } = record.value;
+      const deletes = instruction === 'delete-no-propagate' || instruction === 'delete-and-propagate';
+      subscriptions.set(record.key, leftKey, deletes ? null : (hash ?? ''));
+      if (instruction === 'delete-no-propagate') return;
       const rightValue = right.get(record.key) ?? null;
-      if (rightValue === null && !answerIfAbsent) return;
+      if (instruction === 'propagate-if-available' && rightValue === null) return;
       const timestamp = rightValue === null ? record.timestamp : Math.max(record.timestamp, right.timestampOf(record.key) ?? record.timestamp);
-      out.next({ key: leftKey, value: { rightValue, hash }, timestamp, headers: record.headers });
+      out.next({ key: leftKey, value: { rightValue: instruction === 'delete-and-propagate' ? null : rightValue, hash }, timestamp, headers: record.headers });
     };
   });
 }
@@ -176,15 +194,21 @@ export function rightChangeStep<KR, KL, VR>(subscriptionStore: string, leftKeySe
   });
 }
 
-/** Left side: joins an answer with the left row, if that row is still the one that subscribed. */
+/**
+ * Left side: joins an answer with the left row, if that row is still the one that subscribed (the
+ * same value hash; a deleted row matches an answer sent for its deletion), as Kafka's
+ * ResponseJoinProcessorSupplier: no right row means a tombstone, or in a left join the left row
+ * joined with null.
+ */
 export function resolveStep<KL, VL, VR, VOut>(leftStore: string, joiner: (left: VL, right: VR | null, key: KL) => VOut, leftJoin: boolean, leftValueSerde: Serde<VL> | undefined) {
   return nodeStep<KL, SubscriptionResponse<VR>, KL, Change<VOut>>((node) => {
     const left = node.store<KeyValueStore<KL, VL>>(leftStore);
     return (record, out) => {
       const current = left.get(record.key);
-      if (current === undefined || valueHash(current, leftValueSerde) !== record.value.hash) return;
+      const currentHash = current === undefined ? null : valueHash(current, leftValueSerde);
+      if (currentHash !== record.value.hash) return;
       const { rightValue } = record.value;
-      const newValue = rightValue !== null ? joiner(current, rightValue, record.key) : leftJoin ? joiner(current, null, record.key) : null;
+      const newValue = current === undefined || (rightValue === null && !leftJoin) ? null : joiner(current, rightValue, record.key);
       out.next({ key: record.key, value: { newValue, oldValue: null }, timestamp: record.timestamp, headers: record.headers });
     };
   });
@@ -200,12 +224,12 @@ const fromB64 = <T>(serde: Serde<T>, topic: string, text: string | null): T => s
 export class SubscriptionSerde<KL> implements Serde<Subscription<KL>> {
   constructor(private readonly leftKey: Serde<KL>) {}
   serialize(topic: string, data: Subscription<KL> | null): Buffer | null {
-    return data === null ? null : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash, a: data.answerIfAbsent }));
+    return data === null ? null : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash, i: data.instruction }));
   }
   deserialize(topic: string, data: Buffer | null): Subscription<KL> {
     if (data === null) return null as unknown as Subscription<KL>;
-    const { l, h, a } = JSON.parse(data.toString()) as { l: string | null; h: string | null; a: boolean };
-    return { leftKey: fromB64(this.leftKey, topic, l), hash: h, answerIfAbsent: a };
+    const { l, h, i } = JSON.parse(data.toString()) as { l: string | null; h: string | null; i: SubscriptionInstruction };
+    return { leftKey: fromB64(this.leftKey, topic, l), hash: h, instruction: i };
   }
 }
 
@@ -217,7 +241,7 @@ export class ResponseSerde<VR> implements Serde<SubscriptionResponse<VR>> {
   }
   deserialize(topic: string, data: Buffer | null): SubscriptionResponse<VR> {
     if (data === null) return null as unknown as SubscriptionResponse<VR>;
-    const { r, h } = JSON.parse(data.toString()) as { r: string | null; h: string };
+    const { r, h } = JSON.parse(data.toString()) as { r: string | null; h: string | null };
     return { rightValue: r === null ? null : fromB64(this.rightValue, topic, r), hash: h };
   }
 }

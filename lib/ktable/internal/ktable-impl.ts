@@ -154,12 +154,13 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       guardKeys: false,
     });
     const resolve = this.builder.addProcessor(`${base}-RESOLVE`, [answers], resolveStep<K, V, unknown, unknown>(leftStore, joiner, leftJoin, leftValueSerde), [leftStore]);
-    const unanswered = this.builder.addProcessor(`${base}-UNANSWERED`, [this.nodeName], unansweredStep<K, V, KO, unknown>(foreignKey, joiner, leftJoin));
+    // Only a left join answers a row without a foreign key (on this side: see unansweredStep).
+    const unanswered = leftJoin ? this.builder.addProcessor(`${base}-UNANSWERED`, [this.nodeName], unansweredStep<K, V, KO, unknown>(foreignKey, joiner)) : undefined;
     graph.copartitionedNodes.add(answer).add(notify).add(resolve);
     const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName('KTABLE-FK-JOIN-OUTPUT-')) : undefined;
     const serdes = { keySerde: materialized?.keySerde ?? leftKeySerde, valueSerde: materialized?.valueSerde };
     if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
-    const output = this.builder.addProcessor(`${base}-OUTPUT`, [resolve, unanswered], storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true), storeName === undefined ? [] : [storeName]);
+    const output = this.builder.addProcessor(`${base}-OUTPUT`, unanswered === undefined ? [resolve] : [resolve, unanswered], storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true), storeName === undefined ? [] : [storeName]);
     return new KTableImpl<K, unknown>(this.builder, output, storeName, serdes);
   }
 
