@@ -28,10 +28,18 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
  * A custom processing step (Processor API). One instance per task.
  *
  * ```ts
- * const upper: ProcessorSupplier<string, string, string, string> = () => ({
- *   init(context) { this.context = context; },
- *   process(record) { this.context.forward({ ...record, value: record.value.toUpperCase() }); },
- * });
+ * import type { Processor, ProcessorContext, StreamRecord } from 'rx-kafka-streams';
+ *
+ * class Upper implements Processor<string, string, string, string> {
+ *   private context!: ProcessorContext<string, string>;
+ *   init(context: ProcessorContext<string, string>): void {
+ *     this.context = context;
+ *   }
+ *   process(record: StreamRecord<string, string>): void {
+ *     this.context.forward({ ...record, value: record.value.toUpperCase() });
+ *   }
+ * }
+ * topology.addProcessor('upper', () => new Upper(), 'source');
  * ```
  */
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {
