@@ -3,16 +3,12 @@ import { PROCESSOR_NODE_GROUP } from './metric-groups.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
 import { Avg, Max, Min } from './windowed-stats.ts';
 
-/** The wall-clock time a task measures latencies against, refreshed once per batch (Kafka's cached system time). */
-export interface CachedTime {
-  readonly systemTimeMs: number;
-}
-
 /**
  * `record-e2e-latency-avg/min/max` of one source or sink node (`stream-processor-node-metrics`,
  * INFO): how long after its timestamp a record reached the node. Recorded for every record, so
  * the record only adds to a sum, a count, a minimum and a maximum, against the time cached at
- * the start of the batch; the task's sync moves those into the sampled stats.
+ * the start of the batch; the task's sync moves those into the sampled stats and sets the time.
+ * A source's count is also what its task processed.
  */
 export class EndToEndLatency {
   private sum = 0;
@@ -23,9 +19,10 @@ export class EndToEndLatency {
   private readonly minStat = new Min();
   private readonly maxStat = new Max();
   private readonly config: MetricsRegistry['config'];
+  /** The wall-clock time latencies are measured against: the time of the last flush. */
+  private nowMs: number;
 
   constructor(
-    private readonly time: CachedTime,
     registry: MetricsRegistry,
     tags: MetricTags,
     owner: object,
@@ -36,10 +33,11 @@ export class EndToEndLatency {
     registry.add({ group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-min', tags, description: `The minimum ${what}` }, (now) => this.minStat.measure(config, now), owner);
     registry.add({ group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-max', tags, description: `The maximum ${what}` }, (now) => this.maxStat.measure(config, now), owner);
     this.config = config;
+    this.nowMs = registry.now();
   }
 
   record(timestamp: number): void {
-    const latency = this.time.systemTimeMs - timestamp;
+    const latency = this.nowMs - timestamp;
     this.sum += latency;
     this.count++;
     if (latency < this.min) this.min = latency;
@@ -48,6 +46,7 @@ export class EndToEndLatency {
 
   /** Moves what was recorded since the last flush into the sampled stats; returns how many records that was. */
   flush(nowMs: number): number {
+    this.nowMs = nowMs;
     const count = this.count;
     if (count === 0) return 0;
     this.avgStat.record(this.config, this.sum, nowMs, count);

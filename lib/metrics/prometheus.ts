@@ -41,10 +41,10 @@ interface Family {
  */
 export function registerMetrics(app: MetricsSource, registry: Registry): () => void {
   const families = new Map<string, Family>();
-  // One snapshot per scrape: prom-client asks each family in turn, synchronously.
+  // One snapshot per scrape: prom-client asks every family in one synchronous run, so the
+  // snapshot is dropped at the next microtask.
   let snapshot: Map<string, MetricValue[]> | undefined;
-  const read = (): Map<string, MetricValue[]> => {
-    if (snapshot) return snapshot;
+  const collect = (): Map<string, MetricValue[]> => {
     const byFamily = new Map<string, MetricValue[]>();
     for (const metric of app.metrics()) {
       if (typeof metric.value !== 'number') continue;
@@ -54,9 +54,13 @@ export function registerMetrics(app: MetricsSource, registry: Registry): () => v
       values.push(metric);
       if (!families.has(name)) register({ name, help: metric.description || `${metric.group} ${metric.name}` });
     }
-    snapshot = byFamily;
-    setImmediate(() => (snapshot = undefined));
     return byFamily;
+  };
+  const read = (): Map<string, MetricValue[]> => {
+    if (snapshot) return snapshot;
+    snapshot = collect();
+    queueMicrotask(() => (snapshot = undefined));
+    return snapshot;
   };
   const register = (family: Family): void => {
     families.set(family.name, family);
@@ -76,7 +80,7 @@ export function registerMetrics(app: MetricsSource, registry: Registry): () => v
       }),
     } as unknown as Parameters<Registry['registerMetric']>[0]);
   };
-  read();
+  collect();
   return () => {
     for (const name of families.keys()) registry.removeSingleMetric(name);
     families.clear();

@@ -1,7 +1,11 @@
 import { RECORD_CACHE_GROUP, RECORD_CACHE_ID_TAG, TASK_ID_TAG, THREAD_ID_TAG } from './metric-groups.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
-import type { CachedTime } from './end-to-end-latency.ts';
 import { addAvgMinMax } from './sensor-stats.ts';
+
+/** The wall-clock time a task measures against, refreshed once per batch (Kafka's cached system time). */
+export interface CachedTime {
+  readonly systemTimeMs: number;
+}
 
 /**
  * `hit-ratio-avg/min/max` of one table's record cache (`stream-record-cache-metrics`, DEBUG), or

@@ -17,19 +17,16 @@ export interface TaskMetricsScope {
 
 /**
  * One task's metrics (`stream-task-metrics`, tags `thread-id`, `task-id`) and those of its nodes,
- * stores and caches. On the per-record path the task only counts (`processed`, a node's
- * end-to-end sum); `sync()`, once per batch and before every measurement, moves the counts into
+ * stores and caches. On the per-record path the task only adds to its source and sink nodes'
+ * end-to-end latency sums; `sync()`, once per batch and before every measurement, moves those into
  * the sensors: `process-rate/total` (DEBUG, as in Kafka), `punctuate-rate/total` (DEBUG), and
  * the thread's own totals. `dropped-records-rate/total` (INFO) is recorded as records drop.
  */
 export class TaskMetrics {
-  /** Records processed; the task adds one per record. */
-  processed = 0;
   /** Punctuations fired. */
   punctuated = 0;
   /** The wall-clock time latencies are measured against, refreshed by each sync. */
   systemTimeMs: number;
-  private syncedProcessed = 0;
   private syncedPunctuated = 0;
   private dropped = 0;
   private readonly registry: MetricsRegistry;
@@ -39,7 +36,7 @@ export class TaskMetrics {
   private readonly droppedSensor: Sensor | undefined;
   private readonly processSensor: Sensor | undefined;
   private readonly punctuateSensor: Sensor | undefined;
-  private readonly latencies: { readonly latency: EndToEndLatency; readonly process: Sensor | undefined }[] = [];
+  private readonly latencies: { readonly latency: EndToEndLatency; readonly source: boolean; readonly process: Sensor | undefined }[] = [];
   private closed = false;
 
   constructor(
@@ -77,10 +74,10 @@ export class TaskMetrics {
   /** The end-to-end latency of a source or sink node; at DEBUG a source also reports its `process-rate/total`. */
   endToEndLatency(nodeName: string, source: boolean): EndToEndLatency {
     const tags = { ...this.tags, [PROCESSOR_NODE_ID_TAG]: nodeName };
-    const latency = new EndToEndLatency(this, this.registry, tags, this);
+    const latency = new EndToEndLatency(this.registry, tags, this);
     const sensor = source ? this.registry.sensor(this, `node.${nodeName}.process`, 'DEBUG') : undefined;
     const process = sensor && addRateOfSumAndSum(sensor, PROCESSOR_NODE_GROUP, tags, 'process', 'calls to process');
-    this.latencies.push({ latency, process });
+    this.latencies.push({ latency, source, process });
     return latency;
   }
 
@@ -94,20 +91,25 @@ export class TaskMetrics {
     return cacheHitRatio(this.registry, this, this, this.threadId, this.taskId, storeName);
   }
 
-  /** Moves what was counted since the last sync into the sensors; returns the records processed since. */
+  /**
+   * Moves what was counted since the last sync into the sensors and sets the time latencies are
+   * measured against; returns the records processed since (those that reached a source node:
+   * records skipped before it count as dropped instead).
+   */
   sync(nowMs: number): number {
     this.systemTimeMs = nowMs;
-    const processed = this.processed - this.syncedProcessed;
+    let processed = 0;
+    for (const { latency, source, process } of this.latencies) {
+      const count = latency.flush(nowMs);
+      if (!source || count === 0) continue;
+      processed += count;
+      process?.record(count, nowMs);
+    }
     const punctuated = this.punctuated - this.syncedPunctuated;
-    this.syncedProcessed = this.processed;
     this.syncedPunctuated = this.punctuated;
     if (processed > 0) this.processSensor?.record(processed, nowMs);
     if (punctuated > 0) this.punctuateSensor?.record(punctuated, nowMs);
     this.thread?.counted(processed, punctuated, nowMs);
-    for (const { latency, process } of this.latencies) {
-      const count = latency.flush(nowMs);
-      if (count > 0) process?.record(count, nowMs);
-    }
     return processed;
   }
 

@@ -56,26 +56,33 @@ export class ThreadMetrics {
     this.restore = new RestoreMetrics(registry, threadId);
   }
 
-  /**
-   * A batch was fetched for `task`: counts a poll, records the partition's lag, and syncs the
-   * task (whose end-to-end latencies then measure against this moment). Returns when it began.
-   */
-  batchStarted(batch: FetchedBatch, task: TaskMetrics): number {
+  /** A thread is the scope of its own tasks' metrics (a TaskMetricsScope with itself as the thread). */
+  get thread(): ThreadMetrics {
+    return this;
+  }
+
+  /** The consumer handed over a batch: counts a poll and records the partition's lag. */
+  fetched(batch: FetchedBatch): void {
     const now = this.registry.now();
     this.poll?.record(1, now);
     this.pollRecords?.record(batch.messages.length, now);
     this.consumerLag.fetched(batch.topic, batch.partition, Math.max(0, Number(batch.offsetLag())), now);
-    task.sync(now);
-    return now;
   }
 
-  /** The batch begun at `startedMs` is processed: its records count towards process rate and latency. */
-  batchProcessed(task: TaskMetrics, startedMs: number): void {
+  /**
+   * Runs `processing` (a task processing what it has buffered) between two syncs of the task: the
+   * first sets the time its end-to-end latencies measure against, the second counts what it
+   * processed towards the thread's process rate, total and per-record latency.
+   */
+  timeProcessing(task: TaskMetrics, processing: (nowMs: number) => void): void {
+    const started = this.registry.now();
+    task.sync(started);
+    processing(started);
     const now = this.registry.now();
     const processed = task.sync(now);
     if (processed === 0) return;
     this.processRecords?.record(processed, now);
-    this.processLatency?.record((now - startedMs) / processed, now);
+    this.processLatency?.record((now - started) / processed, now);
   }
 
   /** Called by the thread's tasks as they sync: records processed and punctuations fired since. */
