@@ -183,6 +183,29 @@ describe('KTable.suppress', () => {
     ]);
   });
 
+  it('measures a time limit by the timestamps that reach the suppression, not by records dropped before it', () => {
+    // Kafka Streams 4.1.2 (KTableSuppressProcessor keeps its own stream time): b's null value is
+    // not counted, so it does not move the suppression's time; d at 4100 lets a (1000 + 3000) go.
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, number>('in', { keySerde: str, valueSerde: Serdes.Int() })
+      .groupByKey()
+      .count()
+      .suppress(Suppressed.untilTimeLimit(3000))
+      .toStream()
+      .to('out', { keySerde: str, valueSerde: Serdes.Int() });
+    const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
+    const input = driver.createInputTopic('in', str, Serdes.Int());
+    const output = driver.createOutputTopic('out', str, Serdes.Int());
+    const read = () => output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+    input.pipeInput('a', 1, 1000);
+    input.pipeInput('b', null as unknown as number, 5000);
+    input.pipeInput('c', 1, 1500);
+    expect(read()).to.deep.equal([]);
+    input.pipeInput('d', 1, 4100);
+    expect(read()).to.deep.equal([['a', 1, 1000]]);
+  });
+
   it('emits one final count per window, once stream time passes its end (marbles)', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const clicks = cold('a 2ms b 8ms c|', { a: { key: 'k', value: 'a' }, b: { key: 'k', value: 'b' }, c: { key: 'k', value: 'c' } });

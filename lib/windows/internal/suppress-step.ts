@@ -40,7 +40,8 @@ export class SuppressedEntrySerde<V> implements Serde<SuppressedEntry<V>> {
 }
 
 /**
- * KTable.suppress: holds the latest change per key and lets it go once stream time reaches the
+ * KTable.suppress: holds the latest change per key and lets it go once its stream time (the latest
+ * timestamp that reached it) reaches the
  * key's expiry (window end + grace, or first held update + time limit), in expiry order and, for
  * one expiry, in the order of the keys' serialized bytes, as Kafka Streams' KTableSuppressProcessor
  * and its time-ordered buffer. The buffer is a store, changelogged like any other.
@@ -63,13 +64,19 @@ export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | und
       held.delete(key);
       store.delete(h.record.key);
     };
+    // As Kafka's KTableSuppressProcessor: final results drop tombstones (a window's result that
+    // went away before it closed), a time limit forwards every change it held.
+    const emit = (out: { next(r: StreamRecord<K, Change<V>>): void }, h: Held<K, V>): void => {
+      if (suppressed.kind === 'until-window-closes' && h.record.value.newValue === null) return;
+      out.next(h.record);
+    };
+    /** The latest timestamp that reached this node: Kafka's suppression keeps its own stream time. */
+    let observed = -Infinity;
     const emitDue = (out: { next(r: StreamRecord<K, Change<V>>): void }, streamTime: number): void => {
       const due = [...held.entries()].filter(([, h]) => h.expiry <= streamTime).sort(byRelease);
       for (const [key, h] of due) {
         release(key, h);
-        // A key created and deleted while held changed nothing downstream: nothing to emit.
-        if (h.record.value.newValue === null && h.record.value.oldValue === null) continue;
-        out.next(h.record);
+        emit(out, h);
       }
     };
     return (record, out) => {
@@ -86,16 +93,21 @@ export function suppressStep<K, V>(suppressed: Suppressed, graceMs: number | und
       const expiry = previous?.expiry ?? expiryOf(record);
       held.set(key, { record: { ...record, value: change }, expiry });
       store.put(record.key, { change, timestamp: record.timestamp, expiry });
+      observed = Math.max(observed, record.timestamp);
+      // Due updates go first, then a buffer still over its bound lets go of its first ones.
+      emitDue(out, observed);
       const max = suppressed.buffer.maxRecords;
       if (max !== undefined && held.size > max) {
         if (suppressed.buffer.whenFull === 'shut-down') {
           throw new StreamsException(`${node.name}: the suppression buffer is full (${max} keys); raise maxRecords or let it emit early`);
         }
-        const [oldestKey, oldest] = [...held.entries()].sort(byRelease)[0]!;
-        release(oldestKey, oldest);
-        out.next(oldest.record);
+        const ordered = [...held.entries()].sort(byRelease);
+        for (let i = 0; held.size > max; i++) {
+          const [oldestKey, oldest] = ordered[i]!;
+          release(oldestKey, oldest);
+          emit(out, oldest);
+        }
       }
-      emitDue(out, node.task.streamTime);
     };
   });
 }
