@@ -1,5 +1,6 @@
 import type { KeyValue } from '../processor/record.ts';
 import type { KeyValueStore } from '../state/key-value-store.ts';
+import { timestampedStore } from '../state/timestamped-key-value-store.ts';
 import type { StateStoreContext } from '../state/state-store.ts';
 import type { StoreSensors } from './state-store-metrics.ts';
 
@@ -44,6 +45,20 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     } finally {
       this.sensors.put.record(nowNs() - start);
     }
+  }
+
+  /** Row timestamps pass through to the store (see TimestampedKeyValueStore); timed as a put. */
+  putWithTimestamp(key: K, value: V | null, timestamp: number): void {
+    const start = nowNs();
+    try {
+      timestampedStore(this.inner).putWithTimestamp(key, value, timestamp);
+    } finally {
+      this.sensors.put.record(nowNs() - start);
+    }
+  }
+
+  timestampOf(key: K): number | undefined {
+    return timestampedStore(this.inner).timestampOf(key);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {
