@@ -53,7 +53,16 @@ export class SerializationException extends StreamsException {
 
 /** A state store was used in a way it does not allow (unknown, closed, not connected, read-only). */
 export class InvalidStateStoreException extends StreamsException {
-  override readonly name = 'InvalidStateStoreException';
+  override readonly name: string = 'InvalidStateStoreException';
+}
+
+/**
+ * A store's Keyv backend could not be read or written (Redis or Postgres unreachable, say). The
+ * changelog holds the store's contents, so nothing is lost: the task keeps the changes in
+ * memory and writes them at a later commit, or restores from the changelog.
+ */
+export class KeyvBackendException extends InvalidStateStoreException {
+  override readonly name: string = 'KeyvBackendException';
 }
 
 /** A user function (predicate, mapper, aggregator, processor) threw while processing a record. */

@@ -11,6 +11,9 @@
 #
 # Env: KAFKA_HEAP_OPTS (default "-Xms128m -Xmx512m"), KAFKA_START_TIMEOUT (seconds, default 90),
 #      KAFKA_STOP_TIMEOUT (seconds, default 30), MAVEN_OPTS (passed to mvn as usual).
+#      KAFKA_INSTANCE=<name> with KAFKA_PORT / KAFKA_CONTROLLER_PORT: a second, separate broker
+#      (its own data, log and pid under .cache/kafka/instances/<name>, the same jars), e.g. for a
+#      spec that stops and restarts its broker without disturbing the one other specs share.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,17 +21,24 @@ ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 POM="$SCRIPT_DIR/kafka/pom.xml"
 CACHE="$ROOT/.cache/kafka"
 LIBS="$CACHE/libs"
-DATA="$CACHE/data"
-PROPS="$CACHE/server.properties"
-LOG4J="$CACHE/log4j2.xml"
-LOG="$CACHE/server.log"
-PIDFILE="$CACHE/kafka.pid"
-CLUSTER_ID_FILE="$CACHE/cluster.id"
 STAMP="$LIBS/.fetched"
+# Everything of one broker instance; the jars above are shared by all.
+HOME_DIR="$CACHE"
+if [[ -n "${KAFKA_INSTANCE:-}" ]]; then
+  [[ "$KAFKA_INSTANCE" =~ ^[A-Za-z0-9_-]+$ ]] || { echo "kafka.sh: KAFKA_INSTANCE must be letters, digits, - or _" >&2; exit 2; }
+  [[ -n "${KAFKA_PORT:-}" && -n "${KAFKA_CONTROLLER_PORT:-}" ]] || { echo "kafka.sh: KAFKA_INSTANCE needs KAFKA_PORT and KAFKA_CONTROLLER_PORT" >&2; exit 2; }
+  HOME_DIR="$CACHE/instances/$KAFKA_INSTANCE"
+fi
+DATA="$HOME_DIR/data"
+PROPS="$HOME_DIR/server.properties"
+LOG4J="$HOME_DIR/log4j2.xml"
+LOG="$HOME_DIR/server.log"
+PIDFILE="$HOME_DIR/kafka.pid"
+CLUSTER_ID_FILE="$HOME_DIR/cluster.id"
 
 HOST=127.0.0.1
-PORT=9092
-CONTROLLER_PORT=9093
+PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
@@ -149,7 +159,7 @@ java_args() {
   read -r -a heap <<<"$HEAP_OPTS"
   JAVA_ARGS=(java "${heap[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
     -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
-    "-Dlog4j2.configurationFile=$LOG4J" "-Dkafka.logs.dir=$CACHE" -cp "$LIBS/*")
+    "-Dlog4j2.configurationFile=$LOG4J" "-Dkafka.logs.dir=$HOME_DIR" -cp "$LIBS/*")
 }
 
 cmd_start() {
@@ -172,7 +182,7 @@ cmd_start() {
     die "port $PORT or $CONTROLLER_PORT on $HOST is already in use by another process"
   fi
 
-  mkdir -p "$CACHE"
+  mkdir -p "$CACHE" "$HOME_DIR"
   fetch_jars
   write_config
   java_args
@@ -184,7 +194,7 @@ cmd_start() {
   if [[ ! -f "$DATA/meta.properties" ]]; then
     log "formatting storage in $DATA (cluster id $cluster_id)"
     "${JAVA_ARGS[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted \
-      >"$CACHE/format.log" 2>&1 || { cat "$CACHE/format.log" >&2; die "storage format failed"; }
+      >"$HOME_DIR/format.log" 2>&1 || { cat "$HOME_DIR/format.log" >&2; die "storage format failed"; }
   fi
 
   [[ -f "$LOG" ]] && mv -f "$LOG" "$LOG.1"

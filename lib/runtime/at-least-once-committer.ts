@@ -3,6 +3,8 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CommitOffset, RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
+import { persistStores, type StorePersistenceListener } from './store-persistence.ts';
+import { isRecoverable } from './task-health.ts';
 import type { ChangelogDrain } from './task-stores.ts';
 import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
@@ -28,6 +30,9 @@ export class AtLeastOnceCommitter {
     private readonly producer: Producer,
     private readonly consumer: Consumer,
     private readonly logger: Logger,
+    private readonly persistence: StorePersistenceListener,
+    /** A send failed for a reason that can pass: the thread starts the task again from its committed offsets. */
+    private readonly onSendFailed: (task: RuntimeTask, error: unknown) => void,
   ) {}
 
   /**
@@ -46,12 +51,27 @@ export class AtLeastOnceCommitter {
     const previous = this.sending.get(task.id) ?? Promise.resolve();
     if (records.length === 0 && offsets.length === 0) return previous;
     const next = previous.then(async () => {
-      const lastOffsets = await sendRecords(this.producer, records);
+      // Dropped meanwhile: whoever runs it next processes these records again, and its outputs
+      // must not overtake theirs.
+      if (this.dropped.has(task)) return;
+      let lastOffsets: Map<string, number>;
+      try {
+        lastOffsets = await sendRecords(this.producer, records);
+      } catch (error) {
+        if (!isRecoverable(error)) throw error;
+        this.dropped.add(task);
+        this.onSendFailed(task, error);
+        return;
+      }
       drain.acknowledged(lastOffsets);
       if (this.dropped.has(task)) return;
       for (const offset of offsets) this.acknowledged.set(topicPartitionKey(offset), offset);
     });
-    this.sending.set(task.id, next);
+    // A failed send fails this call, not the task's later ones.
+    this.sending.set(
+      task.id,
+      next.catch(() => {}),
+    );
     return next;
   }
 
@@ -72,7 +92,7 @@ export class AtLeastOnceCommitter {
         this.logger.warn(`Commit failed, the records since the last commit will be processed again: ${errorMessage(error)}`);
       }
     }
-    for (const task of tasks) await task.stores.persist(clean);
+    for (const task of tasks) await persistStores(task, clean, this.persistence);
   }
 
   /** Forgets the offsets of a task this instance no longer owns, acknowledged now or later. */

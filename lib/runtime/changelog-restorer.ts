@@ -102,7 +102,7 @@ export async function restoreChangelogs(
     // A restore consumer that stops making progress (a join that never settles) is given up, so
     // that the caller can start over with a fresh one instead of leaving the task stuck.
     const stall = setInterval(() => {
-      if (Date.now() - lastProgress > STALL_MS) abort(new Error(`no progress for ${STALL_MS / 1000} s`));
+      if (Date.now() - lastProgress > STALL_MS) abort(Object.assign(new Error(`no progress for ${STALL_MS / 1000} s`), { retriable: true }));
     }, 1000);
     try {
       await finished;

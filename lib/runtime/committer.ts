@@ -2,10 +2,13 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { kafkajs } from '../kafka/kafkajs.ts';
 import { TaskMigratedException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
 import { AtLeastOnceCommitter } from './at-least-once-committer.ts';
 import { ExactlyOnceCommitter } from './exactly-once-committer.ts';
 import type { RuntimeTask } from './runtime-task.ts';
+import type { StorePersistenceListener } from './store-persistence.ts';
+import { isRecoverable } from './task-health.ts';
 
 /**
  * How a stream thread sends its tasks' outputs and commits their progress: one interface, one
@@ -36,6 +39,15 @@ export interface CommitterOptions {
   readonly logger: Logger;
   /** A task whose transactional id was taken over: the thread drops it and rejoins. */
   readonly onMigrated: (task: RuntimeTask, error: TaskMigratedException) => void;
+  /**
+   * A task whose outputs or commit failed for a reason that can pass (the broker unreachable):
+   * its uncommitted work is gone, and the thread starts it again from what was committed.
+   */
+  readonly onCorrupted: (task: RuntimeTask, error: unknown) => void;
+  /** How writing the stores to Keyv goes. */
+  readonly persistence: StorePersistenceListener;
+  /** Where commits are counted and timed (the thread's commit-rate, -total, -latency). */
+  readonly metrics: ThreadMetrics;
 }
 
 export function createCommitter(guarantee: 'at_least_once' | 'exactly_once_v2', options: CommitterOptions): Committer {
@@ -53,7 +65,7 @@ class AtLeastOnceTaskCommitter implements Committer {
   async start(): Promise<void> {
     this.producer = this.options.kafka.producer({ createPartitioner: kafkajs().Partitioners.DefaultPartitioner, ...this.options.producerConfig });
     await this.producer.connect();
-    this.committer = new AtLeastOnceCommitter(this.producer, this.options.consumer, this.options.logger);
+    this.committer = new AtLeastOnceCommitter(this.producer, this.options.consumer, this.options.logger, this.options.persistence, this.options.onCorrupted);
   }
 
   async taskCreated(): Promise<void> {}
@@ -67,7 +79,7 @@ class AtLeastOnceTaskCommitter implements Committer {
       await committer.send(ready, true);
       task.task.context.commitRequested = false;
       this.lastCommit = Date.now();
-      await committer.commit(ready);
+      await this.options.metrics.timeCommit(() => committer.commit(ready));
     } else {
       // Between commits a batch's outputs go out on their own, alongside other tasks' sends.
       // What other tasks emitted meanwhile (wall-clock punctuators) goes too, unawaited: a
@@ -82,7 +94,7 @@ class AtLeastOnceTaskCommitter implements Committer {
     if (!this.committer) return;
     await this.committer.send(tasks, true);
     this.lastCommit = Date.now();
-    await this.committer.commit(tasks, clean);
+    await this.options.metrics.timeCommit(() => this.committer!.commit(tasks, clean));
   }
 
   taskDropped(task: RuntimeTask, partitions: readonly TopicPartition[]): void {
@@ -101,7 +113,7 @@ class ExactlyOnceTaskCommitter implements Committer {
   private readonly committer: ExactlyOnceCommitter;
 
   constructor(private readonly options: CommitterOptions) {
-    this.committer = new ExactlyOnceCommitter(options.kafka, options.applicationId);
+    this.committer = new ExactlyOnceCommitter(options.kafka, options.applicationId, options.persistence);
   }
 
   async start(): Promise<void> {}
@@ -132,13 +144,17 @@ class ExactlyOnceTaskCommitter implements Committer {
     return this.committer.close();
   }
 
-  /** A fenced task is handed to the thread, which drops it; other failures fail the commit. */
+  /**
+   * A fenced task is handed to the thread, which drops it; so is one whose transaction failed for
+   * a reason that can pass, which the thread starts again; other failures fail the commit.
+   */
   private async commitTask(task: RuntimeTask, clean = false): Promise<void> {
     try {
-      await this.committer.commit(task, clean);
+      await this.options.metrics.timeCommit(() => this.committer.commit(task, clean));
     } catch (error) {
-      if (!(error instanceof TaskMigratedException)) throw error;
-      this.options.onMigrated(task, error);
+      if (error instanceof TaskMigratedException) this.options.onMigrated(task, error);
+      else if (isRecoverable(error)) this.options.onCorrupted(task, error);
+      else throw error;
     }
   }
 }

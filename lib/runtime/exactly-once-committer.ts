@@ -4,6 +4,7 @@ import { StreamsException, TaskMigratedException, errorMessage } from '../errors
 import { isProducerFenced } from '../kafka/group-membership.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
+import { persistStores, type StorePersistenceListener } from './store-persistence.ts';
 import { transactionalId } from './internal-topics.ts';
 
 /**
@@ -22,10 +23,12 @@ export class ExactlyOnceCommitter {
   constructor(
     private readonly kafka: Kafka,
     private readonly applicationId: string,
+    private readonly persistence: StorePersistenceListener,
   ) {}
 
-  /** Connects the task's producer and fences any earlier owner before the task restores. */
+  /** Connects the task's producer and fences any earlier owner before the task restores (again, when a restore is retried). */
   async taskCreated(task: RuntimeTask): Promise<void> {
+    await this.producers.get(task)?.disconnect().catch(() => {});
     const producer = this.kafka.producer({
       createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
       transactionalId: transactionalId(this.applicationId, task.id),
@@ -73,7 +76,7 @@ export class ExactlyOnceCommitter {
       }
       task.lastCommit = Date.now();
       // Keyv gets only what a committed transaction made durable in the changelog.
-      await task.stores.persist(clean);
+      await persistStores(task, clean, this.persistence);
     });
     this.chains.set(
       task,

@@ -59,6 +59,31 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
   readonly maxWarmupReplicas?: number;
   /** How soon after an assignment with warm-ups the group rebalances again to move warmed-up tasks. Default 600,000 (10 min). */
   readonly probingRebalanceIntervalMs?: number;
+  /** How often `metrics$` emits a snapshot of every metric. Default 10,000. */
+  readonly metricsIntervalMs?: number;
+  /**
+   * How long a task whose input partition has nothing fetched (and nothing more on the broker, as
+   * far as it knows) waits for it before processing its other partitions' records, as Kafka
+   * Streams' `max.task.idle.ms`. A task always processes the oldest of its fetched records next,
+   * and always waits for a partition known to have records it has not fetched yet. Default 0
+   * (no waiting beyond that); -1 processes records as they are fetched, never waiting.
+   */
+  readonly maxTaskIdleMs?: number;
+  /** Fetched records a task buffers per input partition before fetching that partition pauses, as Kafka's `buffered.records.per.partition`. Default 1000. */
+  readonly bufferedRecordsPerPartition?: number;
+  /**
+   * How long a task may keep failing for a reason that can pass (the broker or a store backend
+   * unreachable, a coordinator moving) before the instance gives up and goes to ERROR, as Kafka
+   * Streams' `task.timeout.ms`. Until then the task is retried and, under exactly-once, started
+   * again from what was committed. Default 300,000 (5 min).
+   */
+  readonly taskTimeoutMs?: number;
+  /**
+   * After how long a task that has input it does not process (no record processed, restored or
+   * committed) counts as stuck: the liveness check then logs what it waits for and starts it
+   * again. Default 60,000.
+   */
+  readonly taskStallTimeoutMs?: number;
   /** How many partitions are processed at once (their I/O overlaps). Default 4. */
   readonly maxConcurrentTasks?: number;
   readonly deserializationExceptionHandler?: RuntimeExceptionHandlerOption;

@@ -7,7 +7,7 @@ import { StreamsException, asStreamsException } from '../errors.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
 import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
-import { topicPartitionKey, type TopicPartition } from '../kafka/topic-partition.ts';
+import type { TopicPartition } from '../kafka/topic-partition.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
 import type { Serde } from '../serdes/serde.ts';
@@ -16,6 +16,8 @@ import { graphOf, type Topology } from '../topology/topology.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { SubTopology, TopologyPlan } from '../topology/internal/topology-plan.ts';
 import { RecordCacheBudget } from '../state/record-cache.ts';
+import { ClientMetrics, metricSnapshots } from '../metrics/client-metrics.ts';
+import type { MetricValue } from '../metrics/metric-name.ts';
 import { RUNNING_ACTIVE } from './assignor/subscription-info.ts';
 import { compareTaskIds } from './assignor/task-ids.ts';
 import type { SubTopologyTopics } from './assignor/task-layout.ts';
@@ -110,6 +112,9 @@ export class KafkaStreams {
   private readonly threads: StreamThread[] = [];
   /** The stream threads on worker threads, with `threadModule`. */
   private readonly workers: WorkerStreamThread[] = [];
+  private readonly clientMetrics: ClientMetrics;
+  /** Every metric (as `metrics()` returns them) every `metricsIntervalMs`, until the instance is closed. */
+  readonly metrics$: Observable<MetricValue[]>;
   private admin: Admin | undefined;
 
   constructor(
@@ -128,6 +133,11 @@ export class KafkaStreams {
     integerSetting('acceptableRecoveryLag', config.acceptableRecoveryLag, 10_000, 0);
     integerSetting('maxWarmupReplicas', config.maxWarmupReplicas, 2, 1);
     integerSetting('probingRebalanceIntervalMs', config.probingRebalanceIntervalMs, 600_000, 1);
+    const metricsIntervalMs = integerSetting('metricsIntervalMs', config.metricsIntervalMs, 10_000, 1);
+    integerSetting('maxTaskIdleMs', config.maxTaskIdleMs, 0, -1);
+    integerSetting('bufferedRecordsPerPartition', config.bufferedRecordsPerPartition, 1000, 1);
+    integerSetting('taskTimeoutMs', config.taskTimeoutMs, 300_000, 0);
+    integerSetting('taskStallTimeoutMs', config.taskStallTimeoutMs, 60_000, 1);
     this.processId = identity?.processId ?? randomUUID();
     this.localHost = config.applicationServer === undefined ? undefined : parseHostInfo(config.applicationServer);
     this.graph = graphOf(topology);
@@ -142,6 +152,8 @@ export class KafkaStreams {
     });
     this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.config, this.logger, (error) => this.fail(error));
     this.subTopologyTopics = this.plan.subTopologies.map((sub) => this.topicsOf(sub));
+    this.clientMetrics = new ClientMetrics(config, this.clientView(topology));
+    this.metrics$ = metricSnapshots(metricsIntervalMs, () => this.metrics(), () => this.state !== 'NOT_RUNNING');
     this.metadata = new StreamsMetadataState(
       this.graph,
       this.plan,
@@ -284,7 +296,7 @@ export class KafkaStreams {
           taskId: task.id,
           topicPartitions,
           committedOffsets: known((tp) => task.committedOffset(tp.topic, tp.partition)),
-          endOffsets: known((tp) => task.endOffsets.get(topicPartitionKey(tp))),
+          endOffsets: known((tp) => task.endOffset(tp.topic, tp.partition)),
         };
       }),
       standbyTasks: [...thread.tasks.standby.values()].map((task) => ({
@@ -296,18 +308,39 @@ export class KafkaStreams {
     };
   }
 
-  /** What the tasks of this instance skipped: records dropped as late by windows and joins. */
-  metrics(): { droppedRecords: number } {
-    let droppedRecords = 0;
-    for (const thread of this.threads) for (const task of thread.tasks.active.values()) droppedRecords += task.task.context.metrics.droppedRecords;
-    for (const worker of this.workers) droppedRecords += worker.snapshot.droppedRecords;
-    return { droppedRecords };
+  /**
+   * Every metric of this instance, with Kafka Streams' groups, names and tags: client
+   * (`stream-metrics`), thread, task, processor node, state store, record cache and consumer lag
+   * metrics, those of stream threads on workers included (as of their last report, at most
+   * 500 ms old). Sum them over tags with `metricSum`.
+   */
+  metrics(): MetricValue[] {
+    const own = this.clientMetrics.snapshot();
+    // A worker's own instance reports client metrics too: this instance's are the client's.
+    const workers = this.workers.flatMap((worker) => worker.snapshot.metrics.filter((metric) => metric.group !== 'stream-metrics'));
+    return workers.length === 0 ? own : [...own, ...workers];
+  }
+
+  private clientView(topology: Topology): ConstructorParameters<typeof ClientMetrics>[1] {
+    const alive = new Set(['CREATED', 'STARTING', 'PARTITIONS_REVOKED', 'RUNNING', 'REBALANCING']);
+    return {
+      applicationId: this.config.applicationId,
+      clientId: `${this.config.applicationId}-${this.processId}`,
+      topologyDescription: () => topology.describe().toString(),
+      state: () => this.state,
+      aliveStreamThreads: () => this.threads.filter((thread) => alive.has(thread.state)).length + this.workers.filter((worker) => alive.has(worker.snapshot.state)).length,
+      // As Kafka's SHUTDOWN_CLIENT: the thread that failed stops the others, which close cleanly.
+      failedStreamThreads: () => (this.state === 'ERROR' ? 1 : 0),
+    };
   }
 
   private createThread(index: number): StreamThread {
     const config = this.config;
+    const name = streamThreadName(config.applicationId, this.processId, index);
+    const metrics = this.clientMetrics.thread(name);
     return new StreamThread({
-      name: streamThreadName(config.applicationId, this.processId, index),
+      name,
+      metrics,
       kafka: this.kafka,
       admin: this.admin!,
       config,
@@ -331,7 +364,10 @@ export class KafkaStreams {
       processing: () => this.state === 'RUNNING' || this.state === 'REBALANCING',
       onStateChange: () => this.threadStateChanged(),
       onAssignment: (info) => this.assigned(info),
-      onRestoreProgress: (progress) => this.restorationSubject.next(progress),
+      onRestoreProgress: (progress) => {
+        metrics.restoreProgress(progress);
+        this.restorationSubject.next(progress);
+      },
       onFailure: (error) => this.fail(error),
     });
   }

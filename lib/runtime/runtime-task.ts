@@ -5,7 +5,9 @@ import { Fanout } from '../task/fanout.ts';
 import { StreamTask, type TaskInput, type TaskOutput } from '../task/stream-task.ts';
 import type { TaskOptions } from '../task/task-options.ts';
 import type { TaskStores } from './task-stores.ts';
-import { topicPartitionKey } from '../kafka/topic-partition.ts';
+import { toConsumedRecord } from '../kafka/kafka-records.ts';
+import { topicPartitionKey, type TopicPartition } from '../kafka/topic-partition.ts';
+import { PartitionGroup } from './partition-group.ts';
 
 export interface CommitOffset {
   readonly topic: string;
@@ -44,9 +46,13 @@ export class RuntimeTask {
   /** Resolves once the stores are restored; no record is processed before. */
   ready: Promise<void> = Promise.resolve();
   restoring = false;
+  /** While a failed restore waits to be tried again: why it failed. */
+  restoreWaiting: string | undefined;
   lastCommit = Date.now();
-  /** Per input partition (`topic:partition`), its end offset as of the last fetch (the high watermark). */
-  readonly endOffsets = new Map<string, number>();
+  /** Fetched records not processed yet, per input partition; the next one is the oldest. */
+  readonly records: PartitionGroup;
+  /** When this task last processed or restored a record, or was found with nothing to do (for the liveness check). */
+  lastProgress = Date.now();
   /**
    * Per input partition, the offset of the next record this task has to process. Records before
    * it are in the task's state already, yet kafkajs may hand them over again:
@@ -66,7 +72,10 @@ export class RuntimeTask {
   constructor(
     options: (outputs: (record: TaskOutput) => void) => TaskOptions,
     readonly stores: TaskStores,
+    partitions: readonly TopicPartition[],
+    maxTaskIdleMs: number,
   ) {
+    this.records = new PartitionGroup(partitions, maxTaskIdleMs);
     this.task = new StreamTask(options((record) => this.outputs.push(record)));
     this.subscription = this.input.pipe(this.task.pipeline).subscribe(
       new CallbackSubscriber<TaskOutput>({
@@ -97,11 +106,27 @@ export class RuntimeTask {
     this.committedOffsets.set(key, offset);
   }
 
+  /**
+   * The group's committed offset of an input partition, read when the task starts. Exactly-once
+   * also takes it as the task's position: records before it were processed by a previous owner.
+   */
+  knowCommitted(topic: string, partition: number, offset: number, asPosition: boolean): void {
+    if (asPosition) this.startAt(topic, partition, offset);
+    else this.committedOffsets.set(topicPartitionKey({ topic, partition }), offset);
+  }
+
+  /** Where an input partition's records start (`low`) and end (`high`) on the broker, read when the task starts. */
+  knowInputRange(topic: string, partition: number, low: number, high: number): void {
+    const queue = this.records.queue(topic, partition);
+    if (!queue) return;
+    const committed = this.committedOffsets.get(topicPartitionKey({ topic, partition }));
+    queue.advance(Math.max(low, committed ?? low, queue.fetchedUpTo) - 1, high);
+  }
+
   /** Offsets committed for the group; those of partitions this task does not read are ignored. */
   committed(offsets: readonly Omit<CommitOffset, 'metadata'>[]): void {
     for (const { topic, partition, offset } of offsets) {
-      const key = topicPartitionKey({ topic, partition });
-      if (this.position.has(key)) this.committedOffsets.set(key, Number(offset));
+      if (this.records.queue(topic, partition)) this.committedOffsets.set(topicPartitionKey({ topic, partition }), Number(offset));
     }
   }
 
@@ -111,11 +136,17 @@ export class RuntimeTask {
   }
 
   /**
-   * Where the group's committed offsets are, as far as this task knows, for each input partition
-   * it processed records of: `undefined` when none was ever committed.
+   * Where the group's committed offsets are, as far as this task knows, for each of its input
+   * partitions: `undefined` when none was ever committed.
    */
   lastCommitted(): { topic: string; partition: number; offset: number | undefined }[] {
-    return [...this.position.values()].map(({ topic, partition }) => ({ topic, partition, offset: this.committedOffsets.get(topicPartitionKey({ topic, partition })) }));
+    return this.records.partitions.map(({ topic, partition }) => ({ topic, partition, offset: this.committedOffsets.get(topicPartitionKey({ topic, partition })) }));
+  }
+
+  /** The input partition's end offset as last heard, if known. */
+  endOffset(topic: string, partition: number): number | undefined {
+    const end = this.records.queue(topic, partition)?.endOffset ?? -1;
+    return end < 0 ? undefined : end;
   }
 
   /** Runs one record through the task; false once the task has failed. */
@@ -125,8 +156,31 @@ export class RuntimeTask {
     return this.failure === undefined;
   }
 
-  markProcessed(topic: string, partition: number, offset: string): void {
-    const next = Number(offset) + 1;
+  /**
+   * Processes buffered records, oldest first, for as long as the partition group lets the task
+   * go on (it may have to wait for a partition); returns how many it processed.
+   */
+  processBuffered(now: number): number {
+    const group = this.records;
+    let count = 0;
+    for (let queue = group.next(now); queue !== undefined && this.failure === undefined; queue = group.next(now)) {
+      const record = toConsumedRecord(queue.topic, queue.partition, queue.take());
+      this.input.next(record);
+      if (this.failure !== undefined) break;
+      queue.lastTaken = record.offset;
+      count++;
+    }
+    for (const queue of group.partitions) {
+      if (queue.lastTaken < 0) continue;
+      this.markProcessed(queue.topic, queue.partition, queue.lastTaken);
+      queue.lastTaken = -1;
+    }
+    if (count > 0) this.lastProgress = now;
+    return count;
+  }
+
+  markProcessed(topic: string, partition: number, offset: number): void {
+    const next = offset + 1;
     const key = topicPartitionKey({ topic, partition });
     this.position.set(key, { topic, partition, next });
     this.committable.set(key, { topic, partition, offset: String(next) });
@@ -151,6 +205,7 @@ export class RuntimeTask {
 
   /** Completes the input, which closes the processors, then closes the stores. */
   close(): void {
+    this.records.clear();
     this.input.complete();
     this.subscription.unsubscribe();
     this.task.context.closeStores();

@@ -1,9 +1,10 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { StreamsException, TaskMigratedException, asStreamsException, errorMessage } from '../errors.ts';
+import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import { KeyvBackendException, StreamsException, TaskMigratedException, asStreamsException, errorMessage } from '../errors.ts';
 import { rejoinGroupError } from '../kafka/group-membership.ts';
-import { toConsumedRecord } from '../kafka/kafka-records.ts';
-import { topicPartitionKey } from '../kafka/topic-partition.ts';
+import { isTransientError } from '../kafka/transient-errors.ts';
+import { topicPartitionKey, type TopicPartition } from '../kafka/topic-partition.ts';
 import type { Logger } from '../logger.ts';
+import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { RecordCacheBudget } from '../state/record-cache.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
@@ -15,8 +16,10 @@ import type { SubTopologyTopics } from './assignor/task-layout.ts';
 import type { RestoreProgress } from './changelog-restorer.ts';
 import { createCommitter, type Committer } from './committer.ts';
 import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
+import type { RecordQueue } from './partition-group.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { StandbyUpdater } from './standby-updater.ts';
+import { TaskHealth } from './task-health.ts';
 import { TaskManager } from './task-manager.ts';
 import { TaskRestorer } from './task-restorer.ts';
 
@@ -47,6 +50,7 @@ export interface StreamThreadOptions {
   readonly onAssignment: (info: AssignmentInfo) => void;
   readonly onRestoreProgress: (progress: RestoreProgress & { taskId: string }) => void;
   readonly onFailure: (error: StreamsException) => void;
+  readonly metrics: ThreadMetrics;
 }
 
 /**
@@ -69,12 +73,35 @@ export class StreamThread {
   private commitTimer: NodeJS.Timeout | undefined;
   private readonly batchesInFlight = new Set<Promise<void>>();
   private readonly commitIntervalMs: number;
+  /** Fetching pauses for a partition whose task has this many of its records buffered. */
+  private readonly bufferLimit: number;
+  /** Partitions whose fetching this thread paused (their buffers are full), by `topic:partition`. */
+  private readonly paused = new Set<string>();
+  /** Tasks idling on an empty partition (`maxTaskIdleMs`), with the timer that looks again. */
+  private readonly idleTimers = new Map<RuntimeTask, NodeJS.Timeout>();
+  private readonly health: TaskHealth;
+  private readonly stallTimeoutMs: number;
+  private livenessTimer: NodeJS.Timeout | undefined;
+  private checkingLiveness = false;
+  /** When the consumer last handed over a batch. */
+  private lastFetch = Date.now();
+  /** Since when the consumer keeps crashing (undefined once it joined the group again). */
+  private consumerFailingSince: number | undefined;
+  private consumerRestarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly taskTimeoutMs: number;
+  /** Commits made because a heartbeat announced a rebalance. */
+  commitsBeforeRebalance = 0;
 
   constructor(private readonly options: StreamThreadOptions) {
     const { config, kafka } = options;
     this.logger = options.logger.namespace(options.name);
     const exactlyOnce = config.processingGuarantee === 'exactly_once_v2';
     this.commitIntervalMs = config.commitIntervalMs ?? (exactlyOnce ? 100 : 30_000);
+    this.bufferLimit = config.bufferedRecordsPerPartition ?? 1000;
+    const taskTimeoutMs = (this.taskTimeoutMs = config.taskTimeoutMs ?? 300_000);
+    this.health = new TaskHealth(taskTimeoutMs);
+    this.stallTimeoutMs = config.taskStallTimeoutMs ?? 60_000;
     this.consumer = kafka.consumer({
       heartbeatInterval: 1000,
       sessionTimeout: 10_000,
@@ -106,6 +133,12 @@ export class StreamThread {
       producerConfig: config.producer,
       logger: this.logger,
       onMigrated: (task, error) => this.taskMigrated(task, error),
+      onCorrupted: (task, error) => this.reviveTask(task, `its outputs or commit failed (${errorMessage(error)})`),
+      persistence: {
+        persisted: (task) => this.health.succeeded(task.id, 'write its stores to Keyv'),
+        persistFailed: (task, error) => this.storesUnwritten(task, error),
+      },
+      metrics: options.metrics,
     });
     this.standbyUpdater = new StandbyUpdater(
       kafka,
@@ -129,6 +162,7 @@ export class StreamThread {
       standbyUpdater: this.standbyUpdater,
       exactlyOnce,
       onFailure: options.onFailure,
+      metrics: options.metrics,
       restorer: new TaskRestorer({
         kafka,
         admin: options.admin,
@@ -138,6 +172,7 @@ export class StreamThread {
         logger: this.logger,
         onProgress: options.onRestoreProgress,
         running: options.processing,
+        taskTimeoutMs,
       }),
     });
   }
@@ -168,16 +203,41 @@ export class StreamThread {
         }
         this.memberId = memberId;
         this.rejoinReason = undefined;
+        this.consumerFailingSince = undefined;
+        // Paused before the rebalance: kafkajs keeps pauses by topic, and a task that is gone
+        // (or new) has no full buffer; batches pause them again where buffers fill up.
+        this.resumeAll();
         this.assigned(memberId, memberAssignment);
         if (this.state === 'STARTING' || this.state === 'PARTITIONS_REVOKED') this.setState('RUNNING');
         resolve();
       });
       consumer.on(consumer.events.CRASH, (event) => {
         if (event.payload.restart) return;
-        const error = new StreamsException(`The consumer of ${this.name} crashed: ${errorMessage(event.payload.error)}`, { cause: event.payload.error });
+        // kafkajs restarts only after errors it calls retriable; a coordinator it cannot find
+        // while the broker is down is not one, yet it passes: this thread restarts it then.
+        if (isTransientError(event.payload.error) && this.options.processing()) {
+          const failingFor = Date.now() - (this.consumerFailingSince ??= Date.now());
+          if (failingFor <= this.taskTimeoutMs) {
+            this.restartConsumer(event.payload.error, failingFor);
+            return;
+          }
+        }
+        const waited = this.consumerFailingSince === undefined ? '' : ` (failing for ${Date.now() - this.consumerFailingSince} ms, longer than taskTimeoutMs ${this.taskTimeoutMs})`;
+        const error = new StreamsException(`The consumer of ${this.name} crashed: ${errorMessage(event.payload.error)}${waited}`, { cause: event.payload.error });
         this.options.onFailure(error);
         reject(error);
       });
+    });
+    // A batch of control records only (transaction markers) never reaches eachBatch, yet the
+    // task must know that fetching went past it, or it would wait for records that do not exist.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize > 0) return;
+      const id = this.tasks.taskIdOf(payload.topic, payload.partition);
+      const task = id === undefined ? undefined : this.tasks.active.get(id);
+      const queue = task?.records.queue(payload.topic, payload.partition);
+      if (!task || !queue) return;
+      queue.advance(Number(payload.lastOffset), Number(payload.highWatermark));
+      if (task.records.size > 0) setImmediate(() => void this.drain(task));
     });
     consumer.on(consumer.events.REBALANCING, () => {
       if (this.state === 'RUNNING') this.setState('PARTITIONS_REVOKED');
@@ -191,21 +251,17 @@ export class StreamThread {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.tasks.sourceTopics(), fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.config.maxConcurrentTasks ?? 4,
-      eachBatch: (payload) => this.trackBatch(this.processBatch(payload)),
-    });
+    await consumer.run(this.runConfig());
     await joined;
     this.commitTimer = setInterval(() => void this.commitAll().catch((error) => this.options.onFailure(asStreamsException(error, 'Committing failed'))), this.commitIntervalMs);
     this.commitTimer.unref();
+    this.livenessTimer = setInterval(() => void this.checkLiveness(), Math.min(10_000, Math.max(100, Math.floor(this.stallTimeoutMs / 2))));
+    this.livenessTimer.unref();
   }
 
   /** Stops fetching at once (the instance failed); close() releases the rest. */
   stop(): void {
-    clearInterval(this.commitTimer);
-    clearTimeout(this.probingTimer);
+    this.clearTimers();
     // From outside the batch handler: consumer.stop() waits for running handlers.
     setImmediate(() => void this.consumer.stop().catch(() => {}));
   }
@@ -213,8 +269,7 @@ export class StreamThread {
   /** Finishes the batches in flight, commits (unless failed), leaves the group, closes the tasks. */
   async close(failed: boolean): Promise<void> {
     this.setState('PENDING_SHUTDOWN');
-    clearInterval(this.commitTimer);
-    clearTimeout(this.probingTimer);
+    this.clearTimers();
     try {
       // Commit before leaving the group: once the consumer stops, its commits are refused.
       await Promise.allSettled([...this.batchesInFlight]);
@@ -235,6 +290,44 @@ export class StreamThread {
     await this.tasks.persistStandbys();
   }
 
+  private runConfig(): ConsumerRunConfig {
+    return {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.config.maxConcurrentTasks ?? 4,
+      eachBatch: (payload) => this.trackBatch(this.processBatch(payload)),
+    };
+  }
+
+  /** Connects the crashed consumer again and runs it, after a pause that grows with each try. */
+  private restartConsumer(cause: unknown, failingFor: number): void {
+    const wait = Math.min(10_000, 500 * 2 ** this.consumerRestarts++);
+    this.logger.warn(`The consumer crashed (${errorMessage(cause)}); starting it again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.taskTimeoutMs})`);
+    this.restartTimer = setTimeout(() => {
+      if (!this.options.processing()) return;
+      void (async () => {
+        await this.consumer.connect();
+        await this.consumer.run(this.runConfig());
+        this.consumerRestarts = 0;
+      })().catch((error: unknown) => {
+        // Not connected yet: the same path again, until the task timeout.
+        const since = this.consumerFailingSince ?? Date.now();
+        if (isTransientError(error) && Date.now() - since <= this.taskTimeoutMs) this.restartConsumer(error, Date.now() - since);
+        else this.options.onFailure(asStreamsException(error, `Starting the consumer of ${this.name} again failed (for ${Date.now() - since} ms)`));
+      });
+    }, wait);
+    this.restartTimer.unref();
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.restartTimer);
+    clearInterval(this.commitTimer);
+    clearInterval(this.livenessTimer);
+    clearTimeout(this.probingTimer);
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+  }
+
   private setState(state: StreamThreadState): void {
     if (this.state === state) return;
     this.state = state;
@@ -249,6 +342,7 @@ export class StreamThread {
       const active = new Set(Object.entries(partitions).flatMap(([topic, numbers]) => numbers.flatMap((partition) => this.tasks.taskIdOf(topic, partition) ?? [])));
       info = { memberId, activeTasks: [...active], standbyTasks: [], clients: [] };
     }
+    for (const id of this.tasks.activeIds()) if (!info.activeTasks.includes(id)) this.health.forget(id);
     this.tasks.handleAssignment(info.activeTasks, info.standbyTasks);
     this.logger.info(`Assigned tasks [${this.tasks.activeIds().join(', ')}]${info.standbyTasks.length > 0 ? `, standby tasks [${this.tasks.standbyIds().join(', ')}]` : ''}`);
     clearTimeout(this.probingTimer);
@@ -270,44 +364,66 @@ export class StreamThread {
     return batch.finally(() => this.batchesInFlight.delete(batch));
   }
 
+  /**
+   * Buffers a fetched batch in its task's partition group, then has the task process what it
+   * may: its oldest buffered records first, waiting for a partition that has records on the
+   * broker not fetched yet (Kafka Streams' PartitionGroup).
+   */
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const processing = this.options.processing;
     if (!processing()) return;
     if (this.rejoinReason !== undefined) throw rejoinGroupError(this.rejoinReason);
+    this.lastFetch = Date.now();
     const task = this.tasks.taskFor(batch.topic, batch.partition);
-    task.endOffsets.set(topicPartitionKey(batch), Number(batch.highWatermark));
     // Restoration can take long; keep the group membership alive while waiting for it.
     let restored = false;
     const ready = task.ready.then(() => (restored = true));
     while (!restored) {
       await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (!restored) await heartbeat();
+      if (!restored) await this.heartbeat(heartbeat);
     }
     // A member stopped longer than its session timeout is out of the group without knowing it.
     // A heartbeat first (kafkajs sends it only once per heartbeat interval) tells it before it
     // processes records its partitions' new owners process too, as Kafka's consumer polls the
     // coordinator before it returns records.
-    await heartbeat();
-    let lastProcessed: string | undefined;
-    let lastSkipped: string | undefined;
-    // Looked up once per batch: the batch's records are the task's own until it is done with them.
-    const next = task.nextOffset(batch.topic, batch.partition);
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !processing()) break;
-      if (Number(message.offset) < next) {
-        lastSkipped = message.offset;
-        continue;
+    await this.heartbeat(heartbeat);
+    // Stale by now: a rebalance or a seek came in between, or the task was dropped or started again.
+    if (!isRunning() || isStale() || !processing() || this.tasks.active.get(task.id) !== task) return;
+    const queue = task.records.queue(batch.topic, batch.partition)!;
+    queue.add(batch.messages, task.nextOffset(batch.topic, batch.partition), Number(batch.lastOffset()), Number(batch.highWatermark));
+    this.options.metrics.fetched(batch);
+    // kafkajs fetches on from here; what is buffered is committed only once processed.
+    resolveOffset(batch.lastOffset());
+    if (queue.size >= this.bufferLimit) this.pause(queue);
+    await this.drain(task);
+    if (this.tasks.active.get(task.id) === task && !task.failure) await this.heartbeat(heartbeat);
+  }
+
+  /**
+   * Heartbeats; when the answer is that the group rebalances, first commits what the tasks
+   * processed (Kafka Streams commits on revocation), then lets kafkajs join again. With kafkajs'
+   * eager protocol every task is revoked: uncommitted work of a task that moves would otherwise
+   * be processed again by its new owner. Only a rebalance this heartbeat discovers gets the
+   * commit; one kafkajs discovers in its own heartbeat between batches does not.
+   */
+  private async heartbeat(send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS' && this.options.processing()) {
+        this.commitsBeforeRebalance++;
+        await this.commitAll().catch((commitError) => this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`));
       }
-      if (!task.process(toConsumedRecord(batch.topic, batch.partition, message))) break;
-      lastProcessed = message.offset;
+      throw error;
     }
-    if (lastProcessed !== undefined) {
-      task.markProcessed(batch.topic, batch.partition, lastProcessed);
-      resolveOffset(lastProcessed);
-    } else if (lastSkipped !== undefined) {
-      // Not resolved, kafkajs would fetch the skipped records again and again.
-      resolveOffset(lastSkipped);
-    }
+  }
+
+  /** Has the task process what its partition group lets it, then sends its outputs (and commits when due). */
+  private async drain(task: RuntimeTask): Promise<void> {
+    if (task.restoring || !this.options.processing() || this.tasks.active.get(task.id) !== task) return;
+    this.options.metrics.timeProcessing(task.task.context.metrics, (now) => task.processBuffered(now));
+    for (const queue of task.records.partitions) if (queue.size < this.bufferLimit) this.resume(queue);
+    this.lookAgainAfterIdling(task);
     try {
       await this.committer.afterBatch(task, () => this.tasks.readyTasks());
     } catch (error) {
@@ -315,11 +431,146 @@ export class StreamThread {
       return;
     }
     if (this.tasks.active.get(task.id) !== task) return;
-    if (task.failure) {
-      this.options.onFailure(task.failure);
+    if (task.failure) this.options.onFailure(task.failure);
+  }
+
+  /** A task idling on an empty partition (maxTaskIdleMs > 0) looks again when that time is up: no batch may come to wake it. */
+  private lookAgainAfterIdling(task: RuntimeTask): void {
+    if (this.idleTimers.has(task)) return;
+    const deadline = task.records.idleDeadline();
+    if (deadline === undefined || task.records.size === 0) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(task);
+      void this.drain(task);
+    }, Math.max(0, deadline - Date.now()));
+    timer.unref();
+    this.idleTimers.set(task, timer);
+  }
+
+  private pause(queue: RecordQueue): void {
+    const key = topicPartitionKey(queue);
+    if (this.paused.has(key)) return;
+    this.paused.add(key);
+    this.consumer.pause([{ topic: queue.topic, partitions: [queue.partition] }]);
+  }
+
+  private resume(queue: TopicPartition): void {
+    if (!this.paused.delete(topicPartitionKey(queue))) return;
+    this.consumer.resume([{ topic: queue.topic, partitions: [queue.partition] }]);
+  }
+
+  private resumeAll(): void {
+    for (const key of [...this.paused]) {
+      const at = key.lastIndexOf(':');
+      this.resume({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)) });
+    }
+  }
+
+  /**
+   * Closes a task without committing and creates it anew, which restores its stores from the
+   * changelogs and fetches its input again from the committed offsets (Kafka Streams revives a
+   * corrupted task so): what it did since its last commit is done again. Too many revivals of
+   * one task within a minute fail the instance.
+   */
+  private reviveTask(task: RuntimeTask, reason: string): void {
+    if (this.tasks.active.get(task.id) !== task || !this.options.processing()) return;
+    try {
+      this.health.revived(task.id, reason);
+    } catch (error) {
+      this.options.onFailure(asStreamsException(error, `Task ${task.id} failed`));
       return;
     }
-    await heartbeat();
+    this.logger.warn(`Starting task ${task.id} again from its last commit: ${reason}`);
+    const committed = task.lastCommitted();
+    for (const queue of task.records.partitions) this.resume(queue);
+    this.tasks.revive(task);
+    this.seekCommitted(committed);
+  }
+
+  /** Has kafkajs fetch these partitions again from the committed offsets (from the start when none is). */
+  private seekCommitted(committed: readonly { topic: string; partition: number; offset: number | undefined }[]): void {
+    for (const { topic, partition, offset } of committed) {
+      try {
+        this.consumer.seek({ topic, partition, offset: offset === undefined ? EARLIEST_OFFSET : String(offset) });
+      } catch (error) {
+        // Not running (restarting after a crash): it fetches from the committed offsets anyway.
+        this.logger.debug(`Could not seek ${topic}[${partition}]: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  /** A store backend (Redis, Postgres...) refused a write: the changes wait in memory, until the task timeout. */
+  private storesUnwritten(task: RuntimeTask, error: KeyvBackendException): void {
+    const concern = 'write its stores to Keyv';
+    try {
+      const failingFor = this.health.failed(task.id, concern, error);
+      if (failingFor === 0) this.logger.warn(`${error.message}; the changes stay in memory (the changelog has them) and are written at a later commit`);
+    } catch (timeout) {
+      this.options.onFailure(asStreamsException(timeout, `Task ${task.id} failed`));
+    }
+  }
+
+  /**
+   * The liveness check: a task that has input (buffered, or on the broker past what it
+   * processed) but processed and restored nothing for `taskStallTimeoutMs` is logged with what
+   * it waits for and started again; stuck longer than `taskTimeoutMs`, it fails the instance.
+   */
+  private async checkLiveness(): Promise<void> {
+    if (this.checkingLiveness || !this.options.processing() || this.state !== 'RUNNING') return;
+    this.checkingLiveness = true;
+    try {
+      const now = Date.now();
+      const stalled: RuntimeTask[] = [];
+      for (const task of this.tasks.active.values()) {
+        if (now - task.lastProgress > this.stallTimeoutMs) stalled.push(task);
+        else this.health.succeeded(task.id, 'make progress');
+      }
+      if (stalled.length === 0) return;
+      const ends = await this.endOffsets(stalled.flatMap((task) => task.records.partitions)).catch((error: unknown) => error);
+      for (const task of stalled) {
+        if (this.tasks.active.get(task.id) !== task || !this.options.processing()) continue;
+        const waitingFor = this.stallOf(task, ends);
+        if (waitingFor === undefined) {
+          // Nothing to do is no stall.
+          task.lastProgress = Date.now();
+          this.health.succeeded(task.id, 'make progress');
+          continue;
+        }
+        let stuckFor: number;
+        try {
+          stuckFor = this.health.failed(task.id, 'make progress', new Error(waitingFor)) + this.stallTimeoutMs;
+        } catch (timeout) {
+          this.options.onFailure(asStreamsException(timeout, `Task ${task.id} failed`));
+          return;
+        }
+        if (task.restoring && task.restoreWaiting !== undefined) {
+          this.logger.warn(`Task ${task.id} has made no progress for ${Math.round(stuckFor / 1000)} s: ${waitingFor}`);
+          continue;
+        }
+        this.reviveTask(task, `it has input but made no progress for ${Math.round(stuckFor / 1000)} s: ${waitingFor}`);
+        // A consumer that fetches nothing any more is made to join the group again.
+        if (Date.now() - this.lastFetch > this.stallTimeoutMs) this.requestRejoin(`no batch was fetched for ${Math.round((Date.now() - this.lastFetch) / 1000)} s`);
+      }
+    } finally {
+      this.checkingLiveness = false;
+    }
+  }
+
+  /** What a stalled task waits for, or undefined when it has no input to process. */
+  private stallOf(task: RuntimeTask, ends: ReadonlyMap<string, number> | unknown): string | undefined {
+    if (task.restoring) return task.restoreWaiting === undefined ? 'its restore makes no progress' : `restoring, which keeps failing: ${task.restoreWaiting}`;
+    if (!(ends instanceof Map)) return `the broker does not answer (${errorMessage(ends)})`;
+    const behind: string[] = [];
+    for (const queue of task.records.partitions) {
+      const processed = Math.max(task.nextOffset(queue.topic, queue.partition), task.committedOffset(queue.topic, queue.partition) ?? 0);
+      const end = (ends as ReadonlyMap<string, number>).get(topicPartitionKey(queue)) ?? queue.endOffset;
+      if (end > processed || queue.size > 0) {
+        const paused = this.paused.has(topicPartitionKey(queue)) ? ', fetching paused' : '';
+        behind.push(`${queue.topic}[${queue.partition}] ${end - processed} records behind, ${queue.size} buffered${paused}`);
+      }
+    }
+    if (behind.length === 0) return undefined;
+    return `${behind.join('; ')}; last batch fetched ${Math.round((Date.now() - this.lastFetch) / 1000)} s ago`;
   }
 
   /**
@@ -328,15 +579,22 @@ export class StreamThread {
    * it fetches again from the committed offsets, creating the task anew if it is still its own.
    */
   private taskMigrated(task: RuntimeTask, error: TaskMigratedException): void {
+    if (this.tasks.active.get(task.id) !== task) return;
+    try {
+      // A broker that keeps answering a task's transactions so would have it start again forever.
+      this.health.revived(task.id, error.message);
+    } catch (tooOften) {
+      this.options.onFailure(asStreamsException(tooOften, `Task ${task.id} failed`));
+      return;
+    }
     this.logger.warn(`${error.message}; dropping it and joining the group again`);
+    for (const queue of task.records.partitions) this.resume(queue);
     this.tasks.dropActive(task);
     this.requestRejoin(`task ${task.id} was fenced`);
     // kafkajs keeps a seek until it fetches the partition, after a rejoin too: fetching again
     // from the committed offsets hands the records since then to the task created anew (an
     // offset at most the committed one only fetches records it skips as committed already).
-    for (const { topic, partition, offset } of task.lastCommitted()) {
-      this.consumer.seek({ topic, partition, offset: offset === undefined ? EARLIEST_OFFSET : String(offset) });
-    }
+    this.seekCommitted(task.lastCommitted());
   }
 
   private async endOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, number>> {

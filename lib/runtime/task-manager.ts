@@ -1,5 +1,6 @@
 import { StreamsException, asStreamsException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
 import type { RecordCacheBudget } from '../state/record-cache.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -33,6 +34,8 @@ export interface TaskManagerOptions {
   readonly standbyUpdater: StandbyUpdater;
   readonly exactlyOnce: boolean;
   readonly onFailure: (error: StreamsException) => void;
+  /** The thread's metrics, under which its tasks register theirs. */
+  readonly metrics: ThreadMetrics;
 }
 
 /**
@@ -117,6 +120,16 @@ export class TaskManager {
     void this.closeActive(task);
   }
 
+  /**
+   * Closes a task without committing and creates it anew: it restores its stores and goes on
+   * from what was committed (a task whose uncommitted work is lost, or that is stuck).
+   */
+  revive(task: RuntimeTask): void {
+    if (this.active.get(task.id) !== task) return;
+    this.dropActive(task);
+    this.activeTask(task.id);
+  }
+
   /** Persists the standbys' stores to Keyv (on the commit interval). */
   async persistStandbys(): Promise<void> {
     await Promise.all([...this.standby.values()].map((task) => task.stores.persist()));
@@ -177,8 +190,9 @@ export class TaskManager {
     const { subTopology, partition } = this.parse(id);
     const { config, graph, logger, globalStores, partitionCount, recordCache } = this.options;
     const stores = recycled ?? this.taskStores(id, subTopology, partition);
-    const host: TaskHost = { config, graph, serialized: true, clock: systemClock, logger, globalStores, partitionCount, recordCache };
-    return new RuntimeTask((emit) => buildTaskOptions(host, { subTopology, partition, buildStore: stores.build, emit }), stores);
+    const host: TaskHost = { config, graph, serialized: true, clock: systemClock, logger, globalStores, partitionCount, recordCache, metrics: this.options.metrics };
+    const partitions = subTopology.sourceTopics.map((topic) => ({ topic: this.options.resolveTopic(topic), partition }));
+    return new RuntimeTask((emit) => buildTaskOptions(host, { subTopology, partition, buildStore: stores.build, emit }), stores, partitions, config.maxTaskIdleMs ?? 0);
   }
 
   private createStandby(id: string): void {

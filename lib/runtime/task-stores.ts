@@ -28,6 +28,11 @@ interface PersistedStore {
   pending: Map<string, [Buffer, Buffer | null]>;
   /** The last acknowledged changelog offset. */
   checkpoint: number;
+  /**
+   * The backend may have lost what it held (a write failed, or its checkpoint is gone: a Redis
+   * restarted without persistence), so the next write is the whole store, not only its changes.
+   */
+  rewrite: boolean;
 }
 
 /** A batch of changelog records taken from the stores, to be acknowledged before it counts. */
@@ -97,6 +102,7 @@ export class TaskStores {
       backend: new KeyvBackend(factory(namespace), builder.name, namespace),
       pending: new Map(),
       checkpoint: -1,
+      rewrite: false,
     });
     return store;
   };
@@ -208,11 +214,23 @@ export class TaskStores {
   /** Writes the acknowledged changes and their checkpoint to Keyv. */
   async persist(clean = false): Promise<void> {
     for (const persisted of this.stores.values()) {
-      if (persisted.pending.size === 0 && !clean) continue;
+      if (persisted.pending.size === 0 && !clean && !persisted.rewrite) continue;
       const pending = persisted.pending;
       persisted.pending = new Map();
       const checkpoint: StoreCheckpoint = { offset: persisted.checkpoint, clean };
-      await persisted.backend.write([...pending.values()], checkpoint);
+      try {
+        // Its checkpoint gone, the backend lost everything (it restarted empty): changes alone
+        // under a new checkpoint would pass for the whole store.
+        if (!persisted.rewrite && !(await persisted.backend.hasCheckpoint())) persisted.rewrite = true;
+        const changes = persisted.rewrite ? wholeStore(persisted, pending) : [...pending.values()];
+        await persisted.backend.write(changes, checkpoint);
+        persisted.rewrite = false;
+      } catch (error) {
+        // Not written (or not all of it): kept for the next try, under any newer change of a key.
+        for (const [key, entry] of pending) if (!persisted.pending.has(key)) persisted.pending.set(key, entry);
+        persisted.rewrite = true;
+        throw error;
+      }
     }
   }
 
@@ -226,3 +244,14 @@ export class TaskStores {
   }
 }
 
+/** Every entry of the store, serialized, and the deletes among `pending`: what a backend that may have lost everything needs. */
+function wholeStore(persisted: PersistedStore, pending: ReadonlyMap<string, [Buffer, Buffer | null]>): [Buffer, Buffer | null][] {
+  const topic = persisted.changelogTopic ?? persisted.name;
+  const entries: [Buffer, Buffer | null][] = [];
+  for (const { key, value } of persisted.store.inner.all()) {
+    const keyBytes = persisted.keySerde.serialize(topic, key);
+    if (keyBytes !== null) entries.push([keyBytes, value === null ? null : persisted.valueSerde.serialize(topic, value)]);
+  }
+  for (const entry of pending.values()) if (entry[1] === null) entries.push(entry);
+  return entries;
+}

@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import { InvalidStateStoreException, errorMessage } from '../errors.ts';
+import { InvalidStateStoreException, KeyvBackendException, errorMessage } from '../errors.ts';
 
 /** Where a store's Keyv backend says its contents come from: the changelog up to `offset`. */
 export interface StoreCheckpoint {
@@ -10,6 +10,22 @@ export interface StoreCheckpoint {
 }
 
 const WRITE_CHUNK = 5000;
+
+/**
+ * How long one call to a backend may take before it counts as failed. Some clients (node-redis)
+ * queue commands while disconnected and answer only once the server is back: without a bound, a
+ * commit would wait for Redis as long as it is gone. The queued writes still land later, in
+ * order, before the ones sent after them.
+ */
+const BACKEND_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(call: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} got no answer within ${BACKEND_TIMEOUT_MS} ms`)), BACKEND_TIMEOUT_MS);
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
 
 let scans: Promise<unknown> = Promise.resolve();
 
@@ -89,19 +105,28 @@ export class KeyvBackend {
         const chunk = changes.slice(i, i + WRITE_CHUNK);
         const puts = chunk.filter(([, value]) => value !== null).map(([key, value]) => ({ key: this.keyOf(key), value: value!.toString('base64') }));
         const deletes = chunk.filter(([, value]) => value === null).map(([key]) => this.keyOf(key));
-        if (puts.length > 0) await this.keyv.setMany(puts);
-        if (deletes.length > 0) await this.keyv.deleteMany(deletes);
+        if (puts.length > 0) await withTimeout(this.keyv.setMany(puts), 'A write');
+        if (deletes.length > 0) await withTimeout(this.keyv.deleteMany(deletes), 'A delete');
         if (i + WRITE_CHUNK < changes.length) await new Promise((resolve) => setImmediate(resolve));
       }
-      await this.keyv.set(this.checkpointKey, checkpoint);
+      await withTimeout(this.keyv.set(this.checkpointKey, checkpoint), 'Writing the checkpoint');
     } catch (error) {
       throw this.failure('write', error);
     }
   }
 
+  /** Whether the backend still holds this store's checkpoint (a Redis restarted without persistence holds nothing). */
+  async hasCheckpoint(): Promise<boolean> {
+    try {
+      return (await withTimeout(this.keyv.get(this.checkpointKey), 'Reading the checkpoint')) !== undefined;
+    } catch (error) {
+      throw this.failure('read the checkpoint of', error);
+    }
+  }
+
   async markDirty(offset: number): Promise<void> {
     try {
-      await this.keyv.set(this.checkpointKey, { offset, clean: false } satisfies StoreCheckpoint);
+      await withTimeout(this.keyv.set(this.checkpointKey, { offset, clean: false } satisfies StoreCheckpoint), 'Writing the checkpoint');
     } catch (error) {
       throw this.failure('write the checkpoint of', error);
     }
@@ -138,7 +163,9 @@ export class KeyvBackend {
   }
 
   private failure(action: string, error: unknown): InvalidStateStoreException {
-    return new InvalidStateStoreException(`Could not ${action} the Keyv backend of store ${this.storeName} (keys ${this.prefix}*): ${errorMessage(error)}`, {
+    // An adapter that cannot iterate is a setup mistake, not an outage.
+    if (error instanceof InvalidStateStoreException) return error;
+    return new KeyvBackendException(`Could not ${action} the Keyv backend of store ${this.storeName} (keys ${this.prefix}*): ${errorMessage(error)}`, {
       cause: error,
       location: { storeName: this.storeName },
     });

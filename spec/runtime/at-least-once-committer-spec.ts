@@ -21,7 +21,11 @@ function fakeClients() {
     while (acknowledgements.length === 0) await new Promise((resolve) => setImmediate(resolve));
     for (const acknowledge of acknowledgements.splice(0)) acknowledge();
   };
-  return { producer, consumer, commits, acknowledgeAll };
+  /** Waits until a send has reached the producer (it is in flight). */
+  const sendInFlight = async (): Promise<void> => {
+    while (acknowledgements.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { producer, consumer, commits, acknowledgeAll, sendInFlight };
 }
 
 /** A task with one output of input partition `clicks` 0 at `offset` pending. */
@@ -38,12 +42,14 @@ function taskWithWork(id: string, offset: string): RuntimeTask {
   } as unknown as RuntimeTask;
 }
 
+const persistence = { persisted: () => {}, persistFailed: () => {} };
+
 describe('AtLeastOnceCommitter', () => {
   const logger = lineLogger('error', 'spec', () => {});
 
   it("commits a task's input offsets once its outputs are acknowledged", async () => {
     const { producer, consumer, commits, acknowledgeAll } = fakeClients();
-    const committer = new AtLeastOnceCommitter(producer, consumer, logger);
+    const committer = new AtLeastOnceCommitter(producer, consumer, logger, persistence, () => {});
     const task = taskWithWork('0_0', '6');
     const sent = committer.send([task], false);
     await acknowledgeAll();
@@ -53,14 +59,48 @@ describe('AtLeastOnceCommitter', () => {
   });
 
   it('does not commit the offsets of a task dropped while its send was in flight', async () => {
-    const { producer, consumer, commits, acknowledgeAll } = fakeClients();
-    const committer = new AtLeastOnceCommitter(producer, consumer, logger);
+    const { producer, consumer, commits, acknowledgeAll, sendInFlight } = fakeClients();
+    const committer = new AtLeastOnceCommitter(producer, consumer, logger, persistence, () => {});
     const dropped = taskWithWork('0_0', '6');
     const sent = committer.send([dropped], false);
+    await sendInFlight();
     committer.forget(dropped, [{ topic: 'clicks', partition: 0 }]);
     await acknowledgeAll();
     await sent;
     await committer.commit([]);
     expect(commits, 'offsets of a partition this instance no longer owns').to.deep.equal([]);
+  });
+
+  it('hands a task whose send failed for a reason that can pass to the thread, commits none of its offsets, and goes on with other tasks', async () => {
+    const commits: TopicOffsets[][] = [];
+    let sends = 0;
+    const producer = {
+      // The first send finds the broker gone; the later ones get through.
+      sendBatch: async () => {
+        if (sends++ === 0) throw Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError', retriable: true });
+        return [];
+      },
+    } as unknown as Producer;
+    const consumer = { commitOffsets: async (offsets: TopicOffsets[]) => void commits.push(offsets) } as unknown as Consumer;
+    const failed: string[] = [];
+    const committer = new AtLeastOnceCommitter(producer, consumer, logger, persistence, (task) => failed.push(task.id));
+    const broken = taskWithWork('0_0', '6');
+    await committer.send([broken], false);
+    const fine = taskWithWork('0_1', '9');
+    await committer.send([fine], false);
+    await committer.commit([broken, fine]);
+    expect(failed).to.deep.equal(['0_0']);
+    expect(commits).to.deep.equal([[{ topic: 'clicks', partition: 0, offset: '9', metadata: '' }]]);
+  });
+
+  it('fails the send for an error that will not pass', async () => {
+    const producer = { sendBatch: async () => Promise.reject(Object.assign(new Error('Message too large'), { type: 'MESSAGE_TOO_LARGE', retriable: false })) } as unknown as Producer;
+    const consumer = { commitOffsets: async () => {} } as unknown as Consumer;
+    const failed: string[] = [];
+    const committer = new AtLeastOnceCommitter(producer, consumer, logger, persistence, (task) => failed.push(task.id));
+    let error: unknown;
+    await committer.send([taskWithWork('0_0', '6')], false).catch((e: unknown) => (error = e));
+    expect((error as Error).message).to.equal('Message too large');
+    expect(failed).to.deep.equal([]);
   });
 });

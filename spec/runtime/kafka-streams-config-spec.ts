@@ -24,6 +24,14 @@ describe('KafkaStreams scale-out settings', () => {
     expect(() => create({ numStandbyReplicas: -1 })).to.throw(StreamsException, 'numStandbyReplicas must be a whole number of at least 0');
   });
 
+  it('refuses maxTaskIdleMs below -1, bufferedRecordsPerPartition 0, a negative taskTimeoutMs and taskStallTimeoutMs 0', () => {
+    expect(() => create({ maxTaskIdleMs: -2 })).to.throw(StreamsException, 'maxTaskIdleMs must be a whole number of at least -1');
+    expect(() => create({ bufferedRecordsPerPartition: 0 })).to.throw(StreamsException, 'bufferedRecordsPerPartition must be a whole number of at least 1');
+    expect(() => create({ taskTimeoutMs: -1 })).to.throw(StreamsException, 'taskTimeoutMs must be a whole number of at least 0');
+    expect(() => create({ taskStallTimeoutMs: 0 })).to.throw(StreamsException, 'taskStallTimeoutMs must be a whole number of at least 1');
+    expect(() => create({ maxTaskIdleMs: -1, taskTimeoutMs: 0 })).to.not.throw();
+  });
+
   it('refuses maxWarmupReplicas 0 and a negative acceptableRecoveryLag', () => {
     expect(() => create({ maxWarmupReplicas: 0 })).to.throw(StreamsException, 'maxWarmupReplicas must be a whole number of at least 1');
     expect(() => create({ acceptableRecoveryLag: -5 })).to.throw(StreamsException, 'acceptableRecoveryLag');

@@ -27,8 +27,9 @@ export class KafkaTestContext {
     this.kafka = new Kafka({ clientId: `spec-${this.id}`, brokers, logLevel: logLevel.NOTHING });
   }
 
-  static async create(): Promise<KafkaTestContext> {
-    return new KafkaTestContext(await kafkaBrokers());
+  /** On the shared broker, or on `brokers` (a broker a spec owns, such as one it stops and starts). */
+  static async create(brokers?: string[]): Promise<KafkaTestContext> {
+    return new KafkaTestContext(brokers ?? (await kafkaBrokers()));
   }
 
   name(prefix: string): string {
@@ -55,7 +56,7 @@ export class KafkaTestContext {
     return producer;
   }
 
-  async produce(topic: string, messages: { key?: string | Buffer | null; value: string | Buffer | null; partition?: number; headers?: IHeaders }[]): Promise<void> {
+  async produce(topic: string, messages: { key?: string | Buffer | null; value: string | Buffer | null; partition?: number; headers?: IHeaders; timestamp?: string }[]): Promise<void> {
     const producer = await this.producer();
     for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic, messages: messages.slice(i, i + 5000), acks: -1 });
   }

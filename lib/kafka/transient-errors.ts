@@ -1,0 +1,51 @@
+// Which failures can pass by themselves (the broker restarting, a coordinator moving, a backend
+// reconnecting): a task retries them until its task timeout, instead of failing the instance.
+
+/** kafkajs errors that mean "not reachable now", some of which kafkajs itself calls non-retriable. */
+const TRANSIENT_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTimeout',
+  'KafkaJSLockTimeout',
+  'KafkaJSNumberOfRetriesExceeded',
+]);
+
+/** Broker error codes that say "ask again later". */
+const TRANSIENT_TYPES = new Set([
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'KAFKA_STORAGE_ERROR',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+]);
+
+/** Socket errors of Node (and of clients such as Redis' that pass them on). */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * True when `error`, or an error it was caused by, is one that can pass with time: a broker that
+ * cannot be reached or is not ready, a request that timed out, a connection refused or reset.
+ */
+export function isTransientError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current !== null && typeof current === 'object' && depth < 8; depth++) {
+    const candidate = current as { name?: unknown; type?: unknown; code?: unknown; retriable?: unknown; cause?: unknown; originalError?: unknown };
+    if (candidate.retriable === true) return true;
+    if (TRANSIENT_NAMES.has(String(candidate.name))) return true;
+    if (TRANSIENT_TYPES.has(String(candidate.type))) return true;
+    if (TRANSIENT_CODES.has(String(candidate.code))) return true;
+    current = candidate.cause ?? candidate.originalError;
+  }
+  return false;
+}

@@ -1,0 +1,165 @@
+import { expect } from 'chai';
+import { KafkaStreams, Serdes, StreamsBuilder, Topology, type ProcessorContext } from '../../lib/index.ts';
+import { lineLogger } from '../../lib/logger.ts';
+import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
+import { OwnedBroker } from '../support/owned-broker.ts';
+import { SHOP_ITEMS, latestTotals, shopOrders } from './fixtures/shop-process.ts';
+
+interface Order {
+  item: string;
+  quantity: number;
+}
+
+/** The shop aggregation: quantity per item, in the store `item-quantity` and on `totals`. */
+function shopTopology(orders: string, totals: string): Topology {
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, Order>(orders, { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() })
+    .selectKey((_key, order) => order.item)
+    .mapValues((order) => order.quantity)
+    .groupByKey({ keySerde: Serdes.String(), valueSerde: Serdes.Int() })
+    .reduce((a, b) => a + b, { storeName: 'item-quantity' })
+    .toStream()
+    .to(totals, { keySerde: Serdes.String(), valueSerde: Serdes.Int() });
+  return builder.build();
+}
+
+function storeTotals(app: KafkaStreams): Record<string, number> | undefined {
+  try {
+    return Object.fromEntries(app.store<string, number>('item-quantity').all().map((entry) => [entry.key, entry.value]));
+  } catch {
+    return undefined; // restoring
+  }
+}
+
+const sum = (totals: Record<string, number> | undefined): number => Object.values(totals ?? {}).reduce((a, b) => a + b, 0);
+
+describe('KafkaStreams through broker outages (on a broker of the spec\'s own, stopped and started)', function () {
+  this.timeout(600_000);
+  const broker = new OwnedBroker('outage', 9192);
+  let context: KafkaTestContext;
+  let app: KafkaStreams | undefined;
+  const logs: string[] = [];
+  const logger = lineLogger('info', 'outage', (line) => logs.push(line));
+
+  before(async () => {
+    await broker.acquire();
+  });
+
+  after(async () => {
+    await broker.release();
+  });
+
+  beforeEach(async () => {
+    logs.length = 0;
+    context = await KafkaTestContext.create(broker.brokers);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') console.log(logs.slice(-60).join('\n'));
+    // The broker is running again for the next spec even when this one failed mid-outage.
+    await broker.start();
+    await app?.close();
+    app = undefined;
+    await context.close();
+  });
+
+  /** Stops the broker for `ms`, then starts it again (waiting until it is ready). */
+  async function outage(ms: number): Promise<void> {
+    await broker.stop();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await broker.start();
+  }
+
+  for (const guarantee of ['exactly_once_v2', 'at_least_once'] as const) {
+    const exactly = guarantee === 'exactly_once_v2';
+    it(`${guarantee}: three 10 s outages mid-stream; the instance resumes by itself each time and ${exactly ? 'the totals are exact' : 'no order is lost'}`, async () => {
+      const orders = context.name('orders');
+      const totals = context.name('totals');
+      await context.createTopic(orders, 3);
+      await context.createTopic(totals, 3);
+      app = new KafkaStreams(shopTopology(orders, totals), {
+        applicationId: context.name('outage-shop'),
+        kafka: { brokers: broker.brokers },
+        processingGuarantee: guarantee,
+        commitIntervalMs: 100,
+        logger,
+        kafkaLogLevel: 'nothing',
+      });
+      const states: string[] = [];
+      app.state$.subscribe((state) => states.push(state));
+      await app.start();
+      const rounds = 3;
+      const perRound = 1500;
+      const all = shopOrders(perRound * (rounds + 1));
+      for (let round = 0; round <= rounds; round++) {
+        const before = sum(storeTotals(app));
+        await context.produce(orders, all.messages.slice(round * perRound, (round + 1) * perRound));
+        if (round === rounds) break;
+        // Mid-stream: the broker goes away while this round's orders are being processed.
+        await waitFor(() => sum(storeTotals(app!)) > before, 60_000, () => `round ${round}: processing to begin`);
+        await outage(10_000);
+      }
+      const expected = all.expected;
+      const reached = (latest: Record<string, number> | undefined): boolean => SHOP_ITEMS.every((item) => (latest?.[item] ?? 0) >= expected[item]!);
+      await waitFor(() => reached(storeTotals(app!)), 120_000, () => `the store to reach the totals (${app!.state}): ${JSON.stringify(storeTotals(app!))} of ${JSON.stringify(expected)}`);
+      expect(app.state).to.equal('RUNNING');
+      expect(states).to.not.include('ERROR');
+      const output = await context.readTopicUntil(totals, (records) => reached(latestTotals(records, totals)), 60_000, 'read_committed');
+      if (exactly) {
+        expect(storeTotals(app)).to.deep.equal(expected);
+        expect(latestTotals(output, totals)).to.deep.equal(expected);
+      }
+      // Each outage was noticed and got through: tasks were started again, not left behind.
+      expect(logs.some((line) => /dropped from the group|Starting task .* again|trying again/.test(line)), 'the log says what the instance did').to.equal(true);
+    });
+  }
+
+  it('an outage longer than taskTimeoutMs ends in ERROR, with an error that says what the task waited for', async () => {
+    const input = context.name('ticks-in');
+    const ticks = context.name('ticks');
+    await context.createTopic(input, 1);
+    await context.createTopic(ticks, 1);
+    // A wall-clock punctuator gives the task outputs to send at every commit, outage or not.
+    const topology = new Topology()
+      .addSource('in', input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+      .addProcessor<string, string, string, number>(
+        'ticker',
+        () => {
+          let processorContext: ProcessorContext<string, number>;
+          return {
+            init: (ctx) => {
+              processorContext = ctx;
+              ctx.schedule(50, 'wall-clock', (at) => processorContext.forward({ key: 'tick', value: at % 1000, timestamp: at, headers: {} }));
+            },
+            process: () => {},
+          };
+        },
+        'in',
+      )
+      .addSink('out', ticks, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }, 'ticker');
+    app = new KafkaStreams(topology, {
+      applicationId: context.name('outage-timeout'),
+      kafka: { brokers: broker.brokers, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } },
+      commitIntervalMs: 200,
+      taskTimeoutMs: 6000,
+      taskStallTimeoutMs: 2000,
+      logger,
+      kafkaLogLevel: 'nothing',
+    });
+    await app.start();
+    await context.readTopic(ticks, 3, 30_000);
+    let error: Error | undefined;
+    app.state$.subscribe((state) => {
+      if (state === 'ERROR') error = app!.error;
+    });
+    await broker.stop();
+    try {
+      await waitFor(() => app!.state === 'ERROR', 90_000, () => `ERROR, not ${app!.state}`);
+    } finally {
+      await broker.start();
+    }
+    expect(error?.message).to.match(/Task 0_0 could not .* for \d+ ms, longer than taskTimeoutMs \(6000\)/);
+    expect(error?.message, 'names what failed').to.match(/ECONNREFUSED|Connection|broker/i);
+  });
+});
