@@ -1,36 +1,10 @@
 import { expect } from 'chai';
-import { KafkaStreams, Serdes, StreamsBuilder, Topology, type ProcessorContext } from '../../lib/index.ts';
+import { KafkaStreams, Serdes, Topology, type ProcessorContext } from '../../lib/index.ts';
 import { lineLogger } from '../../lib/logger.ts';
 import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
 import { OwnedBroker } from '../support/owned-broker.ts';
 import { SHOP_ITEMS, latestTotals, shopOrders } from './fixtures/shop-process.ts';
-
-interface Order {
-  item: string;
-  quantity: number;
-}
-
-/** The shop aggregation: quantity per item, in the store `item-quantity` and on `totals`. */
-function shopTopology(orders: string, totals: string): Topology {
-  const builder = new StreamsBuilder();
-  builder
-    .stream<string, Order>(orders, { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() })
-    .selectKey((_key, order) => order.item)
-    .mapValues((order) => order.quantity)
-    .groupByKey({ keySerde: Serdes.String(), valueSerde: Serdes.Int() })
-    .reduce((a, b) => a + b, { storeName: 'item-quantity' })
-    .toStream()
-    .to(totals, { keySerde: Serdes.String(), valueSerde: Serdes.Int() });
-  return builder.build();
-}
-
-function storeTotals(app: KafkaStreams): Record<string, number> | undefined {
-  try {
-    return Object.fromEntries(app.store<string, number>('item-quantity').all().map((entry) => [entry.key, entry.value]));
-  } catch {
-    return undefined; // restoring
-  }
-}
+import { shopTopology, storeTotals } from './fixtures/shop-topology.ts';
 
 const sum = (totals: Record<string, number> | undefined): number => Object.values(totals ?? {}).reduce((a, b) => a + b, 0);
 

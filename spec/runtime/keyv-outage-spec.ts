@@ -1,37 +1,12 @@
 import { expect } from 'chai';
 import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
-import { KafkaStreams, Serdes, StreamsBuilder, type Topology } from '../../lib/index.ts';
+import { KafkaStreams } from '../../lib/index.ts';
 import { lineLogger } from '../../lib/logger.ts';
 import { KafkaTestContext, waitFor } from '../support/kafka-helpers.ts';
 import { OwnedRedis } from '../support/owned-redis.ts';
 import { SHOP_ITEMS, latestTotals, shopOrders } from './fixtures/shop-process.ts';
-
-interface Order {
-  item: string;
-  quantity: number;
-}
-
-function shopTopology(orders: string, totals: string): Topology {
-  const builder = new StreamsBuilder();
-  builder
-    .stream<string, Order>(orders, { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() })
-    .selectKey((_key, order) => order.item)
-    .mapValues((order) => order.quantity)
-    .groupByKey({ keySerde: Serdes.String(), valueSerde: Serdes.Int() })
-    .reduce((a, b) => a + b, { storeName: 'item-quantity' })
-    .toStream()
-    .to(totals, { keySerde: Serdes.String(), valueSerde: Serdes.Int() });
-  return builder.build();
-}
-
-function storeTotals(app: KafkaStreams): Record<string, number> | undefined {
-  try {
-    return Object.fromEntries(app.store<string, number>('item-quantity').all().map((entry) => [entry.key, entry.value]));
-  } catch {
-    return undefined;
-  }
-}
+import { shopTopology, storeTotals } from './fixtures/shop-topology.ts';
 
 describe('KafkaStreams with a Redis-backed store whose Redis restarts mid-stream (a Redis of the spec\'s own)', function () {
   this.timeout(300_000);
