@@ -28,7 +28,7 @@ async function run(): Promise<void> {
   const snapshot = (): void =>
     post({
       type: 'snapshot',
-      snapshot: { state: app.state, threads: app.metadataForLocalThreads(), activeTasks: app.activeTasks(), standbyTasks: app.standbyTasks(), droppedRecords: app.metrics().droppedRecords },
+      snapshot: { state: app.state, threads: app.metadataForLocalThreads(), activeTasks: app.activeTasks(), standbyTasks: app.standbyTasks(), metrics: app.metrics() },
     });
   app.state$.subscribe((state) => {
     snapshot();

@@ -1,3 +1,4 @@
+import type { MetricValue } from '../metrics/metric-name.ts';
 import type { AssignmentInfo } from './assignor/assignment-info.ts';
 import type { TaskRestoreProgress, ThreadMetadata } from './kafka-streams.ts';
 import type { StreamsState } from './streams-state.ts';
@@ -28,7 +29,8 @@ export interface WorkerSnapshot {
   readonly threads: readonly ThreadMetadata[];
   readonly activeTasks: readonly string[];
   readonly standbyTasks: readonly string[];
-  readonly droppedRecords: number;
+  /** The worker instance's metrics, as of this snapshot. */
+  readonly metrics: readonly MetricValue[];
 }
 
 export type FromWorker =
