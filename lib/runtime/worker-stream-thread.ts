@@ -18,7 +18,7 @@ export interface WorkerStreamThreadOptions {
   readonly onFailure: (error: StreamsException) => void;
 }
 
-const EMPTY: WorkerSnapshot = { state: 'CREATED', threads: [], activeTasks: [], standbyTasks: [], droppedRecords: 0 };
+const EMPTY: WorkerSnapshot = { state: 'CREATED', threads: [], activeTasks: [], standbyTasks: [], metrics: [] };
 
 /**
  * The instance's side of a stream thread running on a worker thread: starts the worker, keeps
