@@ -46,6 +46,7 @@ export {
   TopologyException,
   SerializationException,
   InvalidStateStoreException,
+  KeyvBackendException,
   ProcessingException,
   type ErrorLocation,
 } from './errors.ts';
