@@ -45,7 +45,10 @@ describe('samples/queries: interactive queries over HTTP, routed to the owner of
     // The orders topic may hold orders of earlier runs: the expected totals are read back from it.
     const orders = generateOrders(200, 5);
     await kafka.produce('orders', orders.map((order) => ({ key: order.order_id, value: JSON.stringify(order) })));
-    const all = (await kafka.readTopicUntil('orders', (records) => records.length >= orders.length, 30_000)).map((record) => JSON.parse(record.value!.toString()) as { item: string; quantity: number });
+    // All of them: read until the count on the broker, not just as many as this run wrote.
+    const admin = await kafka.admin();
+    const onBroker = (await admin.fetchTopicOffsets('orders')).reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+    const all = (await kafka.readTopicUntil('orders', (records) => records.length >= onBroker, 30_000)).map((record) => JSON.parse(record.value!.toString()) as { item: string; quantity: number });
     const expected = new Map<string, number>();
     for (const order of all) expected.set(order.item, (expected.get(order.item) ?? 0) + order.quantity);
 
@@ -56,7 +59,12 @@ describe('samples/queries: interactive queries over HTTP, routed to the owner of
     const servedBy = new Set<string>();
     for (const { item } of ITEMS) {
       if (!expected.has(item)) continue;
-      await waitFor(async () => (await Promise.all(ports.map((port) => ask(port, item)))).every((answer) => answer?.value === expected.get(item)), 30_000, () => `${item} not ${expected.get(item)} on both`);
+      let answers: (QueryAnswer<number> | undefined)[] = [];
+      await waitFor(
+        async () => (answers = await Promise.all(ports.map((port) => ask(port, item)))).every((answer) => answer?.value === expected.get(item)),
+        30_000,
+        () => `${item} not ${expected.get(item)} on both: ${JSON.stringify(answers)} (from ${all.length} orders)`,
+      );
       const [first, second] = await Promise.all(ports.map((port) => ask(port, item)));
       expect(first!.servedBy).to.equal(second!.servedBy);
       const owner = apps[ports.indexOf(Number(first!.servedBy.split(':')[1]))]!;
