@@ -119,7 +119,10 @@ function newestMtime(path: string): number {
 /** Builds bench/java with `mvn -q package` unless target/ is newer than the sources. */
 function buildJava(): string | undefined {
   const built = join(JAVA, 'target/classes/bench/StreamsBench.class');
-  const fresh = existsSync(built) && existsSync(join(JAVA, 'target/lib')) && statSync(built).mtimeMs >= Math.max(newestMtime(join(JAVA, 'src')), newestMtime(join(JAVA, 'pom.xml')));
+  const fresh =
+    existsSync(built) &&
+    existsSync(join(JAVA, 'target/lib')) &&
+    statSync(built).mtimeMs >= Math.max(newestMtime(join(JAVA, 'src')), newestMtime(join(JAVA, 'pom.xml')));
   if (fresh) return undefined;
   log('building bench/java (mvn -q package) ...');
   const mvn = spawnSync('mvn', ['-q', '-B', '-f', join(JAVA, 'pom.xml'), 'package'], { encoding: 'utf8' });
@@ -139,7 +142,10 @@ function installCompetitors(): string | undefined {
 function commandFor(system: System, settings: WorkerSettings, nodeFlags: string[] = []): Command {
   if (system === 'kafka-streams') {
     const args = Object.entries({ ...settings, brokers: settings.brokers.join(',') }).map(([key, value]) => `${key}=${value}`);
-    return { file: 'java', args: [`-Xms256m`, `-Xmx${flags['java-heap']}`, '-cp', `${join(JAVA, 'target/classes')}:${join(JAVA, 'target/lib/*')}`, 'bench.StreamsBench', ...args] };
+    return {
+      file: 'java',
+      args: [`-Xms256m`, `-Xmx${flags['java-heap']}`, '-cp', `${join(JAVA, 'target/classes')}:${join(JAVA, 'target/lib/*')}`, 'bench.StreamsBench', ...args],
+    };
   }
   const worker = {
     kafkajs: join(BENCH, 'workers/kafkajs.ts'),
@@ -180,7 +186,18 @@ async function main(): Promise<void> {
 
     const settingsFor = (c: Case, tag: string): WorkerSettings => {
       const appId = `bench-${c.workload}-${c.system}-${c.guarantee === EOS ? 'eos' : 'alos'}-${tag}`;
-      return { workload: c.workload, guarantee: c.guarantee, brokers, appId, input: topics.input, output: `${appId}-output`, table: topics.table, commitIntervalMs: c.guarantee === EOS ? eosCommitIntervalMs : commitIntervalMs, records, threads };
+      return {
+        workload: c.workload,
+        guarantee: c.guarantee,
+        brokers,
+        appId,
+        input: topics.input,
+        output: `${appId}-output`,
+        table: topics.table,
+        commitIntervalMs: c.guarantee === EOS ? eosCommitIntervalMs : commitIntervalMs,
+        records,
+        threads,
+      };
     };
 
     const results: CaseResult[] = [];
@@ -203,11 +220,14 @@ async function main(): Promise<void> {
           const settings = settingsFor(c, randomUUID().slice(0, 8));
           const run = await measure(admin, commandFor(c.system, settings), settings, log, outputsPerInput(c));
           (warmup ? warmups : done).push(run);
-          log(`${name} ${warmup ? 'warm-up' : `run ${i - warmupRuns + 1}`}: ${run.recordsPerSec.toLocaleString('en')} records/s (${run.ms} ms), peak RSS ${run.peakRssMb} MB`);
+          log(
+            `${name} ${warmup ? 'warm-up' : `run ${i - warmupRuns + 1}`}: ${run.recordsPerSec.toLocaleString('en')} records/s (${run.ms} ms), peak RSS ${run.peakRssMb} MB`,
+          );
         } catch (error) {
           status = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
           log(`${name}: ${status}`);
-          if (error instanceof TimeoutError && !flags['keep-going']) timedOut.set(`${c.system}/${c.guarantee}`, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
+          if (error instanceof TimeoutError && !flags['keep-going'])
+            timedOut.set(`${c.system}/${c.guarantee}`, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
           break;
         }
       }
@@ -219,13 +239,31 @@ async function main(): Promise<void> {
       const info = machine();
       // Rows merged from another invocation may have another record count; the records column says.
       const headlineRecords = commonRecords(final, records);
-      const settings = { records: headlineRecords, threads, valueBytes, partitions: 2, keySpace: 10_000, runs, warmupRuns, commitIntervalMs, eosCommitIntervalMs, acks: 'all', javaHeap: flags['java-heap'] };
+      const settings = {
+        records: headlineRecords,
+        threads,
+        valueBytes,
+        partitions: 2,
+        keySpace: 10_000,
+        runs,
+        warmupRuns,
+        commitIntervalMs,
+        eosCommitIntervalMs,
+        acks: 'all',
+        javaHeap: flags['java-heap'],
+      };
       mkdirSync(RESULTS, { recursive: true });
-      writeFileSync(join(RESULTS, `${resultName}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`);
+      writeFileSync(
+        join(RESULTS, `${resultName}.json`),
+        `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`,
+      );
       const table = markdownTable(final);
       const about = `${threads > 1 ? `${threads} stream threads, ` : ''}${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
       const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
-      writeFileSync(join(RESULTS, `${resultName}.md`), `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`);
+      writeFileSync(
+        join(RESULTS, `${resultName}.md`),
+        `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`,
+      );
       writeFileSync(join(RESULTS, `${resultName}.svg`), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
       log(`\n${table}\n\nwritten: bench/results/${resultName}.json, ${resultName}.md, ${resultName}.svg`);
       if (flags.profile) {
@@ -255,7 +293,12 @@ function mergeWithLatest(results: CaseResult[]): CaseResult[] {
 }
 
 /** One more run of an rx-kafka-streams workload under `node --cpu-prof`; writes results/profile.md. */
-async function profile(admin: ReturnType<Kafka['admin']>, workload: Workload, guarantee: Guarantee, settingsFor: (c: Case, tag: string) => WorkerSettings): Promise<void> {
+async function profile(
+  admin: ReturnType<Kafka['admin']>,
+  workload: Workload,
+  guarantee: Guarantee,
+  settingsFor: (c: Case, tag: string) => WorkerSettings,
+): Promise<void> {
   const dir = join(RESULTS, 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -26,7 +26,15 @@ export type { TimestampExtractor, TopicNameExtractor, StreamPartitioner } from '
 
 export type { Processor, ProcessorContext, ProcessorSupplier } from './processor/processor.ts';
 export type { PunctuationType, Punctuator, Cancellable } from './processor/punctuation.ts';
-export { NO_HEADERS, type StreamRecord, type RecordContext, type RecordHeaders, type ConsumedRecord, type ProducedRecord, type KeyValue } from './processor/record.ts';
+export {
+  NO_HEADERS,
+  type StreamRecord,
+  type RecordContext,
+  type RecordHeaders,
+  type ConsumedRecord,
+  type ProducedRecord,
+  type KeyValue,
+} from './processor/record.ts';
 
 export { Stores } from './state/stores.ts';
 export type { StoreBuilder } from './state/store-builder.ts';

@@ -26,7 +26,13 @@ export async function runSample({ name, topology, inputs, output, runForMs = 15_
   const kafka = new Kafka({ clientId: `${name}-sample`, brokers: broker.brokers, logLevel: logLevel.ERROR });
   await createMissingTopics(kafka, [...new Set([...inputs.map(([topic]) => topic), output])], 2);
   // A fresh application id per run, so each run starts from the beginning of its inputs.
-  const app = new KafkaStreams(topology, { applicationId: `${name}-${Date.now()}`, kafka: { brokers: broker.brokers }, commitIntervalMs: 500, kafkaLogLevel: 'error', logger: consoleLogger('warn') });
+  const app = new KafkaStreams(topology, {
+    applicationId: `${name}-${Date.now()}`,
+    kafka: { brokers: broker.brokers },
+    commitIntervalMs: 500,
+    kafkaLogLevel: 'error',
+    logger: consoleLogger('warn'),
+  });
   const consumer = kafka.consumer({ groupId: `${name}-printer-${Date.now()}` });
   try {
     await app.start();

@@ -49,7 +49,15 @@ cpSync(join(root, 'scripts', 'build', 'package-location.cjs.ts'), join(staging, 
 writeFileSync(join(staging, 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
 writeFileSync(
   join(staging, 'tsconfig.json'),
-  JSON.stringify({ extends: join(root, 'tsconfig.build.json'), compilerOptions: { rootDir: 'lib', outDir: join(dist, 'cjs'), verbatimModuleSyntax: false }, include: ['lib'] }, null, 2),
+  JSON.stringify(
+    {
+      extends: join(root, 'tsconfig.build.json'),
+      compilerOptions: { rootDir: 'lib', outDir: join(dist, 'cjs'), verbatimModuleSyntax: false },
+      include: ['lib'],
+    },
+    null,
+    2,
+  ),
 );
 
 // The two builds are independent: run them side by side.
@@ -61,7 +69,10 @@ try {
 } finally {
   rmSync(join(root, '.build'), { recursive: true, force: true });
 }
-for (const [format, type] of [['esm', 'module'], ['cjs', 'commonjs']]) {
+for (const [format, type] of [
+  ['esm', 'module'],
+  ['cjs', 'commonjs'],
+]) {
   rewriteDeclarationSpecifiers(join(dist, format));
   writeFileSync(join(dist, format, 'package.json'), JSON.stringify({ type }, null, 2) + '\n');
 }

@@ -24,7 +24,11 @@ let passed = 0;
 
 async function run(command, args, cwd) {
   try {
-    const { stdout } = await exec(command, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+    const { stdout } = await exec(command, args, {
+      cwd,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+    });
     return stdout.trim();
   } catch (error) {
     throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`);
@@ -100,14 +104,25 @@ try {
     const entries = (await run('tar', ['tzf', tarball], work)).split('\n');
     const stray = entries.filter((entry) => /^package\/(spec|bench|scripts|\.ci|lib|samples)\//.test(entry));
     if (stray.length > 0) throw new Error(`the tarball ships ${stray.length} files it should not, e.g. ${stray.slice(0, 5).join(', ')}`);
-    for (const needed of ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/testing/index.d.ts', 'dist/cjs/testing/index.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
+    for (const needed of [
+      'dist/esm/index.js',
+      'dist/cjs/index.js',
+      'dist/esm/testing/index.d.ts',
+      'dist/cjs/testing/index.d.ts',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'package.json',
+    ]) {
       if (!entries.includes(`package/${needed}`)) throw new Error(`the tarball has no ${needed}`);
     }
   });
 
   const current = project('current', ['word-count.mjs', 'word-count.cjs', 'word-count.ts']);
   const lowest = project('lowest-rxjs', ['marbles.ts']);
-  console.log(`Packed in ${Math.round((Date.now() - started) / 1000)} s. Installing the tarball into two projects (rxjs from its peer range, and rxjs@${lowestRxjs})`);
+  console.log(
+    `Packed in ${Math.round((Date.now() - started) / 1000)} s. Installing the tarball into two projects (rxjs from its peer range, and rxjs@${lowestRxjs})`,
+  );
   await Promise.all([
     run('npm', ['install', '--prefer-offline', '--ignore-scripts', tarball, '@types/node@20'], current),
     run('npm', ['install', '--prefer-offline', '--ignore-scripts', tarball, `rxjs@${lowestRxjs}`, '@types/node@20'], lowest),
@@ -117,7 +132,13 @@ try {
   // below read their outcome.
   const builds = Object.fromEntries(
     await Promise.all(
-      [current, lowest].map(async (dir) => [dir, await run(process.execPath, [tsc, '-p', '.'], dir).then(() => undefined, (error) => error)]),
+      [current, lowest].map(async (dir) => [
+        dir,
+        await run(process.execPath, [tsc, '-p', '.'], dir).then(
+          () => undefined,
+          (error) => error,
+        ),
+      ]),
     ),
   );
   const built = (dir) => {

@@ -33,7 +33,13 @@ const POLL_MS = 100;
  * record cache), the run also ends once they are all in, whether or not it committed its input
  * offsets (@kafkats/flow leaves its last offsets uncommitted while idle).
  */
-export async function measure(admin: Admin, command: Command, settings: WorkerSettings, log: (line: string) => void, outputsPerInput?: number): Promise<RunResult> {
+export async function measure(
+  admin: Admin,
+  command: Command,
+  settings: WorkerSettings,
+  log: (line: string) => void,
+  outputsPerInput?: number,
+): Promise<RunResult> {
   const hasOutput = settings.workload !== 'consume';
   if (hasOutput) {
     await admin.createTopics({
@@ -90,10 +96,17 @@ export async function measure(admin: Admin, command: Command, settings: WorkerSe
     for (;;) {
       check();
       if (Date.now() > deadline) {
-        const progress = settings.workload === 'consume' ? '' : ` (output high watermarks ${(await admin.fetchTopicOffsets(settings.output)).map((p) => p.high).join('+')} of ${settings.records} input records)`;
+        const progress =
+          settings.workload === 'consume'
+            ? ''
+            : ` (output high watermarks ${(await admin.fetchTopicOffsets(settings.output)).map((p) => p.high).join('+')} of ${settings.records} input records)`;
         throw new TimeoutError(`${settings.appId} did not finish within ${timeoutMs} ms${events.has('first') ? progress : ', and consumed no record'}`);
       }
-      if (events.has('done') || (settings.workload !== 'consume' && settings.workload !== 'consume-produce' && (await committedAll(admin, settings.appId, settings.input, ends)))) break;
+      if (
+        events.has('done') ||
+        (settings.workload !== 'consume' && settings.workload !== 'consume-produce' && (await committedAll(admin, settings.appId, settings.input, ends)))
+      )
+        break;
       // A known number of outputs per input (one for passthrough and a join of a complete table):
       // all outputs are in even if the system is slow to commit its offsets (@kafkats/flow).
       if (expectedOutputs !== undefined && events.has('first') && (await outputTotal(admin, settings.output)) >= expectedOutputs) break;

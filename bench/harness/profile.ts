@@ -20,7 +20,10 @@ export interface HotSpot {
 }
 
 const shortUrl = (url: string): string =>
-  url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*?\/(lib|bench)\//, '$1/') || '(native)';
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, 'node_modules/')
+    .replace(/^.*?\/(lib|bench)\//, '$1/') || '(native)';
 
 /** Self time by function (name + file:line) and by file, biggest first. */
 export function hotSpots(path: string, top = 15): { functions: HotSpot[]; files: HotSpot[]; totalMs: number } {
@@ -41,10 +44,21 @@ export function hotSpots(path: string, top = 15): { functions: HotSpot[]; files:
     const file = shortUrl(url);
     files.set(file, (files.get(file) ?? 0) + us);
   }
-  const toSpot = (name: string, where: string, us: number): HotSpot => ({ name, where, selfMs: Math.round(us / 1000), percent: Math.round((us / total) * 1000) / 10 });
+  const toSpot = (name: string, where: string, us: number): HotSpot => ({
+    name,
+    where,
+    selfMs: Math.round(us / 1000),
+    percent: Math.round((us / total) * 1000) / 10,
+  });
   return {
     totalMs: Math.round(total / 1000),
-    functions: [...functions.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => toSpot(f.name, f.where, f.us)),
-    files: [...files.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([file, us]) => toSpot(file, file, us)),
+    functions: [...functions.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => toSpot(f.name, f.where, f.us)),
+    files: [...files.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([file, us]) => toSpot(file, file, us)),
   };
 }

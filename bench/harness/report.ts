@@ -77,7 +77,9 @@ export function markdownTable(results: CaseResult[]): string {
   for (const r of results) {
     const rate = r.median === undefined ? r.status : `**${fmt(r.median)}**`;
     const rss = r.peakRssMb === undefined ? '' : `${r.peakRssMb} MB`;
-    lines.push(`| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${fmt(recordsOf(r))} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`);
+    lines.push(
+      `| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${fmt(recordsOf(r))} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -119,7 +121,9 @@ export function svgChart(results: CaseResult[], title: string, subtitle: string)
         const x0 = left + ((r.min ?? r.median) / maxRate) * plot;
         const x1 = left + ((r.max ?? r.median) / maxRate) * plot;
         body.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${COLORS[r.system]}"/>`);
-        body.push(`<line x1="${x0.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${y + barHeight / 2}" y2="${y + barHeight / 2}" stroke="#212529" stroke-width="1.5"/>`);
+        body.push(
+          `<line x1="${x0.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${y + barHeight / 2}" y2="${y + barHeight / 2}" stroke="#212529" stroke-width="1.5"/>`,
+        );
         body.push(`<text x="${Math.max(left + w, x1) + 6}" y="${y + 13}">${fmt(r.median)}/s</text>`);
       }
       y += barHeight + gap;

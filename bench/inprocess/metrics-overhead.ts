@@ -32,7 +32,12 @@ interface Library {
 
 async function load(root: string): Promise<Library> {
   const at = (path: string) => pathToFileURL(resolve(root, path)).href;
-  return { index: await import(at('lib/index.ts')), testing: await import(at('lib/testing/index.ts')), shop: await import(at('samples/shop/topology.ts')), orders: await import(at('samples/shop/orders.ts')) };
+  return {
+    index: await import(at('lib/index.ts')),
+    testing: await import(at('lib/testing/index.ts')),
+    shop: await import(at('samples/shop/topology.ts')),
+    orders: await import(at('samples/shop/orders.ts')),
+  };
 }
 
 const input = Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i % 1000}`, value: i, timestamp: i }));
@@ -49,7 +54,12 @@ type Case = (lib: Library, level: 'INFO' | 'DEBUG') => number;
 const cases: Record<string, Case> = {
   'runTopology filter/mapValues/mapValues': ({ index, testing }) => {
     const builder = new index.StreamsBuilder();
-    builder.stream<string, number>('in').filter((_k, v) => v % 3 !== 0).mapValues((v) => v * 2).mapValues((v) => v + 1).to('out');
+    builder
+      .stream<string, number>('in')
+      .filter((_k, v) => v % 3 !== 0)
+      .mapValues((v) => v * 2)
+      .mapValues((v) => v + 1)
+      .to('out');
     return drain(testing.runTopology(builder.build(), { in: from(input) }).records('out'));
   },
   'runTopology groupByKey().count()': ({ index, testing }) => {
@@ -58,7 +68,11 @@ const cases: Record<string, Case> = {
     return drain(testing.runTopology(builder.build(), { in: from(input) }).records('out'));
   },
   'TopologyTestDriver shop (serdes)': ({ index, testing, shop, orders }, level) => {
-    const driver = new testing.TopologyTestDriver(shop.buildShopTopology(), { applicationId: 'shop', ...(level === 'DEBUG' ? { metricsRecordingLevel: 'DEBUG' } : {}) } as never, 0);
+    const driver = new testing.TopologyTestDriver(
+      shop.buildShopTopology(),
+      { applicationId: 'shop', ...(level === 'DEBUG' ? { metricsRecordingLevel: 'DEBUG' } : {}) } as never,
+      0,
+    );
     const records = orders.generateOrders(SHOP_ORDERS, 1).map((order) => ({ key: order.order_id, value: order }));
     driver.createInputTopic('orders', index.Serdes.String(), index.Serdes.Json<unknown>()).pipeKeyValueList(records);
     const written = driver.createOutputTopic('item-quantity', index.Serdes.String(), index.Serdes.Int()).getQueueSize();
@@ -109,6 +123,8 @@ for (const [name, run] of Object.entries(cases)) {
       ratios.push(y.ms / x.ms);
     }
     const overhead = (median(ratios) - 1) * 100;
-    console.log(`${name.padEnd(40)} ${label.padEnd(19)} ${median(first).toFixed(0).padStart(6)} ms ${median(second).toFixed(0).padStart(6)} ms  ${overhead >= 0 ? '+' : ''}${overhead.toFixed(1)} %`);
+    console.log(
+      `${name.padEnd(40)} ${label.padEnd(19)} ${median(first).toFixed(0).padStart(6)} ms ${median(second).toFixed(0).padStart(6)} ms  ${overhead >= 0 ? '+' : ''}${overhead.toFixed(1)} %`,
+    );
   }
 }

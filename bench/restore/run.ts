@@ -142,16 +142,24 @@ async function main(): Promise<void> {
 
     const seconds = (done - started) / 1000;
     console.log('');
-    console.log(`restored ${lastEvent.restored.toLocaleString('en')} / ${lastEvent.total.toLocaleString('en')} records in ${seconds.toFixed(2)} s from start() (start() resolved after ${startResolved - started} ms)`);
-    console.log(`  ${Math.round(ENTRIES / seconds).toLocaleString('en')} records/s end to end; restorer's own figure ${lastEvent.recordsPerSecond.toLocaleString('en')} records/s; ${events.length} progress events`);
-    console.log(`  store queryable ${queryable - done} ms after done; approximateNumEntries() = ${entries.toLocaleString('en')} (${entries === ENTRIES ? 'OK' : `MISMATCH, expected ${ENTRIES}`}); get(${key(ENTRIES - 1)}) = ${sample}`);
+    console.log(
+      `restored ${lastEvent.restored.toLocaleString('en')} / ${lastEvent.total.toLocaleString('en')} records in ${seconds.toFixed(2)} s from start() (start() resolved after ${startResolved - started} ms)`,
+    );
+    console.log(
+      `  ${Math.round(ENTRIES / seconds).toLocaleString('en')} records/s end to end; restorer's own figure ${lastEvent.recordsPerSecond.toLocaleString('en')} records/s; ${events.length} progress events`,
+    );
+    console.log(
+      `  store queryable ${queryable - done} ms after done; approximateNumEntries() = ${entries.toLocaleString('en')} (${entries === ENTRIES ? 'OK' : `MISMATCH, expected ${ENTRIES}`}); get(${key(ENTRIES - 1)}) = ${sample}`,
+    );
     console.log(`  RSS before start ${mb(rssBefore)}, peak while restoring ${mb(restorePeak)} (+${mb(restorePeak - rssBefore)})`);
 
     const closing = Date.now();
     await app.close();
     const closeMs = Date.now() - closing;
     clearInterval(sampler);
-    console.log(`  close() took ${closeMs} ms (its commit writes the restored entries behind to Keyv); peak RSS by then ${mb(rssPeak)}, process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+    console.log(
+      `  close() took ${closeMs} ms (its commit writes the restored entries behind to Keyv); peak RSS by then ${mb(rssPeak)}, process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+    );
     console.log(`  longest event-loop stall: ${restoreStall.toFixed(0)} ms while restoring, ${stall} ms in close()`);
     if (entries !== ENTRIES || sample !== (ENTRIES - 1) % 1000) process.exitCode = 1;
   } finally {

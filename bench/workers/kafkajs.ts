@@ -32,7 +32,9 @@ runWorker(async () => {
       }
       if (produce) {
         for (let start = 0; start < batch.messages.length; start += MESSAGES_PER_REQUEST) {
-          const messages: Message[] = batch.messages.slice(start, start + MESSAGES_PER_REQUEST).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp }));
+          const messages: Message[] = batch.messages
+            .slice(start, start + MESSAGES_PER_REQUEST)
+            .map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp }));
           await producer.sendBatch({ topicMessages: [{ topic: settings.output, messages }], acks: -1, compression: CompressionTypes.None });
         }
       }

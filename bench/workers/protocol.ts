@@ -25,11 +25,7 @@ export interface WorkerSettings {
 }
 
 export type WorkerEvent =
-  | { event: 'started' }
-  | { event: 'first'; t: number }
-  | { event: 'done'; t: number }
-  | { event: 'closed' }
-  | { event: 'error'; message: string };
+  { event: 'started' } | { event: 'first'; t: number } | { event: 'done'; t: number } | { event: 'closed' } | { event: 'error'; message: string };
 
 export function emit(event: WorkerEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -58,7 +54,7 @@ export function runWorker(main: () => Promise<void>): void {
       process.exit(0);
     },
     (error: unknown) => {
-      emit({ event: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) });
+      emit({ event: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       process.exit(1);
     },
   );

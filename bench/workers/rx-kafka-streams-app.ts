@@ -6,7 +6,16 @@
  * default export is the threadModule of the stream threads on workers (`--threads`): settings
  * come in the module URL's `settings` query.
  */
-import { Serdes, StreamsBuilder, TimeWindows, consoleLogger, type KafkaStreamsConfig, type Serde, type TimestampExtractor, type Topology } from '../../lib/index.ts';
+import {
+  Serdes,
+  StreamsBuilder,
+  TimeWindows,
+  consoleLogger,
+  type KafkaStreamsConfig,
+  type Serde,
+  type TimestampExtractor,
+  type Topology,
+} from '../../lib/index.ts';
 import { emit, type WorkerSettings } from './protocol.ts';
 
 /** 8-byte big-endian, as Java's LongSerializer writes the count. */

@@ -27,7 +27,13 @@ function byFirstOffset(a: AbortedTransaction, b: AbortedTransaction): number {
 }
 
 /** The records of a fetch without those of its aborted transactions (control records are kept). */
-export function dropAbortedMessages<M extends FilterableMessage>({ messages, abortedTransactions }: { messages: M[]; abortedTransactions?: AbortedTransaction[] }): M[] {
+export function dropAbortedMessages<M extends FilterableMessage>({
+  messages,
+  abortedTransactions,
+}: {
+  messages: M[];
+  abortedTransactions?: AbortedTransaction[];
+}): M[] {
   if (!abortedTransactions || abortedTransactions.length === 0) return messages;
   const pending = [...abortedTransactions].sort(byFirstOffset);
   const aborted = new Set<string>();

@@ -30,5 +30,7 @@ export function isProducerFenced(error: unknown): boolean {
  * assigned partition again from its committed offset.
  */
 export function rejoinGroupError(reason: string): Error {
-  return new (kafkajs().KafkaJSProtocolError)(Object.assign(new Error(`Joining the group again: ${reason}`), { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false }));
+  return new (kafkajs().KafkaJSProtocolError)(
+    Object.assign(new Error(`Joining the group again: ${reason}`), { type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false }),
+  );
 }

@@ -4,7 +4,13 @@ import type { Logger, LogLevel } from '../logger.ts';
 
 export function toKafkajsLogLevel(level: LogLevel): LogLevelEnum {
   const { logLevel } = kafkajs();
-  const levels: Record<LogLevel, LogLevelEnum> = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
+  const levels: Record<LogLevel, LogLevelEnum> = {
+    nothing: logLevel.NOTHING,
+    error: logLevel.ERROR,
+    warn: logLevel.WARN,
+    info: logLevel.INFO,
+    debug: logLevel.DEBUG,
+  };
   return levels[level];
 }
 

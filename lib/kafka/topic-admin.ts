@@ -17,12 +17,17 @@ export async function partitionCounts(admin: Admin, topics: readonly string[]): 
  * count asked for (a repartition topic with the wrong count would send keys to the wrong task).
  */
 export async function ensureTopics(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
-  const counts = await partitionCounts(admin, topics.map((topic) => topic.topic));
+  const counts = await partitionCounts(
+    admin,
+    topics.map((topic) => topic.topic),
+  );
   const missing = topics.filter((topic) => !counts.has(topic.topic));
   for (const topic of topics) {
     const count = counts.get(topic.topic);
     if (count !== undefined && topic.numPartitions !== undefined && count !== topic.numPartitions) {
-      throw new StreamsException(`Internal topic ${topic.topic} exists with ${count} partitions, but the topology needs ${topic.numPartitions}; delete it or reset the application`);
+      throw new StreamsException(
+        `Internal topic ${topic.topic} exists with ${count} partitions, but the topology needs ${topic.numPartitions}; delete it or reset the application`,
+      );
     }
   }
   if (missing.length > 0) await createTopicsAndWait(admin, missing);
@@ -60,7 +65,11 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicC
     const errors = (error as { errors?: { type?: string }[] }).errors;
     if (!errors || errors.length === 0 || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
   }
-  await waitForLeaders(admin, topics.map((topic) => topic.topic), timeoutMs);
+  await waitForLeaders(
+    admin,
+    topics.map((topic) => topic.topic),
+    timeoutMs,
+  );
 }
 
 /**
@@ -71,7 +80,9 @@ export async function waitForLeaders(admin: Admin, names: readonly string[], tim
   try {
     await whileRetriable(async () => {
       const { topics: found } = await admin.fetchTopicMetadata({ topics: [...names] });
-      const leaderless = found.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
+      const leaderless = found
+        .filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0))
+        .map((topic) => topic.name);
       if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { retriable: true });
     }, timeoutMs);
   } catch (error) {

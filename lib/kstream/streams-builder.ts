@@ -64,7 +64,17 @@ export class StreamsBuilder {
     const graph = this.internal.graph;
     graph.addSource({ ...this.sourceDef(sourceName, [topic], consumed) }, true);
     graph.addStore(Stores.keyValueStoreBuilder(storeName, serdes.keySerde, serdes.valueSerde).withLoggingDisabled() as StoreBuilder<StateStore>, true);
-    graph.addProcessor({ kind: 'processor', name: processorName, parents: [sourceName], children: [], stores: new Set([storeName]), implementation: ktableSourceStep(storeName) }, true);
+    graph.addProcessor(
+      {
+        kind: 'processor',
+        name: processorName,
+        parents: [sourceName],
+        children: [],
+        stores: new Set([storeName]),
+        implementation: ktableSourceStep(storeName),
+      },
+      true,
+    );
     graph.stores.get(storeName)!.processors.add(processorName);
     return new GlobalKTableImpl<K, V>(storeName, serdes);
   }

@@ -27,13 +27,35 @@ export interface KTable<K, V> {
    * extractor takes from this row's value; the result is keyed like this table. Rows whose
    * foreign key has no row join nothing.
    */
-  join<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: (value: V) => KO | null, joiner: (value: V, otherValue: VO, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKey: (value: V) => KO | null,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    materialized?: Materialized<K, VR>,
+    name?: string,
+  ): KTable<K, VR>;
   /** The foreign-key join in which rows without a matching row join null. */
-  leftJoin<KO, VO, VR>(other: KTable<KO, VO>, foreignKey: (value: V) => KO | null, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKey: (value: V) => KO | null,
+    joiner: (value: V, otherValue: VO | null, key: K) => VR,
+    materialized?: Materialized<K, VR>,
+    name?: string,
+  ): KTable<K, VR>;
   /** Every row of this table, joined with the other's row of the same key or null. */
-  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO | null, key: K) => VR,
+    materialized?: Materialized<K, VR>,
+    name?: string,
+  ): KTable<K, VR>;
   /** Every key of either table, joined with whatever each side has (null when it has nothing). */
-  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    materialized?: Materialized<K, VR>,
+    name?: string,
+  ): KTable<K, VR>;
   /**
    * Holds updates back: until a window closes (one final result per window), or until a time
    * limit passes (the latest value per key, rate-limited).

@@ -26,7 +26,8 @@ export class ClientMetrics {
   constructor(settings: MetricsSettings, client: ClientView) {
     this.registry = new MetricsRegistry(metricConfig(settings));
     const tags = { [CLIENT_ID_TAG]: client.clientId };
-    const gauge = (name: string, description: string, read: () => number | string) => this.registry.add({ group: CLIENT_GROUP, name, tags, description }, read, this);
+    const gauge = (name: string, description: string, read: () => number | string) =>
+      this.registry.add({ group: CLIENT_GROUP, name, tags, description }, read, this);
     gauge('application-id', 'The application ID of the Kafka Streams client', () => client.applicationId);
     gauge('topology-description', 'The description of the topology executed in the Kafka Streams client', client.topologyDescription);
     gauge('state', 'The state of the Kafka Streams client', client.state);
@@ -49,8 +50,5 @@ export class ClientMetrics {
  * tick on which it no longer does (the instance closed).
  */
 export function metricSnapshots(intervalMs: number, read: () => MetricValue[], live: () => boolean): Observable<MetricValue[]> {
-  return interval(intervalMs).pipe(
-    takeWhile(live, true),
-    map(read),
-  );
+  return interval(intervalMs).pipe(takeWhile(live, true), map(read));
 }

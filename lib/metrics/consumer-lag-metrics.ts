@@ -20,7 +20,15 @@ export class ConsumerLagMetrics {
     private readonly clientId: string,
   ) {
     const tags = { [CLIENT_ID_TAG]: clientId };
-    this.clientMax = registry.sensor(this, 'records-lag', 'INFO')?.add({ group: CONSUMER_FETCH_GROUP, name: 'records-lag-max', tags, description: 'The maximum lag in terms of number of records for any partition in this window' }, new Max());
+    this.clientMax = registry.sensor(this, 'records-lag', 'INFO')?.add(
+      {
+        group: CONSUMER_FETCH_GROUP,
+        name: 'records-lag-max',
+        tags,
+        description: 'The maximum lag in terms of number of records for any partition in this window',
+      },
+      new Max(),
+    );
   }
 
   /** The consumer fetched a batch of this partition, `lag` records short of its high watermark. */

@@ -22,16 +22,25 @@ export class EndToEndLatency {
   /** The wall-clock time latencies are measured against: the time of the last flush. */
   private nowMs: number;
 
-  constructor(
-    registry: MetricsRegistry,
-    tags: MetricTags,
-    owner: object,
-  ) {
+  constructor(registry: MetricsRegistry, tags: MetricTags, owner: object) {
     const config = registry.config;
-    const what = 'end-to-end latency of a record, measuring by comparing the record timestamp with the system time when it has been fully processed by the node';
-    registry.add({ group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-avg', tags, description: `The average ${what}` }, (now) => this.avgStat.measure(config, now), owner);
-    registry.add({ group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-min', tags, description: `The minimum ${what}` }, (now) => this.minStat.measure(config, now), owner);
-    registry.add({ group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-max', tags, description: `The maximum ${what}` }, (now) => this.maxStat.measure(config, now), owner);
+    const what =
+      'end-to-end latency of a record, measuring by comparing the record timestamp with the system time when it has been fully processed by the node';
+    registry.add(
+      { group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-avg', tags, description: `The average ${what}` },
+      (now) => this.avgStat.measure(config, now),
+      owner,
+    );
+    registry.add(
+      { group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-min', tags, description: `The minimum ${what}` },
+      (now) => this.minStat.measure(config, now),
+      owner,
+    );
+    registry.add(
+      { group: PROCESSOR_NODE_GROUP, name: 'record-e2e-latency-max', tags, description: `The maximum ${what}` },
+      (now) => this.maxStat.measure(config, now),
+      owner,
+    );
     this.config = config;
     this.nowMs = registry.now();
   }

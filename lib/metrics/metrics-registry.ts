@@ -65,7 +65,8 @@ export class MetricsRegistry {
   snapshot(nowMs = this.now()): MetricValue[] {
     for (const sync of this.syncs.values()) sync(nowMs);
     const values: MetricValue[] = [];
-    for (const { name, read } of this.metrics.values()) values.push({ group: name.group, name: name.name, tags: name.tags, description: name.description, value: read(nowMs) });
+    for (const { name, read } of this.metrics.values())
+      values.push({ group: name.group, name: name.name, tags: name.tags, description: name.description, value: read(nowMs) });
     return values;
   }
 }

@@ -13,10 +13,23 @@ export interface CachedTime {
  * through, and counts reads that find their key; ours only merges what goes downstream, so a
  * hit is an update that found its key pending (and saved a record downstream).
  */
-export function cacheHitRatio(registry: MetricsRegistry, owner: object, time: CachedTime, threadId: string, taskId: string, storeName: string): ((hit: boolean) => void) | undefined {
+export function cacheHitRatio(
+  registry: MetricsRegistry,
+  owner: object,
+  time: CachedTime,
+  threadId: string,
+  taskId: string,
+  storeName: string,
+): ((hit: boolean) => void) | undefined {
   const sensor = registry.sensor(owner, `cache.${storeName}.hit-ratio`, 'DEBUG');
   if (!sensor) return undefined;
-  addAvgMinMax(sensor, RECORD_CACHE_GROUP, { [THREAD_ID_TAG]: threadId, [TASK_ID_TAG]: taskId, [RECORD_CACHE_ID_TAG]: storeName }, 'hit-ratio', 'cache hit ratio');
+  addAvgMinMax(
+    sensor,
+    RECORD_CACHE_GROUP,
+    { [THREAD_ID_TAG]: threadId, [TASK_ID_TAG]: taskId, [RECORD_CACHE_ID_TAG]: storeName },
+    'hit-ratio',
+    'cache hit ratio',
+  );
   let hits = 0;
   let lookups = 0;
   return (hit) => {

@@ -43,10 +43,16 @@ export class ThreadMetrics {
     const with_ = (s: Sensor | undefined, add: (s: Sensor) => unknown) => (s && add(s), s);
     this.process = with_(sensor('process'), (s) => addRateOfSumAndSum(s, THREAD_GROUP, tags, 'process', 'calls to process'));
     this.processLatency = with_(sensor('process-latency'), (s) => addAvgAndMax(s, THREAD_GROUP, tags, 'process-latency', 'process latency in ms'));
-    this.processRecords = with_(sensor('process-records'), (s) => addAvgAndMax(s, THREAD_GROUP, tags, 'process-records', 'number of records processed within an iteration'));
+    this.processRecords = with_(sensor('process-records'), (s) =>
+      addAvgAndMax(s, THREAD_GROUP, tags, 'process-records', 'number of records processed within an iteration'),
+    );
     this.poll = with_(sensor('poll'), (s) => addRateAndTotal(s, THREAD_GROUP, tags, 'poll', 'calls to poll'));
-    this.pollRecords = with_(sensor('poll-records'), (s) => addAvgAndMax(s, THREAD_GROUP, tags, 'poll-records', 'number of records polled from consumer within an iteration'));
-    this.commit = with_(sensor('commit'), (s) => addAvgAndMax(addRateAndTotal(s, THREAD_GROUP, tags, 'commit', 'calls to commit'), THREAD_GROUP, tags, 'commit-latency', 'commit latency in ms'));
+    this.pollRecords = with_(sensor('poll-records'), (s) =>
+      addAvgAndMax(s, THREAD_GROUP, tags, 'poll-records', 'number of records polled from consumer within an iteration'),
+    );
+    this.commit = with_(sensor('commit'), (s) =>
+      addAvgAndMax(addRateAndTotal(s, THREAD_GROUP, tags, 'commit', 'calls to commit'), THREAD_GROUP, tags, 'commit-latency', 'commit latency in ms'),
+    );
     this.punctuate = with_(sensor('punctuate'), (s) => addRateOfSumAndSum(s, THREAD_GROUP, tags, 'punctuate', 'calls to punctuate'));
     this.taskCreatedSensor = with_(sensor('task-created'), (s) => addRateAndTotal(s, THREAD_GROUP, tags, 'task-created', 'newly created tasks'));
     this.taskClosedSensor = with_(sensor('task-closed'), (s) => addRateAndTotal(s, THREAD_GROUP, tags, 'task-closed', 'closed tasks'));

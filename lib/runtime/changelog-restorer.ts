@@ -42,7 +42,11 @@ export async function restoreChangelogs(
   if (pending.length === 0) return;
   const byPartition = new Map(pending.map((request) => [topicPartitionKey(request), { request, restored: 0, position: request.from }]));
   const started = Date.now();
-  const consumer = kafka.consumer({ groupId: helperGroupId(applicationId, 'restore', randomUUID()), maxWaitTimeInMs: 50, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: helperGroupId(applicationId, 'restore', randomUUID()),
+    maxWaitTimeInMs: 50,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
   let finish!: () => void;
   let abort!: (error: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
@@ -58,7 +62,14 @@ export async function restoreChangelogs(
     state.position = Math.max(state.position, lastOffset + 1);
     const done = state.position >= state.request.to;
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    onProgress({ topic, partition, restored: state.restored, total: state.request.to - state.request.from, recordsPerSecond: Math.round(state.restored / seconds), done });
+    onProgress({
+      topic,
+      partition,
+      restored: state.restored,
+      total: state.request.to - state.request.from,
+      recordsPerSecond: Math.round(state.restored / seconds),
+      done,
+    });
     if (done && --left === 0) finish();
   };
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => advance(payload.topic, payload.partition, Number(payload.lastOffset)));

@@ -28,7 +28,10 @@ export class ExactlyOnceCommitter {
 
   /** Connects the task's producer and fences any earlier owner before the task restores (again, when a restore is retried). */
   async taskCreated(task: RuntimeTask): Promise<void> {
-    await this.producers.get(task)?.disconnect().catch(() => {});
+    await this.producers
+      .get(task)
+      ?.disconnect()
+      .catch(() => {});
     const producer = this.kafka.producer({
       createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
       transactionalId: transactionalId(this.applicationId, task.id),
@@ -70,7 +73,11 @@ export class ExactlyOnceCommitter {
         } catch (error) {
           await transaction.abort().catch(() => {});
           const location = { taskId: task.id };
-          if (isProducerFenced(error)) throw new TaskMigratedException(`Task ${task.id} was fenced: another instance has taken it over (${errorMessage(error)})`, { cause: error, location });
+          if (isProducerFenced(error))
+            throw new TaskMigratedException(`Task ${task.id} was fenced: another instance has taken it over (${errorMessage(error)})`, {
+              cause: error,
+              location,
+            });
           throw new StreamsException(`The transaction of task ${task.id} failed: ${errorMessage(error)}`, { cause: error, location });
         }
       }

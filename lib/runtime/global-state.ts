@@ -64,7 +64,9 @@ export class GlobalState {
     await admin.connect();
     const ends = new Map<string, number>();
     try {
-      for (const topic of this.topics) for (const { partition, high } of await whileRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(topicPartitionKey({ topic, partition }), Number(high));
+      for (const topic of this.topics)
+        for (const { partition, high } of await whileRetriable(() => admin.fetchTopicOffsets(topic)))
+          ends.set(topicPartitionKey({ topic, partition }), Number(high));
     } finally {
       await admin.disconnect();
     }

@@ -153,7 +153,11 @@ export class KafkaStreams {
     this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.config, this.logger, (error) => this.fail(error));
     this.subTopologyTopics = this.plan.subTopologies.map((sub) => this.topicsOf(sub));
     this.clientMetrics = new ClientMetrics(config, this.clientView(topology));
-    this.metrics$ = metricSnapshots(metricsIntervalMs, () => this.metrics(), () => this.state !== 'NOT_RUNNING');
+    this.metrics$ = metricSnapshots(
+      metricsIntervalMs,
+      () => this.metrics(),
+      () => this.state !== 'NOT_RUNNING',
+    );
     this.metadata = new StreamsMetadataState(
       this.graph,
       this.plan,
@@ -211,12 +215,16 @@ export class KafkaStreams {
 
   /** Task ids (`<subTopology>_<partition>`) this instance runs as active now, over all its threads. */
   activeTasks(): string[] {
-    return [...this.threads.flatMap((thread) => thread.tasks.activeIds()), ...this.workers.flatMap((worker) => worker.snapshot.activeTasks)].sort(compareTaskIds);
+    return [...this.threads.flatMap((thread) => thread.tasks.activeIds()), ...this.workers.flatMap((worker) => worker.snapshot.activeTasks)].sort(
+      compareTaskIds,
+    );
   }
 
   /** Task ids this instance keeps standby replicas (and warm-ups) of. */
   standbyTasks(): string[] {
-    return [...this.threads.flatMap((thread) => thread.tasks.standbyIds()), ...this.workers.flatMap((worker) => worker.snapshot.standbyTasks)].sort(compareTaskIds);
+    return [...this.threads.flatMap((thread) => thread.tasks.standbyIds()), ...this.workers.flatMap((worker) => worker.snapshot.standbyTasks)].sort(
+      compareTaskIds,
+    );
   }
 
   /**
@@ -228,7 +236,14 @@ export class KafkaStreams {
     if (this.config.threadModule !== undefined) {
       throw new StreamsException(`Store ${name} lives in this instance's stream threads on worker threads (threadModule): read it with asyncStore('${name}')`);
     }
-    return queryableStore<K, V>(name, this.graph, () => this.threads, () => this.globalState.stores.get(name), () => this.state, options);
+    return queryableStore<K, V>(
+      name,
+      this.graph,
+      () => this.threads,
+      () => this.globalState.stores.get(name),
+      () => this.state,
+      options,
+    );
   }
 
   /**
@@ -271,7 +286,10 @@ export class KafkaStreams {
    * `applicationServer`.
    */
   queryMetadataForKey<K>(storeName: string, key: K, keySerde?: Serde<K>): KeyQueryMetadata | undefined {
-    if (!this.localHost) throw new StreamsException('queryMetadataForKey needs applicationServer (host:port) in the config of every instance: it is how instances learn where the others serve queries');
+    if (!this.localHost)
+      throw new StreamsException(
+        'queryMetadataForKey needs applicationServer (host:port) in the config of every instance: it is how instances learn where the others serve queries',
+      );
     return this.metadata.keyQueryMetadata(storeName, key, keySerde, this.localHost);
   }
 
@@ -328,7 +346,8 @@ export class KafkaStreams {
       clientId: `${this.config.applicationId}-${this.processId}`,
       topologyDescription: () => topology.describe().toString(),
       state: () => this.state,
-      aliveStreamThreads: () => this.threads.filter((thread) => alive.has(thread.state)).length + this.workers.filter((worker) => alive.has(worker.snapshot.state)).length,
+      aliveStreamThreads: () =>
+        this.threads.filter((thread) => alive.has(thread.state)).length + this.workers.filter((worker) => alive.has(worker.snapshot.state)).length,
       // As Kafka's SHUTDOWN_CLIENT: the thread that failed stops the others, which close cleanly.
       failedStreamThreads: () => (this.state === 'ERROR' ? 1 : 0),
     };
@@ -439,14 +458,20 @@ export class KafkaStreams {
     const counts = await partitionCounts(admin, [...userTopics]);
     const sources = [...this.plan.subTopologies.flatMap((sub) => sub.sourceTopics), ...this.globalState.topics];
     const missing = sources.filter((topic) => !this.graph.internalTopics.has(topic) && !counts.has(topic));
-    if (missing.length > 0) throw new StreamsException(`Source topics [${missing.join(', ')}] do not exist; create them before starting ${this.config.applicationId}`);
+    if (missing.length > 0)
+      throw new StreamsException(`Source topics [${missing.join(', ')}] do not exist; create them before starting ${this.config.applicationId}`);
     const repartition = repartitionTopicPartitions(this.graph, this.plan, counts);
     assertCopartitioned(this.graph, this.plan, new Map([...counts, ...repartition]));
     const taskCount = (sub: SubTopology): number => Math.max(1, ...sub.sourceTopics.map((topic) => counts.get(topic) ?? repartition.get(topic) ?? 1));
     const changelogs = this.plan.subTopologies.flatMap((sub) =>
       sub.stores
         .filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled && !this.graph.stores.get(name)!.global && !this.graph.sourceChangelogs.has(name))
-        .map((name) => ({ topic: changelogTopicName(this.config.applicationId, name), numPartitions: taskCount(sub), replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
+        .map((name) => ({
+          topic: changelogTopicName(this.config.applicationId, name),
+          numPartitions: taskCount(sub),
+          replicationFactor: -1,
+          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        })),
     );
     await ensureTopics(admin, [
       ...[...repartition].map(([topic, numPartitions]) => ({ topic: this.resolveTopic(topic), numPartitions, replicationFactor: -1 })),
@@ -490,4 +515,3 @@ function integerSetting(name: string, value: number | undefined, fallback: numbe
   if (!Number.isInteger(value) || value < min) throw new StreamsException(`${name} must be a whole number of at least ${min}; got ${String(value)}`);
   return value;
 }
-

@@ -117,7 +117,11 @@ export class PartitionGroup {
   }
 
   queue(topic: string, partition: number): RecordQueue | undefined {
-    return this.list.length === 1 ? (this.list[0]!.topic === topic && this.list[0]!.partition === partition ? this.list[0] : undefined) : this.queues.get(topicPartitionKey({ topic, partition }));
+    return this.list.length === 1
+      ? this.list[0]!.topic === topic && this.list[0]!.partition === partition
+        ? this.list[0]
+        : undefined
+      : this.queues.get(topicPartitionKey({ topic, partition }));
   }
 
   /** Records buffered over all partitions. */

@@ -49,10 +49,12 @@ export function queryableStore<K, V>(
         if (store) found.push(store);
       }
     }
-    if (restoring.length > 0) throw new InvalidStateStoreException(`Store ${name} is restoring (tasks ${restoring.join(', ')}); query it again once they are restored`);
+    if (restoring.length > 0)
+      throw new InvalidStateStoreException(`Store ${name} is restoring (tasks ${restoring.join(', ')}); query it again once they are restored`);
     if (found.length === 0) {
       throw new InvalidStateStoreException(
-        `Store ${name} is not hosted on this instance: none of its tasks is assigned here${options.enableStaleStores ? '' : ' as active (enableStaleStores reads standbys too)'}; queryMetadataForKey says which instance has a key`,
+        `Store ${name} is not hosted on this instance: none of its tasks is assigned here` +
+          `${options.enableStaleStores ? '' : ' as active (enableStaleStores reads standbys too)'}; queryMetadataForKey says which instance has a key`,
       );
     }
     return found.filter(isKeyValueStore) as unknown as ReadOnlyKeyValueStore<K, V>[];

@@ -140,7 +140,11 @@ export class RuntimeTask {
    * partitions: `undefined` when none was ever committed.
    */
   lastCommitted(): { topic: string; partition: number; offset: number | undefined }[] {
-    return this.records.partitions.map(({ topic, partition }) => ({ topic, partition, offset: this.committedOffsets.get(topicPartitionKey({ topic, partition })) }));
+    return this.records.partitions.map(({ topic, partition }) => ({
+      topic,
+      partition,
+      offset: this.committedOffsets.get(topicPartitionKey({ topic, partition })),
+    }));
   }
 
   /** The input partition's end offset as last heard, if known. */

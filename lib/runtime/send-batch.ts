@@ -22,7 +22,7 @@ const sizeOf = (record: ProducedRecord<unknown, unknown>): number =>
  */
 export async function sendRecords(sender: BatchSender, records: readonly ProducedRecord<unknown, unknown>[]): Promise<Map<string, number>> {
   const lastOffsets = new Map<string, number>();
-  for (let start = 0; start < records.length; ) {
+  for (let start = 0; start < records.length;) {
     let end = start;
     let bytes = 0;
     while (end < records.length && end - start < MAX_RECORDS && (end === start || bytes + sizeOf(records[end]!) <= MAX_BYTES)) bytes += sizeOf(records[end++]!);

@@ -80,7 +80,8 @@ export class StandbyUpdater {
       readUncommitted: !this.exactlyOnce,
     }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.closed) this.onFailure(new StreamsException(`The standby consumer crashed: ${errorMessage(payload.error)}`, { cause: payload.error }));
+      if (!payload.restart && !this.closed)
+        this.onFailure(new StreamsException(`The standby consumer crashed: ${errorMessage(payload.error)}`, { cause: payload.error }));
     });
     // Control records (transaction markers) move a standby's position too, as they move a restore's.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {

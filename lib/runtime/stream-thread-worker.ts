@@ -14,7 +14,9 @@ const post = (message: FromWorker): void => port.postMessage(message);
 async function run(): Promise<void> {
   const module = (await import(data.threadModule)) as { default?: unknown };
   if (typeof module.default !== 'function') {
-    throw new StreamsException(`threadModule ${data.threadModule} must default-export a function that returns { topology, config } (it is called in each stream thread's worker)`);
+    throw new StreamsException(
+      `threadModule ${data.threadModule} must default-export a function that returns { topology, config } (it is called in each stream thread's worker)`,
+    );
   }
   const built = (await (module.default as () => unknown)()) as { topology?: Topology; config?: KafkaStreamsConfig } | undefined;
   if (!built?.topology || !built.config) {
@@ -28,7 +30,13 @@ async function run(): Promise<void> {
   const snapshot = (): void =>
     post({
       type: 'snapshot',
-      snapshot: { state: app.state, threads: app.metadataForLocalThreads(), activeTasks: app.activeTasks(), standbyTasks: app.standbyTasks(), metrics: app.metrics() },
+      snapshot: {
+        state: app.state,
+        threads: app.metadataForLocalThreads(),
+        activeTasks: app.activeTasks(),
+        standbyTasks: app.standbyTasks(),
+        metrics: app.metrics(),
+      },
     });
   app.state$.subscribe((state) => {
     snapshot();
@@ -48,7 +56,14 @@ async function run(): Promise<void> {
     try {
       const store = app.store(message.store, { enableStaleStores: message.stale });
       const read = message.read;
-      const result = read.op === 'get' ? store.get(read.key) : read.op === 'range' ? store.range(read.from, read.to) : read.op === 'all' ? store.all() : store.approximateNumEntries();
+      const result =
+        read.op === 'get'
+          ? store.get(read.key)
+          : read.op === 'range'
+            ? store.range(read.from, read.to)
+            : read.op === 'all'
+              ? store.all()
+              : store.approximateNumEntries();
       post({ type: 'answer', id: message.id, result });
     } catch (error) {
       post({ type: 'answer', id: message.id, error: { name: error instanceof Error ? error.name : 'Error', message: errorMessage(error) } });

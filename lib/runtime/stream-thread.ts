@@ -198,7 +198,10 @@ export class StreamThread {
         // was stopped or stalled), and others owned its tasks meanwhile. Its tasks are behind
         // them; like Kafka Streams on lost partitions, close them without committing.
         if (this.memberId !== undefined && memberId !== this.memberId && this.tasks.active.size > 0) {
-          this.logger.warn(`This thread was dropped from the group (its session expired); closing tasks [${this.tasks.activeIds().join(', ')}] without committing, to restore those assigned again`);
+          this.logger.warn(
+            `This thread was dropped from the group (its session expired); closing tasks [${this.tasks.activeIds().join(', ')}] ` +
+              'without committing, to restore those assigned again',
+          );
           this.tasks.handleLost();
         }
         this.memberId = memberId;
@@ -222,8 +225,13 @@ export class StreamThread {
             return;
           }
         }
-        const waited = this.consumerFailingSince === undefined ? '' : ` (failing for ${Date.now() - this.consumerFailingSince} ms, longer than taskTimeoutMs ${this.taskTimeoutMs})`;
-        const error = new StreamsException(`The consumer of ${this.name} crashed: ${errorMessage(event.payload.error)}${waited}`, { cause: event.payload.error });
+        const waited =
+          this.consumerFailingSince === undefined
+            ? ''
+            : ` (failing for ${Date.now() - this.consumerFailingSince} ms, longer than taskTimeoutMs ${this.taskTimeoutMs})`;
+        const error = new StreamsException(`The consumer of ${this.name} crashed: ${errorMessage(event.payload.error)}${waited}`, {
+          cause: event.payload.error,
+        });
         this.options.onFailure(error);
         reject(error);
       });
@@ -253,7 +261,10 @@ export class StreamThread {
     await consumer.subscribe({ topics: this.tasks.sourceTopics(), fromBeginning: true });
     await consumer.run(this.runConfig());
     await joined;
-    this.commitTimer = setInterval(() => void this.commitAll().catch((error) => this.options.onFailure(asStreamsException(error, 'Committing failed'))), this.commitIntervalMs);
+    this.commitTimer = setInterval(
+      () => void this.commitAll().catch((error) => this.options.onFailure(asStreamsException(error, 'Committing failed'))),
+      this.commitIntervalMs,
+    );
     this.commitTimer.unref();
     this.livenessTimer = setInterval(() => void this.checkLiveness(), Math.min(10_000, Math.max(100, Math.floor(this.stallTimeoutMs / 2))));
     this.livenessTimer.unref();
@@ -302,7 +313,9 @@ export class StreamThread {
   /** Connects the crashed consumer again and runs it, after a pause that grows with each try. */
   private restartConsumer(cause: unknown, failingFor: number): void {
     const wait = Math.min(10_000, 500 * 2 ** this.consumerRestarts++);
-    this.logger.warn(`The consumer crashed (${errorMessage(cause)}); starting it again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.taskTimeoutMs})`);
+    this.logger.warn(
+      `The consumer crashed (${errorMessage(cause)}); starting it again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.taskTimeoutMs})`,
+    );
     this.restartTimer = setTimeout(() => {
       if (!this.options.processing()) return;
       void (async () => {
@@ -339,15 +352,22 @@ export class StreamThread {
     if (!info) {
       // Not from a Streams assignor: each partition's task, as kafkajs dealt them out.
       this.logger.warn('The group leader sent no task assignment; running the tasks of the partitions assigned');
-      const active = new Set(Object.entries(partitions).flatMap(([topic, numbers]) => numbers.flatMap((partition) => this.tasks.taskIdOf(topic, partition) ?? [])));
+      const active = new Set(
+        Object.entries(partitions).flatMap(([topic, numbers]) => numbers.flatMap((partition) => this.tasks.taskIdOf(topic, partition) ?? [])),
+      );
       info = { memberId, activeTasks: [...active], standbyTasks: [], clients: [] };
     }
     for (const id of this.tasks.activeIds()) if (!info.activeTasks.includes(id)) this.health.forget(id);
     this.tasks.handleAssignment(info.activeTasks, info.standbyTasks);
-    this.logger.info(`Assigned tasks [${this.tasks.activeIds().join(', ')}]${info.standbyTasks.length > 0 ? `, standby tasks [${this.tasks.standbyIds().join(', ')}]` : ''}`);
+    this.logger.info(
+      `Assigned tasks [${this.tasks.activeIds().join(', ')}]${info.standbyTasks.length > 0 ? `, standby tasks [${this.tasks.standbyIds().join(', ')}]` : ''}`,
+    );
     clearTimeout(this.probingTimer);
     if (info.nextProbingRebalanceMs !== undefined) {
-      this.probingTimer = setTimeout(() => this.requestRejoin('a probing rebalance, to move tasks whose warm-up replicas caught up'), Math.max(0, info.nextProbingRebalanceMs - Date.now()));
+      this.probingTimer = setTimeout(
+        () => this.requestRejoin('a probing rebalance, to move tasks whose warm-up replicas caught up'),
+        Math.max(0, info.nextProbingRebalanceMs - Date.now()),
+      );
       this.probingTimer.unref();
     }
     this.options.onAssignment(info);
@@ -412,7 +432,9 @@ export class StreamThread {
     } catch (error) {
       if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS' && this.options.processing()) {
         this.commitsBeforeRebalance++;
-        await this.commitAll().catch((commitError) => this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`));
+        await this.commitAll().catch((commitError) =>
+          this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
+        );
       }
       throw error;
     }
@@ -439,10 +461,13 @@ export class StreamThread {
     if (this.idleTimers.has(task)) return;
     const deadline = task.records.idleDeadline();
     if (deadline === undefined || task.records.size === 0) return;
-    const timer = setTimeout(() => {
-      this.idleTimers.delete(task);
-      void this.drain(task);
-    }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.idleTimers.delete(task);
+        void this.drain(task);
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     timer.unref();
     this.idleTimers.set(task, timer);
   }
@@ -549,7 +574,8 @@ export class StreamThread {
         }
         this.reviveTask(task, `it has input but made no progress for ${Math.round(stuckFor / 1000)} s: ${waitingFor}`);
         // A consumer that fetches nothing any more is made to join the group again.
-        if (Date.now() - this.lastFetch > this.stallTimeoutMs) this.requestRejoin(`no batch was fetched for ${Math.round((Date.now() - this.lastFetch) / 1000)} s`);
+        if (Date.now() - this.lastFetch > this.stallTimeoutMs)
+          this.requestRejoin(`no batch was fetched for ${Math.round((Date.now() - this.lastFetch) / 1000)} s`);
       }
     } finally {
       this.checkingLiveness = false;

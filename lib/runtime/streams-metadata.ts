@@ -98,7 +98,8 @@ export class StreamsMetadataState {
     const storeKeySerde = registration.builder.keySerde;
     const plainKeySerde = storeKeySerde instanceof TimeWindowedSerde || storeKeySerde instanceof SessionWindowedSerde ? storeKeySerde.inner : storeKeySerde;
     const serde = (keySerde ?? plainKeySerde ?? this.defaultKeySerde) as Serde<K> | undefined;
-    if (!serde) throw new StreamsException(`Store ${storeName} has no key serde to find a key's partition with; pass one to queryMetadataForKey(store, key, keySerde)`);
+    if (!serde)
+      throw new StreamsException(`Store ${storeName} has no key serde to find a key's partition with; pass one to queryMetadataForKey(store, key, keySerde)`);
     const bytes = serde.serialize(widest.topic, key);
     if (bytes === null) throw new StreamsException(`The key serde of store ${storeName} wrote no bytes for the key; a null key has no partition`);
     const partition = keyPartitioner({ topic: widest.topic, partitionMetadata: partitionMetadata(widest.count), message: { key: bytes, value: null } });
@@ -106,14 +107,20 @@ export class StreamsMetadataState {
     const hostOf = (client: ClientMetadata) => (client.applicationServer ? [parseHostInfo(client.applicationServer)] : []);
     const active = this.clients.find((client) => client.activeTasks.includes(task));
     if (!active?.applicationServer) return undefined;
-    return { activeHost: parseHostInfo(active.applicationServer), standbyHosts: this.clients.filter((client) => client.standbyTasks.includes(task)).flatMap(hostOf), partition };
+    return {
+      activeHost: parseHostInfo(active.applicationServer),
+      standbyHosts: this.clients.filter((client) => client.standbyTasks.includes(task)).flatMap(hostOf),
+      partition,
+    };
   }
 
   private metadataOf(client: ClientMetadata, server: string): StreamsMetadata {
     const of = (tasks: readonly string[]) => {
       const layouts = tasks.flatMap((id) => this.layout.get(id) ?? []);
       const subs = new Set(layouts.map((task) => task.subTopology));
-      const stores = this.plan.subTopologies.filter((sub) => subs.has(sub.id)).flatMap((sub) => sub.stores.filter((name) => !this.graph.stores.get(name)!.global));
+      const stores = this.plan.subTopologies
+        .filter((sub) => subs.has(sub.id))
+        .flatMap((sub) => sub.stores.filter((name) => !this.graph.stores.get(name)!.global));
       return { stores: [...new Set(stores)].sort(), partitions: layouts.flatMap((task) => task.sourcePartitions).sort(compareTopicPartitions) };
     };
     const active = of(client.activeTasks);
@@ -129,7 +136,8 @@ export class StreamsMetadataState {
 
   private assertStore(storeName: string) {
     const registration = this.graph.stores.get(storeName);
-    if (!registration) throw new InvalidStateStoreException(`No state store named ${storeName}; the topology has [${[...this.graph.stores.keys()].join(', ')}]`);
+    if (!registration)
+      throw new InvalidStateStoreException(`No state store named ${storeName}; the topology has [${[...this.graph.stores.keys()].join(', ')}]`);
     return registration;
   }
 

@@ -56,7 +56,10 @@ export class TaskHealth {
     recent.push(now);
     this.revivals.set(taskId, recent);
     if (recent.length > MAX_REVIVALS) {
-      throw new StreamsException(`Task ${taskId} was started again ${recent.length} times within ${REVIVAL_WINDOW_MS / 1000} s; giving up. Last reason: ${reason}`, { location: { taskId } });
+      throw new StreamsException(
+        `Task ${taskId} was started again ${recent.length} times within ${REVIVAL_WINDOW_MS / 1000} s; giving up. Last reason: ${reason}`,
+        { location: { taskId } },
+      );
     }
   }
 

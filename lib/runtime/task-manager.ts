@@ -190,14 +190,37 @@ export class TaskManager {
     const { subTopology, partition } = this.parse(id);
     const { config, graph, logger, globalStores, partitionCount, recordCache } = this.options;
     const stores = recycled ?? this.taskStores(id, subTopology, partition);
-    const host: TaskHost = { config, graph, serialized: true, clock: systemClock, logger, globalStores, partitionCount, recordCache, metrics: this.options.metrics };
+    const host: TaskHost = {
+      config,
+      graph,
+      serialized: true,
+      clock: systemClock,
+      logger,
+      globalStores,
+      partitionCount,
+      recordCache,
+      metrics: this.options.metrics,
+    };
     const partitions = subTopology.sourceTopics.map((topic) => ({ topic: this.options.resolveTopic(topic), partition }));
-    return new RuntimeTask((emit) => buildTaskOptions(host, { subTopology, partition, buildStore: stores.build, emit }), stores, partitions, config.maxTaskIdleMs ?? 0);
+    return new RuntimeTask(
+      (emit) => buildTaskOptions(host, { subTopology, partition, buildStore: stores.build, emit }),
+      stores,
+      partitions,
+      config.maxTaskIdleMs ?? 0,
+    );
   }
 
   private createStandby(id: string): void {
     const { subTopology, partition } = this.parse(id);
-    const task = new StandbyTask(this.options.config.applicationId, id, partition, this.taskStores(id, subTopology, partition), this.options.graph, subTopology, this.options.exactlyOnce);
+    const task = new StandbyTask(
+      this.options.config.applicationId,
+      id,
+      partition,
+      this.taskStores(id, subTopology, partition),
+      this.options.graph,
+      subTopology,
+      this.options.exactlyOnce,
+    );
     this.standby.set(id, task);
     this.options.standbyUpdater.add(task).catch((error) => this.options.onFailure(asStreamsException(error, `Starting standby task ${id} failed`)));
   }
@@ -233,7 +256,8 @@ export class TaskManager {
   private parse(id: string): { subTopology: SubTopology; partition: number } {
     const [sub, partition] = id.split('_').map(Number);
     const subTopology = this.subTopologies.get(sub!);
-    if (!subTopology || !Number.isInteger(partition)) throw new StreamsException(`Task ${id} is not a task of this topology; run one version of the application per application id`);
+    if (!subTopology || !Number.isInteger(partition))
+      throw new StreamsException(`Task ${id} is not a task of this topology; run one version of the application per application id`);
     return { subTopology, partition: partition! };
   }
 }

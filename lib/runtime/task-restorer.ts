@@ -47,13 +47,20 @@ export class TaskRestorer {
         const failingFor = Date.now() - started;
         if (!this.options.running() || !isRecoverable(error)) throw error;
         if (failingFor > this.options.taskTimeoutMs) {
-          throw new StreamsException(`Task ${task.id} could not be restored for ${failingFor} ms, longer than taskTimeoutMs (${this.options.taskTimeoutMs}); last error: ${errorMessage(error)}`, {
-            cause: error,
-            location: { taskId: task.id },
-          });
+          throw new StreamsException(
+            `Task ${task.id} could not be restored for ${failingFor} ms, longer than taskTimeoutMs (${this.options.taskTimeoutMs}); ` +
+              `last error: ${errorMessage(error)}`,
+            {
+              cause: error,
+              location: { taskId: task.id },
+            },
+          );
         }
         const wait = RETRY_BACKOFF_MS[Math.min(attempt, RETRY_BACKOFF_MS.length - 1)]!;
-        this.options.logger.warn(`Restoring task ${task.id} failed (${errorMessage(error)}); trying again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.options.taskTimeoutMs})`);
+        this.options.logger.warn(
+          `Restoring task ${task.id} failed (${errorMessage(error)}); trying again in ${wait} ms ` +
+            `(failing for ${failingFor} ms of taskTimeoutMs ${this.options.taskTimeoutMs})`,
+        );
         task.restoreWaiting = errorMessage(error);
         await new Promise((resolve) => setTimeout(resolve, wait));
         task.restoreWaiting = undefined;

@@ -143,7 +143,8 @@ export class TaskStores {
   positions(): Map<string, number> {
     const positions = new Map<string, number>();
     for (const persisted of this.stores.values()) {
-      if (persisted.changelogTopic) positions.set(persisted.changelogTopic, Math.min(positions.get(persisted.changelogTopic) ?? Infinity, persisted.checkpoint + 1));
+      if (persisted.changelogTopic)
+        positions.set(persisted.changelogTopic, Math.min(positions.get(persisted.changelogTopic) ?? Infinity, persisted.checkpoint + 1));
     }
     return positions;
   }
@@ -177,7 +178,14 @@ export class TaskStores {
         const valueBytes = value === null ? null : persisted.valueSerde.serialize(topic, value);
         serialized.push([keyBytes, valueBytes]);
         if (persisted.changelogTopic && !persisted.sourceChangelog) {
-          records.push({ topic: persisted.changelogTopic, partition: this.options.partition, key: keyBytes, value: valueBytes, timestamp, headers: NO_HEADERS });
+          records.push({
+            topic: persisted.changelogTopic,
+            partition: this.options.partition,
+            key: keyBytes,
+            value: valueBytes,
+            timestamp,
+            headers: NO_HEADERS,
+          });
         }
       }
       taken.push([persisted, serialized]);
@@ -187,7 +195,9 @@ export class TaskStores {
       acknowledged: (lastOffsets) => {
         for (const [persisted, serialized] of taken) {
           for (const entry of serialized) persisted.pending.set(entry[0].toString('base64'), entry);
-          const last = persisted.changelogTopic ? lastOffsets.get(topicPartitionKey({ topic: persisted.changelogTopic, partition: this.options.partition })) : undefined;
+          const last = persisted.changelogTopic
+            ? lastOffsets.get(topicPartitionKey({ topic: persisted.changelogTopic, partition: this.options.partition }))
+            : undefined;
           if (last !== undefined) persisted.checkpoint = Math.max(persisted.checkpoint, last);
         }
       },

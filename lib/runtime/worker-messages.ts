@@ -17,11 +17,14 @@ export interface StreamThreadWorkerData {
 }
 
 /** Store reads an instance asks of its workers. */
-export type StoreRead = { readonly op: 'get'; readonly key: unknown } | { readonly op: 'range'; readonly from: unknown; readonly to: unknown } | { readonly op: 'all' } | { readonly op: 'count' };
+export type StoreRead =
+  | { readonly op: 'get'; readonly key: unknown }
+  | { readonly op: 'range'; readonly from: unknown; readonly to: unknown }
+  | { readonly op: 'all' }
+  | { readonly op: 'count' };
 
 export type ToWorker =
-  | { readonly type: 'query'; readonly id: number; readonly store: string; readonly stale: boolean; readonly read: StoreRead }
-  | { readonly type: 'close' };
+  { readonly type: 'query'; readonly id: number; readonly store: string; readonly stale: boolean; readonly read: StoreRead } | { readonly type: 'close' };
 
 /** What a worker's tasks are, pushed on each change and now and then. */
 export interface WorkerSnapshot {

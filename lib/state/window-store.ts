@@ -22,12 +22,15 @@ export interface ReadOnlySessionStore<K, V> {
   fetch(key: K): KeyValue<Windowed<K>, V>[];
 }
 
-
 const byStart = <K, V>(a: KeyValue<Windowed<K>, V>, b: KeyValue<Windowed<K>, V>): number => a.key.window.start - b.key.window.start;
 
 /** A windowed aggregation's key-value store (keys are `Windowed<K>`) read as a window store. */
 export function windowStoreView<K, V>(store: ReadOnlyKeyValueStore<Windowed<K>, V>, windowSizeMs?: number): ReadOnlyWindowStore<K, V> {
-  const fetchAll = (from: number, to: number) => store.all().filter((e) => e.key.window.start >= from && e.key.window.start <= to).sort(byStart);
+  const fetchAll = (from: number, to: number) =>
+    store
+      .all()
+      .filter((e) => e.key.window.start >= from && e.key.window.start <= to)
+      .sort(byStart);
   return {
     fetch: (key, windowStart) =>
       windowSizeMs !== undefined
@@ -41,7 +44,11 @@ export function windowStoreView<K, V>(store: ReadOnlyKeyValueStore<Windowed<K>, 
 
 /** A session aggregation's key-value store read as a session store. */
 export function sessionStoreView<K, V>(store: ReadOnlyKeyValueStore<Windowed<K>, V>): ReadOnlySessionStore<K, V> {
-  const sessionsOf = (key: K) => store.all().filter((e) => sameKey(e.key.key, key)).sort(byStart);
+  const sessionsOf = (key: K) =>
+    store
+      .all()
+      .filter((e) => sameKey(e.key.key, key))
+      .sort(byStart);
   return {
     findSessions: (key, earliestEnd, latestStart) => sessionsOf(key).filter((e) => e.key.window.end >= earliestEnd && e.key.window.start <= latestStart),
     fetch: sessionsOf,

@@ -6,20 +6,17 @@ function serdeName(serde: Serde<unknown>): string {
 }
 
 /** Deserializes one side of a record, naming the record and the serde when the bytes do not fit. */
-export function deserializeOrThrow(
-  serde: Serde<unknown>,
-  topic: string,
-  bytes: unknown,
-  part: 'key' | 'value',
-  location: () => ErrorLocation,
-): unknown {
+export function deserializeOrThrow(serde: Serde<unknown>, topic: string, bytes: unknown, part: 'key' | 'value', location: () => ErrorLocation): unknown {
   if (bytes !== null && bytes !== undefined && !Buffer.isBuffer(bytes)) {
     throw new SerializationException(`Expected the ${part} as bytes (a Buffer) but got a ${typeof bytes}`, { location: location() });
   }
   try {
     return serde.deserialize(topic, (bytes ?? null) as Buffer | null);
   } catch (error) {
-    throw new SerializationException(`Could not deserialize the ${part} with ${serdeName(serde)}: ${errorMessage(error)}`, { cause: error, location: location() });
+    throw new SerializationException(`Could not deserialize the ${part} with ${serdeName(serde)}: ${errorMessage(error)}`, {
+      cause: error,
+      location: location(),
+    });
   }
 }
 

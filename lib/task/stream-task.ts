@@ -72,18 +72,23 @@ export class StreamTask {
     };
     const terminal = (stream: Observable<AnyRecord | TaskOutput>, next?: (record: TaskOutput) => void): void => {
       pending++;
-      subscription.add(stream.subscribe(new CallbackSubscriber<unknown>({ next: next as (r: unknown) => void, error: (error) => task.fail(error), complete: completeOne })));
+      subscription.add(
+        stream.subscribe(new CallbackSubscriber<unknown>({ next: next as (r: unknown) => void, error: (error) => task.fail(error), complete: completeOne })),
+      );
     };
     task.setFailureListener((error) => subscriber.error(error));
 
     const inputOf = (node: ProcessorNodeDef | SinkNodeDef): Observable<AnyRecord> => {
       const parents = node.parents.map((parent) => outputs.get(parent)!(node.name));
-      return parents.length === 1 ? parents[0]! : new Observable<AnyRecord>((s) => {
-        const inner = new Subscription();
-        let open = parents.length;
-        for (const parent of parents) inner.add(parent.subscribe({ next: (r) => s.next(r), error: (e) => s.error(e), complete: () => --open === 0 && s.complete() }));
-        return inner;
-      });
+      return parents.length === 1
+        ? parents[0]!
+        : new Observable<AnyRecord>((s) => {
+            const inner = new Subscription();
+            let open = parents.length;
+            for (const parent of parents)
+              inner.add(parent.subscribe({ next: (r) => s.next(r), error: (e) => s.error(e), complete: () => --open === 0 && s.complete() }));
+            return inner;
+          });
     };
 
     for (const node of this.options.subTopology.nodes) {
@@ -129,7 +134,12 @@ export class StreamTask {
         try {
           processor.init?.(new ProcessorContextImpl(runtime, children));
         } catch (error) {
-          task.fail(new StreamsException(`Processor ${node.name} failed to initialize: ${(error as Error).message}`, { cause: error, location: task.location(node.name) }));
+          task.fail(
+            new StreamsException(`Processor ${node.name} failed to initialize: ${(error as Error).message}`, {
+              cause: error,
+              location: task.location(node.name),
+            }),
+          );
         }
         subscription.add(
           inputOf(node).subscribe(
@@ -180,7 +190,11 @@ export class StreamTask {
     if (task.failure) return;
     const source = sources.get(input.topic);
     if (source === undefined) {
-      task.fail(new StreamsException(`Task ${this.id} received a record from topic ${input.topic}, which it does not read; it reads [${[...sources.keys()].join(', ')}]`));
+      task.fail(
+        new StreamsException(
+          `Task ${this.id} received a record from topic ${input.topic}, which it does not read; it reads [${[...sources.keys()].join(', ')}]`,
+        ),
+      );
       return;
     }
     task.current = input;
@@ -231,7 +245,13 @@ export class StreamTask {
       }
       if (policy !== 'use-partition-time' || source.partitionTime < 0) {
         const why = policy === 'use-partition-time' ? ' and no partition time is known yet to use instead' : '';
-        task.fail(new StreamsException(`${message}${why}; give the source a timestampExtractor that returns a time >= 0, or set invalidTimestamp to 'log-and-skip' or 'use-partition-time'`, { location: task.location(nodeName) }));
+        task.fail(
+          new StreamsException(
+            `${message}${why}; give the source a timestampExtractor that returns a time >= 0, ` +
+              "or set invalidTimestamp to 'log-and-skip' or 'use-partition-time'",
+            { location: task.location(nodeName) },
+          ),
+        );
         return undefined;
       }
       timestamp = source.partitionTime;
@@ -253,7 +273,8 @@ export class StreamTask {
     return (record, out) => {
       try {
         const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);
-        if (typeof topic !== 'string' || !topic) throw new StreamsException(`The topic name extractor of sink ${node.name} returned ${String(topic)}, not a topic name`);
+        if (typeof topic !== 'string' || !topic)
+          throw new StreamsException(`The topic name extractor of sink ${node.name} returned ${String(topic)}, not a topic name`);
         let partition: number | undefined;
         if (node.partitioner) {
           const count = partitionCount?.(topic) ?? 1;
@@ -269,7 +290,11 @@ export class StreamTask {
           value = serializeOrThrow(requireSerde(valueSerde, 'value', node, topic), topic, value, 'value', location);
         }
         e2e.record(record.timestamp);
-        out.next(partition === undefined ? { topic, key, value, timestamp: record.timestamp, headers: record.headers } : { topic, partition, key, value, timestamp: record.timestamp, headers: record.headers });
+        out.next(
+          partition === undefined
+            ? { topic, key, value, timestamp: record.timestamp, headers: record.headers }
+            : { topic, partition, key, value, timestamp: record.timestamp, headers: record.headers },
+        );
       } catch (error) {
         runtime.error(error);
       }
@@ -296,5 +321,8 @@ function wrapSerde(serde: Serde<unknown> | undefined, wrapper: ((inner: Serde<un
 function requireSerde(serde: Serde<unknown> | undefined, part: 'key' | 'value', node: NodeDef, topic: string): Serde<unknown> {
   if (serde) return serde;
   const option = node.kind === 'source' ? `consumed ${part}Serde` : `produced ${part}Serde`;
-  throw new StreamsException(`${node.kind === 'source' ? 'Source' : 'Sink'} ${node.name} has no ${part} serde for topic ${topic}: pass ${option} or set default${part === 'key' ? 'Key' : 'Value'}Serde in the config`);
+  throw new StreamsException(
+    `${node.kind === 'source' ? 'Source' : 'Sink'} ${node.name} has no ${part} serde for topic ${topic}: ` +
+      `pass ${option} or set default${part === 'key' ? 'Key' : 'Value'}Serde in the config`,
+  );
 }

@@ -74,7 +74,7 @@ export class TaskContext {
     const budget = this.options.recordCache;
     const caching = this.options.graph.stores.get(storeName)?.builder.cachingEnabled ?? false;
     if (!budget || budget.maxBytes === 0 || !caching) return (record, out) => out.next(record);
-    const cache = new RecordCache<K, V>(storeName, identify ?? (storeKeyEncoder<K>(undefined, storeName)), budget);
+    const cache = new RecordCache<K, V>(storeName, identify ?? storeKeyEncoder<K>(undefined, storeName), budget);
     this.caches.push(cache as RecordCache<unknown, unknown>);
     // Decided once: at INFO the put path has no hit counting at all.
     const hit = this.metrics.cacheHitRatio(storeName);

@@ -89,6 +89,7 @@ function resolveHandler(setting: string, option: TaskExceptionHandlerOption | un
     throw new StreamsException(`${setting} { deadLetterTopic: ${JSON.stringify(topic)} } needs a topic name`);
   }
   // A stream task without emit could only drop its dead letters unseen: a host bug, not a setting.
-  if (emit === undefined) throw new StreamsException(`${setting} { deadLetterTopic: '${topic}' } needs a host that can send records; this task was given no emit`);
+  if (emit === undefined)
+    throw new StreamsException(`${setting} { deadLetterTopic: '${topic}' } needs a host that can send records; this task was given no emit`);
   return deadLetterHandler(topic, emit);
 }

@@ -18,7 +18,14 @@ export class TaskSet {
   readonly taskByTopic = new Map<string, StreamTask>();
 
   /** `emit` takes what the tasks send besides their sinks' outputs: dead letters. `metrics`: where the tasks' metrics go. */
-  constructor(topology: Topology, config: TaskConfig & { readonly logger?: Logger }, clock: Clock, serialized: boolean, emit: (record: TaskOutput) => void, metrics?: TaskMetricsScope) {
+  constructor(
+    topology: Topology,
+    config: TaskConfig & { readonly logger?: Logger },
+    clock: Clock,
+    serialized: boolean,
+    emit: (record: TaskOutput) => void,
+    metrics?: TaskMetricsScope,
+  ) {
     const graph = graphOf(topology);
     this.plan = topology.plan();
     for (const global of this.plan.globals) {

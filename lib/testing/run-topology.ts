@@ -58,7 +58,8 @@ export function runTopology(topology: Topology, inputs: Readonly<Record<string, 
   // Tasks only emit once the run has started, so the runner is there to route dead letters.
   const tasks = new TaskSet(topology, { ...options, applicationId: options.applicationId ?? 'run-topology' }, clock, false, (record) => runner!.route(record));
   for (const topic of Object.keys(inputs)) {
-    if (!tasks.taskByTopic.has(topic)) throw new StreamsException(`runTopology: the topology does not read topic ${topic}; it reads [${[...tasks.taskByTopic.keys()].join(', ')}]`);
+    if (!tasks.taskByTopic.has(topic))
+      throw new StreamsException(`runTopology: the topology does not read topic ${topic}; it reads [${[...tasks.taskByTopic.keys()].join(', ')}]`);
   }
   const outputs = new Map<string, Fanout<TaskOutput>>();
   const outputSubject = (topic: string): Fanout<TaskOutput> => {

@@ -57,7 +57,10 @@ export class TopologyTestDriver {
     this.clock = new ManualClock(initialWallClockTimeMs);
     // As Kafka's driver: metrics measured on the mocked wall clock, under the thread id 'main'.
     this.metricsRegistry = new MetricsRegistry(metricConfig(config), () => this.clock.now());
-    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true, (record) => this.capture(record), { registry: this.metricsRegistry, threadId: 'main' });
+    this.tasks = new TaskSet(topology, { ...config, applicationId: this.applicationId }, this.clock, true, (record) => this.capture(record), {
+      registry: this.metricsRegistry,
+      threadId: 'main',
+    });
     for (const task of this.tasks.tasks) {
       const input = new Fanout<TaskInput>();
       input.pipe(task.pipeline).subscribe({
@@ -76,7 +79,12 @@ export class TopologyTestDriver {
     }
   }
 
-  createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, options?: { startTimestamp?: number; autoAdvanceMs?: number }): TestInputTopic<K, V> {
+  createInputTopic<K, V>(
+    topic: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    options?: { startTimestamp?: number; autoAdvanceMs?: number },
+  ): TestInputTopic<K, V> {
     if (!this.inputs.has(topic)) throw new StreamsException(`Unknown topic: ${topic}; the topology reads [${[...this.inputs.keys()].join(', ')}]`);
     return new TestInputTopic(topic, this, keySerde, valueSerde, options);
   }
@@ -164,7 +172,15 @@ export class TopologyTestDriver {
     this.outputs.set(record.topic, queue);
     // As Kafka's driver does: what goes to a topic the topology reads is processed again.
     if (this.inputs.has(record.topic)) {
-      this.enqueue({ topic: record.topic, partition: 0, offset: this.nextOffset(record.topic), timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers });
+      this.enqueue({
+        topic: record.topic,
+        partition: 0,
+        offset: this.nextOffset(record.topic),
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value,
+        headers: record.headers,
+      });
     }
   }
 

@@ -13,7 +13,8 @@ export class SlidingWindows {
     readonly timeDifferenceMs: number,
     readonly graceMs: number,
   ) {
-    if (!(Number.isInteger(timeDifferenceMs) && timeDifferenceMs > 0)) throw new RangeError(`The time difference must be a positive whole number of ms, got ${timeDifferenceMs}`);
+    if (!(Number.isInteger(timeDifferenceMs) && timeDifferenceMs > 0))
+      throw new RangeError(`The time difference must be a positive whole number of ms, got ${timeDifferenceMs}`);
     if (!(Number.isInteger(graceMs) && graceMs >= 0)) throw new RangeError(`Grace must be a whole number of ms >= 0, got ${graceMs}`);
   }
 

@@ -29,7 +29,8 @@ export type Suppressed =
 export const Suppressed = {
   /** Only the final result of each window, once stream time passes its end plus grace. */
   untilWindowCloses: (buffer: BufferConfig = BufferConfig.unbounded()): Suppressed => {
-    if (buffer.whenFull === 'emit-early') throw new TypeError('untilWindowCloses emits final results only: its buffer must shut down when full, not emit early');
+    if (buffer.whenFull === 'emit-early')
+      throw new TypeError('untilWindowCloses emits final results only: its buffer must shut down when full, not emit early');
     return { kind: 'until-window-closes', buffer };
   },
   /** The latest value per key, once stream time is `timeLimitMs` past the key's first held update. */

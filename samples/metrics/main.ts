@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     const processed = metricSum(metrics, { group: 'stream-thread-metrics', name: 'process-total' });
     const rate = metricSum(metrics, { group: 'stream-thread-metrics', name: 'process-rate' });
     const lag = metricSum(metrics, { group: 'consumer-fetch-manager-metrics', name: 'records-lag' });
-    console.log(`metrics: processed ${processed} records (${rate.toFixed(1)}/s), commits ${metricSum(metrics, { group: 'stream-thread-metrics', name: 'commit-total' })}, lag ${lag}`);
+    console.log(
+      `metrics: processed ${processed} records (${rate.toFixed(1)}/s), commits ${metricSum(metrics, { group: 'stream-thread-metrics', name: 'commit-total' })}, lag ${lag}`,
+    );
   });
   await app.start();
   const server = await serveMetrics(app, 'localhost', PORT);
@@ -40,7 +42,12 @@ async function main(): Promise<void> {
 
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.METRICS_DURATION_MS ?? 15_000)));
   const text = await (await fetch(`http://localhost:${PORT}/metrics`)).text();
-  for (const line of text.split('\n').filter((l) => l.startsWith('kafka_streams_stream_thread_metrics_process_total') || l.startsWith('kafka_streams_stream_task_metrics_dropped_records_total'))) console.log(`  ${line}`);
+  for (const line of text
+    .split('\n')
+    .filter(
+      (l) => l.startsWith('kafka_streams_stream_thread_metrics_process_total') || l.startsWith('kafka_streams_stream_task_metrics_dropped_records_total'),
+    ))
+    console.log(`  ${line}`);
   printing.unsubscribe();
   server.close();
   await app.close();

@@ -44,8 +44,12 @@ async function main(): Promise<void> {
 
   // Ask every item of both instances: the same answers, each read where the key lives.
   for (const { item } of ITEMS) {
-    const answers = await Promise.all(PORTS.map(async (port) => (await fetch(`http://localhost:${port}/item-quantity/${item}`)).json() as Promise<QueryAnswer<number>>));
-    console.log(`  ${item.padEnd(10)} asked :${PORTS[0]} -> ${answers[0]!.value} (served by ${answers[0]!.servedBy}); asked :${PORTS[1]} -> ${answers[1]!.value} (served by ${answers[1]!.servedBy})`);
+    const answers = await Promise.all(
+      PORTS.map(async (port) => (await fetch(`http://localhost:${port}/item-quantity/${item}`)).json() as Promise<QueryAnswer<number>>),
+    );
+    console.log(
+      `  ${item.padEnd(10)} asked :${PORTS[0]} -> ${answers[0]!.value} (served by ${answers[0]!.servedBy}); asked :${PORTS[1]} -> ${answers[1]!.value} (served by ${answers[1]!.servedBy})`,
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.QUERIES_DURATION_MS ?? 10_000)));
   for (const server of servers) server.close();

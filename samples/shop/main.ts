@@ -35,7 +35,13 @@ async function main(): Promise<void> {
   console.log(`shop: running (tasks ${app.activeTasks().join(', ')}); placing orders for ${durationMs / 1000} s, Ctrl-C to stop`);
 
   const totals = new Map<string, number>();
-  const printer: Subscription = fromTopic(kafka, TOTALS, { groupId: `shop-printer-${Date.now()}`, keySerde: Serdes.String(), valueSerde: Serdes.Int(), fromBeginning: false, consumer: { maxWaitTimeInMs: 100 } })
+  const printer: Subscription = fromTopic(kafka, TOTALS, {
+    groupId: `shop-printer-${Date.now()}`,
+    keySerde: Serdes.String(),
+    valueSerde: Serdes.Int(),
+    fromBeginning: false,
+    consumer: { maxWaitTimeInMs: 100 },
+  })
     .pipe(mergeAll())
     .subscribe((record) => {
       totals.set(record.key, record.value);
@@ -43,7 +49,13 @@ async function main(): Promise<void> {
     });
 
   let statuses = 0;
-  const statusPrinter: Subscription = fromTopic(kafka, STATUSES, { groupId: `shop-status-${Date.now()}`, keySerde: Serdes.String(), valueSerde: Serdes.Json<OrderStatus>(), fromBeginning: false, consumer: { maxWaitTimeInMs: 100 } })
+  const statusPrinter: Subscription = fromTopic(kafka, STATUSES, {
+    groupId: `shop-status-${Date.now()}`,
+    keySerde: Serdes.String(),
+    valueSerde: Serdes.Json<OrderStatus>(),
+    fromBeginning: false,
+    consumer: { maxWaitTimeInMs: 100 },
+  })
     .pipe(mergeAll())
     .subscribe((record) => {
       if (++statuses % 10 === 0) console.log(`  order ${record.key}: ${record.value.quantity} x ${record.value.item}, ${record.value.status}`);
@@ -62,7 +74,9 @@ async function main(): Promise<void> {
   while (!stopping && Date.now() < until) {
     const orders = generateOrders(5, placed + 1).map((order, i) => ({ ...order, order_id: String(placed + i + 1) }));
     // Every third order gets a delivery update before it is placed again by the next batch's ids.
-    const deliveries = orders.filter((order) => Number(order.order_id) % 3 === 0).map((order) => ({ order_id: order.order_id, delivery_id: `d${order.order_id}`, status: 'in_progress' }));
+    const deliveries = orders
+      .filter((order) => Number(order.order_id) % 3 === 0)
+      .map((order) => ({ order_id: order.order_id, delivery_id: `d${order.order_id}`, status: 'in_progress' }));
     await producer.send({ topic: DELIVERIES, messages: deliveries.map((delivery) => ({ key: delivery.order_id, value: JSON.stringify(delivery) })) });
     await producer.send({ topic: ORDERS, messages: orders.map((order) => ({ key: order.order_id, value: JSON.stringify(order) })) });
     placed += orders.length;
@@ -74,7 +88,9 @@ async function main(): Promise<void> {
   printer.unsubscribe();
   statusPrinter.unsubscribe();
   await app.close();
-  console.log(`shop: placed ${placed} orders this run, ${statuses} got their delivery status; latest totals seen: ${JSON.stringify(Object.fromEntries([...totals].sort()))}`);
+  console.log(
+    `shop: placed ${placed} orders this run, ${statuses} got their delivery status; latest totals seen: ${JSON.stringify(Object.fromEntries([...totals].sort()))}`,
+  );
   broker.stop();
 }
 

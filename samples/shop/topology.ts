@@ -30,7 +30,11 @@ export interface OrderStatus extends Order {
 export function buildShopTopology(): Topology {
   const builder = new StreamsBuilder();
   const orders = builder.stream<string, Order>('orders', { keySerde: Serdes.String(), valueSerde: Serdes.Json<Order>() });
-  const deliveries = builder.table<string, Delivery>('deliveries', { keySerde: Serdes.String(), valueSerde: Serdes.Json<Delivery>() }, { storeName: 'deliveries' });
+  const deliveries = builder.table<string, Delivery>(
+    'deliveries',
+    { keySerde: Serdes.String(), valueSerde: Serdes.Json<Delivery>() },
+    { storeName: 'deliveries' },
+  );
   orders
     .leftJoin(deliveries, (order, delivery): OrderStatus => ({ ...order, status: delivery?.status ?? 'ordered' }))
     .to('order-status', { keySerde: Serdes.String(), valueSerde: Serdes.Json<OrderStatus>() });

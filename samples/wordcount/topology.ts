@@ -8,7 +8,12 @@ export function buildWordCountTopology(input = 'text-lines', output = 'windowed-
   const builder = new StreamsBuilder();
   builder
     .stream(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
-    .flatMapValues((line) => line.toLowerCase().split(/\W+/).filter((word) => word.length > 0))
+    .flatMapValues((line) =>
+      line
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((word) => word.length > 0),
+    )
     .groupBy((_key, word) => word, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
     .windowedBy(TimeWindows.ofSizeWithNoGrace(WINDOW_MS))
     .count({ storeName: 'word-counts' })

@@ -5,7 +5,10 @@ import { StreamsBuilder, type ProducedRecord } from 'rx-kafka-streams';
 import { runTopology } from 'rx-kafka-streams/testing';
 
 const builder = new StreamsBuilder();
-builder.stream<string, string>('words').mapValues((word) => word.toUpperCase()).to('shouted');
+builder
+  .stream<string, string>('words')
+  .mapValues((word) => word.toUpperCase())
+  .to('shouted');
 const topology = builder.build();
 
 const failures: string[] = [];

@@ -71,7 +71,10 @@ const joiner = (left: string | null, right: string | null) => `[${left}, ${right
 
 /** Pipes `steps` into the left and right topics and returns, per step, what the join emitted. */
 function runSteps(driver: TopologyTestDriver, steps: readonly [number, 'left' | 'right', string | null][]): (string | null)[][] {
-  const inputs: Record<'left' | 'right', TestInputTopic<string, string>> = { left: driver.createInputTopic('left', str, str), right: driver.createInputTopic('right', str, str) };
+  const inputs: Record<'left' | 'right', TestInputTopic<string, string>> = {
+    left: driver.createInputTopic('left', str, str),
+    right: driver.createInputTopic('right', str, str),
+  };
   const out = driver.createOutputTopic('out', str, str);
   return steps.map(([timestamp, side, value]) => {
     inputs[side].pipeInput('k', value as string, timestamp);
@@ -180,7 +183,10 @@ describe('Conformance with the Kafka Streams documentation', () => {
         .stream<string, string>('values', { keySerde: str, valueSerde: str })
         .groupByKey()
         .windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(5000))
-        .aggregate(() => '[]', (_key, value, list) => appendTo(list, value))
+        .aggregate(
+          () => '[]',
+          (_key, value, list) => appendTo(list, value),
+        )
         .toStream()
         .map((key, list) => ({ key: inclusiveWindow(key), value: list }))
         .to('windows', { keySerde: str, valueSerde: str });
@@ -190,7 +196,13 @@ describe('Conformance with the Kafka Streams documentation', () => {
       // Kafka Streams' KStreamSlidingWindowAggregate emits, within one record, the previous
       // record's new right window first and the record's own left window last; the docs give no
       // order, so the updates of each record are compared as sets.
-      const updates = ([['1', 8000], ['2', 9200], ['3', 12_400]] as const).map(([value, timestamp]) => {
+      const updates = (
+        [
+          ['1', 8000],
+          ['2', 9200],
+          ['3', 12_400],
+        ] as const
+      ).map(([value, timestamp]) => {
         values.pipeInput('A', value, timestamp);
         return windows.readKeyValuesToList();
       });
@@ -225,14 +237,27 @@ describe('Conformance with the Kafka Streams documentation', () => {
         .windowedBy(windows)
         .count()
         .toStream()
-        .map((key, count) => ({ key: inclusiveWindow({ key: key.key, window: { start: key.window.start / MINUTE, end: key.window.end / MINUTE } }), value: count }))
+        .map((key, count) => ({
+          key: inclusiveWindow({ key: key.key, window: { start: key.window.start / MINUTE, end: key.window.end / MINUTE } }),
+          value: count,
+        }))
         .to('sessions', { keySerde: str, valueSerde: Serdes.Int() });
       const driver = driverFor(builder.build());
       const events = driver.createInputTopic('events', str, str);
       const sessions = driver.createOutputTopic('sessions', str, Serdes.Int());
-      for (const [key, minute] of [['green', 0], ['blue', 2], ['green', 6]] as const) events.pipeInput(key, 'event', minute * MINUTE);
+      for (const [key, minute] of [
+        ['green', 0],
+        ['blue', 2],
+        ['green', 6],
+      ] as const)
+        events.pipeInput(key, 'event', minute * MINUTE);
       const afterThree = finalWindows(sessions.readKeyValuesToList());
-      for (const [key, minute] of [['green', 4], ['blue', 5], ['blue', 11]] as const) events.pipeInput(key, 'event', minute * MINUTE);
+      for (const [key, minute] of [
+        ['green', 4],
+        ['blue', 5],
+        ['blue', 11],
+      ] as const)
+        events.pipeInput(key, 'event', minute * MINUTE);
       return { afterThree, afterSix: finalWindows([...Object.entries(afterThree).map(([key, value]) => ({ key, value })), ...sessions.readKeyValuesToList()]) };
     }
 
@@ -248,7 +273,7 @@ describe('Conformance with the Kafka Streams documentation', () => {
       expect(afterSix).to.deep.equal({ 'green@[0;0]': 1, 'green@[4;6]': 2, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
     });
 
-    it('session (DSL guide), gap 5 min with 5 min grace (Kafka Streams\' close time for no grace): the documented sessions', () => {
+    it("session (DSL guide), gap 5 min with 5 min grace (Kafka Streams' close time for no grace): the documented sessions", () => {
       const { afterThree, afterSix } = guideSessions(SessionWindows.ofInactivityGapAndGrace(5 * MINUTE, 5 * MINUTE));
       expect(afterThree).to.deep.equal({ 'green@[0;0]': 1, 'blue@[2;2]': 1, 'green@[6;6]': 1 });
       expect(afterSix).to.deep.equal({ 'green@[0;6]': 3, 'blue@[2;5]': 2, 'blue@[11;11]': 1 });
@@ -336,7 +361,9 @@ describe('Conformance with the Kafka Streams documentation', () => {
 
     it('outer join: as left join, plus [null, f] once its window closed (at the record after the table: H at 121)', () => {
       const withH: typeof steps = [...steps, [121, 'left', 'H']];
-      expect(streamJoin('outerJoin', withH)).to.deep.equal(byTimestamp(withH, { ...inner, 80: ['[E, null]'], 100: ['[F, null]'], 121: ['[null, f]', '[G, null]'] }));
+      expect(streamJoin('outerJoin', withH)).to.deep.equal(
+        byTimestamp(withH, { ...inner, 80: ['[E, null]'], 100: ['[F, null]'], 121: ['[null, f]', '[G, null]'] }),
+      );
     });
   });
 
@@ -353,12 +380,25 @@ describe('Conformance with the Kafka Streams documentation', () => {
     }
 
     it('inner join: a row while both sides have one, a tombstone when one goes', () => {
-      expect(tableJoin('join')).to.deep.equal(byTimestamp(JOIN_STEPS, { 4: ['[A, a]'], 5: ['[B, a]'], 6: ['[B, b]'], 7: [null], 10: ['[C, c]'], 11: [null], 15: ['[D, d]'] }));
+      expect(tableJoin('join')).to.deep.equal(
+        byTimestamp(JOIN_STEPS, { 4: ['[A, a]'], 5: ['[B, a]'], 6: ['[B, b]'], 7: [null], 10: ['[C, c]'], 11: [null], 15: ['[D, d]'] }),
+      );
     });
 
     it('left join: a row for every left row, with null for a missing right row', () => {
       expect(tableJoin('leftJoin')).to.deep.equal(
-        byTimestamp(JOIN_STEPS, { 3: ['[A, null]'], 4: ['[A, a]'], 5: ['[B, a]'], 6: ['[B, b]'], 7: [null], 9: ['[C, null]'], 10: ['[C, c]'], 11: ['[C, null]'], 12: [null], 15: ['[D, d]'] }),
+        byTimestamp(JOIN_STEPS, {
+          3: ['[A, null]'],
+          4: ['[A, a]'],
+          5: ['[B, a]'],
+          6: ['[B, b]'],
+          7: [null],
+          9: ['[C, null]'],
+          10: ['[C, c]'],
+          11: ['[C, null]'],
+          12: [null],
+          15: ['[D, d]'],
+        }),
       );
     });
 
@@ -387,7 +427,10 @@ describe('Conformance with the Kafka Streams documentation', () => {
       const builder = new StreamsBuilder();
       const table = builder.table<string, string>('right', { keySerde: str, valueSerde: str });
       const stream = builder.stream<string, string>('left', { keySerde: str, valueSerde: str });
-      (kind === 'join' ? stream.join(table, (l: string, r: string) => joiner(l, r)) : stream.leftJoin(table, joiner)).to('out', { keySerde: str, valueSerde: str });
+      (kind === 'join' ? stream.join(table, (l: string, r: string) => joiner(l, r)) : stream.leftJoin(table, joiner)).to('out', {
+        keySerde: str,
+        valueSerde: str,
+      });
       return runSteps(driverFor(builder.build()), JOIN_STEPS);
     }
 
@@ -407,8 +450,16 @@ describe('Conformance with the Kafka Streams documentation', () => {
       const stream = builder.stream<string, string>('left', { keySerde: str, valueSerde: str });
       const joined =
         kind === 'join'
-          ? stream.join(table, (key) => key, (l: string, r: string) => joiner(l, r))
-          : stream.leftJoin(table, (key) => key, (l: string, r: string | null) => joiner(l, r));
+          ? stream.join(
+              table,
+              (key) => key,
+              (l: string, r: string) => joiner(l, r),
+            )
+          : stream.leftJoin(
+              table,
+              (key) => key,
+              (l: string, r: string | null) => joiner(l, r),
+            );
       joined.to('out', { keySerde: str, valueSerde: str });
       return runSteps(driverFor(builder.build()), JOIN_STEPS);
     }
@@ -465,7 +516,15 @@ describe('Conformance with the Kafka Streams documentation', () => {
     // subscribes with PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE): nothing at 7 and 8, where a new left row
     // finds no right row.
     it('inner join: as documented', () => {
-      const documented = { 1: ['(k,1,foo)'], 2: ['(k,null)'], 3: ['(k,null)'], 4: ['(k,3,bar)'], 5: ['(k,null)'], 6: ['(k,1,foo)'], 9: ['(q,10,baz)', '(r,10,baz)'] };
+      const documented = {
+        1: ['(k,1,foo)'],
+        2: ['(k,null)'],
+        3: ['(k,null)'],
+        4: ['(k,3,bar)'],
+        5: ['(k,null)'],
+        6: ['(k,1,foo)'],
+        9: ['(q,10,baz)', '(r,10,baz)'],
+      };
       expect(fkJoin('join')).to.deep.equal(documented);
     });
 
@@ -487,7 +546,7 @@ describe('Conformance with the Kafka Streams documentation', () => {
   });
 
   describe('Aggregating: cogroup', () => {
-    it('groupedStream.cogroup(aggregator1).cogroup(groupedStream2, aggregator2).aggregate(initializer): one aggregate per key, each record folded in by its own stream\'s aggregator', () => {
+    it("groupedStream.cogroup(aggregator1).cogroup(groupedStream2, aggregator2).aggregate(initializer): one aggregate per key, each record folded in by its own stream's aggregator", () => {
       const builder = new StreamsBuilder();
       const groupedStream = builder.stream<string, string>('stream', { keySerde: str, valueSerde: str }).groupByKey();
       const groupedStream2 = builder.stream<string, string>('stream2', { keySerde: str, valueSerde: str }).groupByKey();

@@ -28,10 +28,13 @@ describe('Differential conformance with Kafka Streams 4.1.2 (TopologyTestDriver)
     expect(kafka.map((result) => `${result.topology}#${result.seed}`)).to.deep.equal(cases.map((c) => `${c.topology.name}#${c.seed}`));
     cases.forEach((c, i) => results.set(c, { kafka: kafka[i]!, ours: runOurs(c) }));
     const records = [...results.values()].reduce((sum, { kafka }) => sum + kafka.outputs.length, 0);
-    console.log(`      ${CATALOGUE.length} topologies x ${SEEDS.length} seeds, ${cases.reduce((sum, c) => sum + c.inputs.length, 0)} input and ${records} Kafka output records compared`);
+    console.log(
+      `      ${CATALOGUE.length} topologies x ${SEEDS.length} seeds, ${cases.reduce((sum, c) => sum + c.inputs.length, 0)} input and ${records} Kafka output records compared`,
+    );
   });
 
-  const listed = (name: string, kind: DifferenceKind) => known.filter((entry) => entry.kind === kind && entry.topologies.includes(name)).map((entry) => entry.id);
+  const listed = (name: string, kind: DifferenceKind) =>
+    known.filter((entry) => entry.kind === kind && entry.topologies.includes(name)).map((entry) => entry.id);
 
   /** Fails on an unlisted difference, and on a listed one that no longer shows. */
   function check(name: string, kind: DifferenceKind, differences: string[]): void {
@@ -53,12 +56,20 @@ describe('Differential conformance with Kafka Streams 4.1.2 (TopologyTestDriver)
     const mine = () => cases.filter((c) => c.topology === topology);
 
     it(`${topology.name}: every output record equals Kafka's, for seeds ${SEEDS.join(', ')}`, function () {
-      check(topology.name, 'records', mine().flatMap((c) => recordDifference(c, results.get(c)!.kafka, results.get(c)!.ours) ?? []));
+      check(
+        topology.name,
+        'records',
+        mine().flatMap((c) => recordDifference(c, results.get(c)!.kafka, results.get(c)!.ours) ?? []),
+      );
     });
 
     it(`${topology.name}: describe() equals Kafka's`, function () {
       const { kafka, ours } = results.get(mine()[0]!)!;
-      check(topology.name, 'describe', [describeDifference(topology.name, kafka.describe, ours.describe)].filter((d): d is string => d !== undefined));
+      check(
+        topology.name,
+        'describe',
+        [describeDifference(topology.name, kafka.describe, ours.describe)].filter((d): d is string => d !== undefined),
+      );
     });
   }
 });

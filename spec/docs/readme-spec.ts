@@ -27,7 +27,11 @@ describe('README.md', function () {
       compilerOptions: {
         noEmit: true,
         types: ['node'],
-        paths: { 'rx-kafka-streams': ['../../lib/index.ts'], 'rx-kafka-streams/testing': ['../../lib/testing/index.ts'], 'rx-kafka-streams/prometheus': ['../../lib/metrics/prometheus.ts'] },
+        paths: {
+          'rx-kafka-streams': ['../../lib/index.ts'],
+          'rx-kafka-streams/testing': ['../../lib/testing/index.ts'],
+          'rx-kafka-streams/prometheus': ['../../lib/metrics/prometheus.ts'],
+        },
       },
       include: ['*.ts'],
       exclude: [],

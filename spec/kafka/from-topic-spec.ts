@@ -19,12 +19,25 @@ describe('fromTopic and toTopic', function () {
     const topic = kafka.name('numbers');
     await kafka.createTopic(topic, 3);
     const records = Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: i, partition: i % 3 }));
-    const metadata = await lastValueFrom(from(records).pipe(toTopic(kafka.kafka, topic, { keySerde: Serdes.String(), valueSerde: Serdes.Int(), maxBatchSize: 100 }), toArray()));
+    const metadata = await lastValueFrom(
+      from(records).pipe(toTopic(kafka.kafka, topic, { keySerde: Serdes.String(), valueSerde: Serdes.Int(), maxBatchSize: 100 }), toArray()),
+    );
     expect(metadata.length).to.be.greaterThan(0);
 
     const partitions = await firstValueFrom(
-      fromTopic(kafka.kafka, topic, { groupId: kafka.name('reader'), keySerde: Serdes.String(), valueSerde: Serdes.Int(), consumer: { maxWaitTimeInMs: 100 } }).pipe(
-        mergeMap((partition$) => partition$.pipe(take(100), toArray(), map((list) => ({ partition: partition$.key, values: list.map((r) => r.value) })))),
+      fromTopic(kafka.kafka, topic, {
+        groupId: kafka.name('reader'),
+        keySerde: Serdes.String(),
+        valueSerde: Serdes.Int(),
+        consumer: { maxWaitTimeInMs: 100 },
+      }).pipe(
+        mergeMap((partition$) =>
+          partition$.pipe(
+            take(100),
+            toArray(),
+            map((list) => ({ partition: partition$.key, values: list.map((r) => r.value) })),
+          ),
+        ),
         take(3),
         toArray(),
       ),
@@ -40,7 +53,12 @@ describe('fromTopic and toTopic', function () {
     await kafka.createTopic(topic);
     await kafka.produce(topic, [{ key: 'a', value: Buffer.from([1, 2]) }]);
     const error = await firstValueFrom(
-      fromTopic(kafka.kafka, topic, { groupId: kafka.name('reader'), keySerde: Serdes.String(), valueSerde: Serdes.Int(), consumer: { maxWaitTimeInMs: 100 } }).pipe(mergeMap((p) => p)),
+      fromTopic(kafka.kafka, topic, {
+        groupId: kafka.name('reader'),
+        keySerde: Serdes.String(),
+        valueSerde: Serdes.Int(),
+        consumer: { maxWaitTimeInMs: 100 },
+      }).pipe(mergeMap((p) => p)),
     ).then(
       () => undefined,
       (e: Error) => e,

@@ -9,7 +9,8 @@ const protocolError = (type: string): Error => new KafkaJSProtocolError(Object.a
 describe('Group membership', () => {
   describe('isProducerFenced', () => {
     it('recognizes the answers to a fenced producer, and one still being fenced', () => {
-      for (const type of ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'CONCURRENT_TRANSACTIONS', 'UNKNOWN_SERVER_ERROR']) expect(isProducerFenced(protocolError(type)), type).to.equal(true);
+      for (const type of ['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'CONCURRENT_TRANSACTIONS', 'UNKNOWN_SERVER_ERROR'])
+        expect(isProducerFenced(protocolError(type)), type).to.equal(true);
     });
 
     it('looks through the causes kafkajs wraps an error in', () => {

@@ -23,7 +23,10 @@ describe('KStream.filter / filterNot', () => {
   it('should keep the records for which the predicate holds, in order and on time', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder.stream<string, number>('numbers').filter((_key, value) => value % 2 === 0).to('evens');
+      builder
+        .stream<string, number>('numbers')
+        .filter((_key, value) => value % 2 === 0)
+        .to('evens');
 
       const numbers = cold('-a-b-c-d-|', records);
       const expected = '    ---b---d-|';
@@ -34,7 +37,10 @@ describe('KStream.filter / filterNot', () => {
   it('should drop the records for which the predicate holds with filterNot', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder.stream<string, number>('numbers').filterNot((_key, value) => value % 2 === 0).to('odds');
+      builder
+        .stream<string, number>('numbers')
+        .filterNot((_key, value) => value % 2 === 0)
+        .to('odds');
 
       const numbers = cold('-a-b-c-d-|', records);
       const expected = '    -a---c---|';
@@ -45,7 +51,10 @@ describe('KStream.filter / filterNot', () => {
   it('should pass the key and the value to the predicate', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder.stream<string, number>('numbers').filter((key, value) => key === 'k3' || value === 1).to('picked');
+      builder
+        .stream<string, number>('numbers')
+        .filter((key, value) => key === 'k3' || value === 1)
+        .to('picked');
 
       const numbers = cold('-a-b-c-d-|', records);
       const expected = '    -a---c---|';
@@ -56,7 +65,10 @@ describe('KStream.filter / filterNot', () => {
   it('should keep the timestamp of each record it passes on', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder.stream<string, number>('numbers').filter((_key, value) => value > 2).to('big');
+      builder
+        .stream<string, number>('numbers')
+        .filter((_key, value) => value > 2)
+        .to('big');
 
       const numbers = cold('-a-b-c-d-|', { ...records, c: { ...records.c, timestamp: 42 } });
       const expected = '    -----c-d-|';
@@ -80,7 +92,8 @@ describe('KStream.filter / filterNot', () => {
 
       const numbers = cold('-a-b-c-d-|', records);
       const expected = '    -a-b-#';
-      const error = 'ProcessingException: Processor no-threes failed: three is not allowed (at task 0_0, processor no-threes, topic numbers partition 0 offset 2)';
+      const error =
+        'ProcessingException: Processor no-threes failed: three is not allowed (at task 0_0, processor no-threes, topic numbers partition 0 offset 2)';
       expectObservable(runTopology(builder.build(), { numbers }).output('out').pipe(errorText())).toBe(expected, records, error);
     });
   });
@@ -106,7 +119,10 @@ describe('KStream.filter / filterNot', () => {
   it('should pass an error of the input topic on to the output', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder.stream<string, number>('numbers').filter(() => true).to('out');
+      builder
+        .stream<string, number>('numbers')
+        .filter(() => true)
+        .to('out');
 
       const numbers = cold('-a-#', records, new Error('broker gone'));
       const expected = '    -a-#';

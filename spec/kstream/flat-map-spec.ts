@@ -24,7 +24,8 @@ describe('KStream.flatMap', () => {
     c: { key: 'o3', value: { customer: 'cy', items: ['pad'] } },
   };
 
-  const itemsByName = (orderId: string, order: Order): KeyValue<string, string>[] => order.items.map((item) => ({ key: item, value: `${order.customer}/${orderId}` }));
+  const itemsByName = (orderId: string, order: Order): KeyValue<string, string>[] =>
+    order.items.map((item) => ({ key: item, value: `${order.customer}/${orderId}` }));
 
   it('should emit every { key, value } the mapper returns, in order, at the time of the record', () => {
     testScheduler.run(({ cold, expectObservable }) => {

@@ -41,18 +41,19 @@ describe('KStream.foreach', () => {
 
       const input = cold('-a 9ms b|', { a: { key: 'acc-1', value: 1 }, b: { key: 'acc-1', value: 2 } });
       const expected = '  -a 9ms b|';
-      expectObservable(runTopology(builder.build(), { payments: input }).output('audit')).toBe(expected, { a: { key: 'acc-1', value: 1 }, b: { key: 'acc-1', value: 2 } });
+      expectObservable(runTopology(builder.build(), { payments: input }).output('audit')).toBe(expected, {
+        a: { key: 'acc-1', value: 1 },
+        b: { key: 'acc-1', value: 2 },
+      });
     });
     expect(calls).to.deep.equal(['1ms acc-1=1', '11ms acc-1=2']);
   });
 
   it('should fail naming the processor and the record when the action throws', () => {
     const builder = new StreamsBuilder();
-    builder
-      .stream<string, number>('payments', { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
-      .foreach((_account, amount) => {
-        if (amount < 0) throw new Error('negative amount');
-      }, 'book-payment');
+    builder.stream<string, number>('payments', { keySerde: Serdes.String(), valueSerde: Serdes.Int() }).foreach((_account, amount) => {
+      if (amount < 0) throw new Error('negative amount');
+    }, 'book-payment');
     const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app' }, 0);
     const input = driver.createInputTopic('payments', Serdes.String(), Serdes.Int());
 
@@ -65,13 +66,15 @@ describe('KStream.foreach', () => {
   it("should go on with the next record when the action throws under processingExceptionHandler 'log-and-continue'", () => {
     const booked: number[] = [];
     const builder = new StreamsBuilder();
-    builder
-      .stream<string, number>('payments', { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
-      .foreach((_account, amount) => {
-        if (amount < 0) throw new Error('negative amount');
-        booked.push(amount);
-      });
-    const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') }, 0);
+    builder.stream<string, number>('payments', { keySerde: Serdes.String(), valueSerde: Serdes.Int() }).foreach((_account, amount) => {
+      if (amount < 0) throw new Error('negative amount');
+      booked.push(amount);
+    });
+    const driver = new TopologyTestDriver(
+      builder.build(),
+      { applicationId: 'app', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') },
+      0,
+    );
     const input = driver.createInputTopic('payments', Serdes.String(), Serdes.Int());
 
     input.pipeKeyValueList([
@@ -95,7 +98,8 @@ describe('KStream.foreach', () => {
 
       const payments = cold('-a-b-c|', { a: { key: 'acc-1', value: 1 }, b: { key: 'acc-2', value: -1 }, c: { key: 'acc-3', value: 3 } });
       const expected = '     -a-#';
-      const error = 'ProcessingException: Processor book-payment failed: negative amount (at task 0_0, processor book-payment, topic payments partition 0 offset 1)';
+      const error =
+        'ProcessingException: Processor book-payment failed: negative amount (at task 0_0, processor book-payment, topic payments partition 0 offset 1)';
       expectObservable(runTopology(builder.build(), { payments }).output('audit').pipe(errorText())).toBe(expected, { a: { key: 'acc-1', value: 1 } }, error);
     });
   });

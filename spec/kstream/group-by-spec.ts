@@ -141,7 +141,11 @@ describe('KStream.groupBy / groupByKey', () => {
           'StreamsException: A record with a null key cannot be grouped or repartitioned (through orders-by-item-repartition); ' +
           'give it a key with selectKey, map or groupBy first, or filter such records out ' +
           '(at task 0_0, processor orders-by-item-repartition-filter, topic orders partition 0 offset 1)';
-        expectObservable(runTopology(builder.build(), { orders }).output('order-counts').pipe(errorText())).toBe(expected, { x: { key: 'laptop', value: 1 } }, error);
+        expectObservable(runTopology(builder.build(), { orders }).output('order-counts').pipe(errorText())).toBe(
+          expected,
+          { x: { key: 'laptop', value: 1 } },
+          error,
+        );
       });
     });
 
@@ -162,7 +166,10 @@ describe('KStream.groupBy / groupByKey', () => {
 
       expect(() => orders.pipeInput('order-1', { item: 'laptop', quantity: -1 }))
         .to.throw(StreamsException)
-        .with.property('message', 'Processor orders-by-item failed: negative quantity (at task 0_0, processor orders-by-item, topic orders partition 0 offset 0)');
+        .with.property(
+          'message',
+          'Processor orders-by-item failed: negative quantity (at task 0_0, processor orders-by-item, topic orders partition 0 offset 0)',
+        );
     });
 
     it("should skip records whose key is null under processingExceptionHandler 'log-and-continue'", () => {
@@ -171,7 +178,11 @@ describe('KStream.groupBy / groupByKey', () => {
         .stream<string, Order>('orders', orderSerdes)
         .groupBy((_orderId, order) => (order.item === '' ? null : order.item), { keySerde: Serdes.String() })
         .count({ storeName: 'orders-per-item' });
-      const driver = new TopologyTestDriver(builder.build(), { applicationId: 'shop', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') }, 0);
+      const driver = new TopologyTestDriver(
+        builder.build(),
+        { applicationId: 'shop', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') },
+        0,
+      );
       const orders = driver.createInputTopic('orders', Serdes.String(), Serdes.Json<Order>());
 
       orders.pipeInput('order-1', { item: 'laptop', quantity: 1 });
@@ -186,10 +197,7 @@ describe('KStream.groupBy / groupByKey', () => {
   describe('groupByKey', () => {
     it('should group by the existing key without a repartition topic', () => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, Order>('orders-by-item', orderSerdes)
-        .groupByKey()
-        .count({ storeName: 'orders-per-item' });
+      builder.stream<string, Order>('orders-by-item', orderSerdes).groupByKey().count({ storeName: 'orders-per-item' });
       const driver = new TopologyTestDriver(builder.build(), { applicationId: 'shop' }, 0);
       const orders = driver.createInputTopic('orders-by-item', Serdes.String(), Serdes.Json<Order>());
 
@@ -230,22 +238,26 @@ describe('KStream.groupBy / groupByKey', () => {
           .toStream()
           .to('order-counts');
 
-        const orders = cold('-a-b-|', { a: { key: 'order-1', value: { item: 'laptop', quantity: 1 } }, b: { key: 'order-2', value: { item: 'laptop', quantity: 0 } } });
+        const orders = cold('-a-b-|', {
+          a: { key: 'order-1', value: { item: 'laptop', quantity: 1 } },
+          b: { key: 'order-2', value: { item: 'laptop', quantity: 0 } },
+        });
         const expected = '   -x-#';
         const error =
           'StreamsException: A record with a null key cannot be grouped or repartitioned (through orders-by-item-repartition); ' +
           'give it a key with selectKey, map or groupBy first, or filter such records out ' +
           '(at task 0_0, processor orders-by-item-repartition-filter, topic orders partition 0 offset 1)';
-        expectObservable(runTopology(builder.build(), { orders }).output('order-counts').pipe(errorText())).toBe(expected, { x: { key: 'laptop', value: 1 } }, error);
+        expectObservable(runTopology(builder.build(), { orders }).output('order-counts').pipe(errorText())).toBe(
+          expected,
+          { x: { key: 'laptop', value: 1 } },
+          error,
+        );
       });
     });
 
     it('should fail with an error naming the aggregation and its store when a record read from a topic has no key', () => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, Order>('orders-by-item', orderSerdes)
-        .groupByKey()
-        .count({ storeName: 'orders-per-item' }, 'count-orders');
+      builder.stream<string, Order>('orders-by-item', orderSerdes).groupByKey().count({ storeName: 'orders-per-item' }, 'count-orders');
       const driver = new TopologyTestDriver(builder.build(), { applicationId: 'shop' }, 0);
       const orders = driver.createInputTopic('orders-by-item', Serdes.String(), Serdes.Json<Order>());
 

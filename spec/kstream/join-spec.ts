@@ -81,7 +81,9 @@ describe('KStream.join / leftJoin with a KTable', () => {
       driver.createInputTopic('t', str, str).pipeInput('k', 'T');
       return driver;
     };
-    expect(() => build().createInputTopic('s', str, str).pipeInput('k', 'bad')).to.throw(/Processor KSTREAM-JOIN-\d+ failed: cannot join bad.*topic s partition 0 offset 0/);
+    expect(() => build().createInputTopic('s', str, str).pipeInput('k', 'bad')).to.throw(
+      /Processor KSTREAM-JOIN-\d+ failed: cannot join bad.*topic s partition 0 offset 0/,
+    );
     const driver = build('log-and-continue');
     const input = driver.createInputTopic('s', str, str);
     input.pipeInput('k', 'bad');
@@ -95,8 +97,20 @@ describe('KStream.join / leftJoin with a GlobalKTable', () => {
     const builder = new StreamsBuilder();
     const customers = builder.globalTable<string, string>('customers', { keySerde: str, valueSerde: str });
     const orders = builder.stream<string, { customer: string }>('orders', { keySerde: str, valueSerde: Serdes.Json<{ customer: string }>() });
-    orders.join(customers, (_id, order) => order.customer, (order, name) => `${order.customer}=${name}`).to('named', { keySerde: str, valueSerde: str });
-    orders.leftJoin(customers, (_id, order) => order.customer, (order, name) => `${order.customer}=${name ?? '?'}`).to('named-left', { keySerde: str, valueSerde: str });
+    orders
+      .join(
+        customers,
+        (_id, order) => order.customer,
+        (order, name) => `${order.customer}=${name}`,
+      )
+      .to('named', { keySerde: str, valueSerde: str });
+    orders
+      .leftJoin(
+        customers,
+        (_id, order) => order.customer,
+        (order, name) => `${order.customer}=${name ?? '?'}`,
+      )
+      .to('named-left', { keySerde: str, valueSerde: str });
     const driver = new TopologyTestDriver(builder.build(), {}, 0);
     driver.createInputTopic('customers', str, str).pipeInput('c1', 'Ada');
     const input = driver.createInputTopic('orders', str, Serdes.Json<{ customer: string }>());

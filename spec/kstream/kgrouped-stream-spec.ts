@@ -24,12 +24,7 @@ describe('KGroupedStream', () => {
     it('should emit the running count per key as each record arrives', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const builder = new StreamsBuilder();
-        builder
-          .stream<string, number>('sales')
-          .groupByKey()
-          .count()
-          .toStream()
-          .to('sales-count');
+        builder.stream<string, number>('sales').groupByKey().count().toStream().to('sales-count');
 
         const input = cold('-a-b--c-d|', sales);
         const expected = '  -x-y--z-w|';
@@ -45,12 +40,7 @@ describe('KGroupedStream', () => {
     it('should not count records with a null value, as Kafka Streams does', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const builder = new StreamsBuilder();
-        builder
-          .stream<string, number | null>('sales')
-          .groupByKey()
-          .count()
-          .toStream()
-          .to('sales-count');
+        builder.stream<string, number | null>('sales').groupByKey().count().toStream().to('sales-count');
 
         const input = cold('-a-n-c|', { ...sales, n: { key: 'pen', value: null } });
         const expected = '  -x---z|';
@@ -83,10 +73,7 @@ describe('KGroupedStream', () => {
 
     it('should keep the counts in the named store, readable from the driver', () => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, number>('sales', { keySerde: Serdes.String(), valueSerde: Serdes.Int() })
-        .groupByKey()
-        .count({ storeName: 'sales-count' });
+      builder.stream<string, number>('sales', { keySerde: Serdes.String(), valueSerde: Serdes.Int() }).groupByKey().count({ storeName: 'sales-count' });
       const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app' }, 0);
       const input = driver.createInputTopic('sales', Serdes.String(), Serdes.Int());
 
@@ -168,7 +155,10 @@ describe('KGroupedStream', () => {
       input.pipeInput('pen', 6);
       expect(() => input.pipeInput('Pen', 6))
         .to.throw(StreamsException)
-        .with.property('message', 'Processor sum-sales failed: over the limit (at task 1_0, processor sum-sales, topic app-by-upper-repartition partition 0 offset 1)');
+        .with.property(
+          'message',
+          'Processor sum-sales failed: over the limit (at task 1_0, processor sum-sales, topic app-by-upper-repartition partition 0 offset 1)',
+        );
     });
 
     it("should leave the aggregate as it was when the reducer throws under processingExceptionHandler 'log-and-continue'", () => {
@@ -183,7 +173,11 @@ describe('KGroupedStream', () => {
           },
           { storeName: 'sales-total' },
         );
-      const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') }, 0);
+      const driver = new TopologyTestDriver(
+        builder.build(),
+        { applicationId: 'app', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') },
+        0,
+      );
       const input = driver.createInputTopic('sales', Serdes.String(), Serdes.Int());
 
       input.pipeInput('pen', 2);

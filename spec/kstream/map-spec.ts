@@ -96,7 +96,11 @@ describe('KStream.map', () => {
       const expected = '  -x--#';
       const error =
         'ProcessingException: Processor to-pairs failed: map must return a { key, value } object, got null (at task 0_0, processor to-pairs, topic words partition 0 offset 1)';
-      expectObservable(runTopology(builder.build(), { words: input }).output('out').pipe(errorText())).toBe(expected, { x: { key: 'apple', value: 'apple' } }, error);
+      expectObservable(runTopology(builder.build(), { words: input }).output('out').pipe(errorText())).toBe(
+        expected,
+        { x: { key: 'apple', value: 'apple' } },
+        error,
+      );
     });
   });
 

@@ -124,7 +124,11 @@ describe('KStream.mapValues', () => {
       const input = cold('-a-b-c-|', words);
       const expected = '  -x-#';
       const error = 'ProcessingException: Processor shout failed: kiwis are out of stock (at task 0_0, processor shout, topic words partition 0 offset 1)';
-      expectObservable(runTopology(builder.build(), { words: input }).output('out').pipe(errorText())).toBe(expected, { x: { key: 'w1', value: 'APPLE' } }, error);
+      expectObservable(runTopology(builder.build(), { words: input }).output('out').pipe(errorText())).toBe(
+        expected,
+        { x: { key: 'w1', value: 'APPLE' } },
+        error,
+      );
     });
   });
 
@@ -156,7 +160,11 @@ describe('KStream.mapValues', () => {
 
       const input = cold('-a-#', words, new Error('connection lost'));
       const expected = '  -x-#';
-      expectObservable(runTopology(builder.build(), { words: input }).output('out')).toBe(expected, { x: { key: 'w1', value: 5 } }, new Error('connection lost'));
+      expectObservable(runTopology(builder.build(), { words: input }).output('out')).toBe(
+        expected,
+        { x: { key: 'w1', value: 5 } },
+        new Error('connection lost'),
+      );
     });
   });
 });

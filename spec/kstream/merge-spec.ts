@@ -105,10 +105,7 @@ describe('KStream.merge', () => {
     const consumed = { keySerde: Serdes.String(), valueSerde: Serdes.String() };
     const web = builder.stream<string, string>('web-clicks', consumed);
     const app = builder.stream<string, string>('app-clicks', consumed).selectKey((_user, click) => click.split(':')[1]!);
-    web
-      .merge(app)
-      .groupByKey({ name: 'clicks-by-key', keySerde: Serdes.String() })
-      .count({ storeName: 'click-counts' });
+    web.merge(app).groupByKey({ name: 'clicks-by-key', keySerde: Serdes.String() }).count({ storeName: 'click-counts' });
     const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app' }, 0);
 
     driver.createInputTopic('app-clicks', Serdes.String(), Serdes.String()).pipeInput('u1', 'app:home');

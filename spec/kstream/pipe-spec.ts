@@ -33,10 +33,7 @@ describe('KStream.pipe', () => {
   it('should batch records with bufferCount, flushing the last partial batch when the input completes', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, number>('temperatures')
-        .pipe(bufferCount(2), batch())
-        .to('batches');
+      builder.stream<string, number>('temperatures').pipe(bufferCount(2), batch()).to('batches');
 
       const input = cold('-a-b-c-d-e|', temperatures);
       const expected = '  ---x---y--(z|)';
@@ -86,10 +83,7 @@ describe('KStream.pipe', () => {
   it('should emit records later with delay, keeping their event timestamps', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, number>('temperatures')
-        .pipe(delay(500))
-        .to('delayed');
+      builder.stream<string, number>('temperatures').pipe(delay(500)).to('delayed');
 
       const input = cold('-a 999ms b|', temperatures);
       const expected = '  501ms a 999ms (b|)';
@@ -151,10 +145,7 @@ describe('KStream.pipe', () => {
     it('should fail the run, naming the pipe and the record, when an operator errors', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const builder = new StreamsBuilder();
-        builder
-          .stream<string, number>('temperatures')
-          .pipeNamed('check-sensor', failOn19)
-          .to('checked');
+        builder.stream<string, number>('temperatures').pipeNamed('check-sensor', failOn19).to('checked');
 
         const input = cold('-a-b-c-d-e|', temperatures);
         const expected = '  -a-b-c-#';
@@ -167,10 +158,7 @@ describe('KStream.pipe', () => {
     it("should fail the run even under processingExceptionHandler 'log-and-continue': an operator chain cannot skip one record", () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const builder = new StreamsBuilder();
-        builder
-          .stream<string, number>('temperatures')
-          .pipe(failOn19)
-          .to('checked');
+        builder.stream<string, number>('temperatures').pipe(failOn19).to('checked');
 
         const input = cold('-a-b-c-d-e|', temperatures);
         const expected = '  -a-b-c-#';
@@ -200,10 +188,7 @@ describe('KStream.pipe', () => {
         const builder = new StreamsBuilder();
         // Typed operators that emit no records do not compile; untyped ones reach the run-time check.
         const untyped = map((record: unknown) => (record as StreamRecord<string, number>).value);
-        builder
-          .stream<string, number>('temperatures')
-          .pipeNamed('just-values', untyped)
-          .to('values');
+        builder.stream<string, number>('temperatures').pipeNamed('just-values', untyped).to('values');
 
         const input = cold('-a-b-|', temperatures);
         const expected = '  -#';
@@ -217,10 +202,7 @@ describe('KStream.pipe', () => {
     it('should pass an error of the input topic through the operators to the output', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const builder = new StreamsBuilder();
-        builder
-          .stream<string, number>('temperatures')
-          .pipe(delay(10))
-          .to('delayed');
+        builder.stream<string, number>('temperatures').pipe(delay(10)).to('delayed');
 
         const input = cold('-a---#', temperatures, new Error('partition lost'));
         const expected = '  -----#';

@@ -67,10 +67,7 @@ describe('KStream.process', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
       builder.addStateStore(Stores.keyValueStoreBuilder('visits'));
-      builder
-        .stream<string, string>('page-views')
-        .process(visitCounter, 'visits')
-        .to('numbered-views');
+      builder.stream<string, string>('page-views').process(visitCounter, 'visits').to('numbered-views');
 
       const views = cold('-a-b--c-|', { a: { key: 'u1', value: '/home' }, b: { key: 'u2', value: '/home' }, c: { key: 'u1', value: '/cart' } });
       const expected = '  -x-y--z-|';
@@ -184,7 +181,9 @@ describe('KStream.process', () => {
     expect(() => new TopologyTestDriver(builder.build(), { applicationId: 'app' }, 0))
       .to.throw(StreamsException)
       .with.property('message')
-      .that.contains('Processor count-visits failed to initialize: Processor count-visits has no access to StateStore visits as the store is not connected to the processor');
+      .that.contains(
+        'Processor count-visits failed to initialize: Processor count-visits has no access to StateStore visits as the store is not connected to the processor',
+      );
   });
 
   it('should fail naming the processor when it asks for a store the topology does not have', () => {
@@ -217,7 +216,8 @@ describe('KStream.process', () => {
 
       const views = cold('-a-b-c-|', { a: { key: 'u1', value: '/home' }, b: { key: 'u2', value: 'home' }, c: { key: 'u3', value: '/cart' } });
       const expected = '  -a-#';
-      const error = 'ProcessingException: Processor check-path failed: bad path home (at task 0_0, processor check-path, topic page-views partition 0 offset 1)';
+      const error =
+        'ProcessingException: Processor check-path failed: bad path home (at task 0_0, processor check-path, topic page-views partition 0 offset 1)';
       expectObservable(runTopology(builder.build(), { 'page-views': views }).output('valid-views').pipe(errorText())).toBe(
         expected,
         { a: { key: 'u1', value: '/home' } },
@@ -243,14 +243,21 @@ describe('KStream.process', () => {
         };
       }, 'visits')
       .to('numbered-views', { keySerde: Serdes.String(), valueSerde: Serdes.String() });
-    const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') }, 0);
+    const driver = new TopologyTestDriver(
+      builder.build(),
+      { applicationId: 'app', processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') },
+      0,
+    );
     const input = driver.createInputTopic('page-views', Serdes.String(), Serdes.String());
 
     input.pipeInput('u1', '/home');
     input.pipeInput('u1', '');
     input.pipeInput('u1', '/cart');
 
-    expect(driver.createOutputTopic('numbered-views', Serdes.String(), Serdes.String()).readValuesToList()).to.deep.equal(['/home (visit 1)', '/cart (visit 2)']);
+    expect(driver.createOutputTopic('numbered-views', Serdes.String(), Serdes.String()).readValuesToList()).to.deep.equal([
+      '/home (visit 1)',
+      '/cart (visit 2)',
+    ]);
     driver.close();
   });
 

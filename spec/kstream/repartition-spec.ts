@@ -21,10 +21,7 @@ describe('KStream.repartition', () => {
 
   it('should write through the internal topic <applicationId>-<name>-repartition and read it back', () => {
     const builder = new StreamsBuilder();
-    builder
-      .stream<string, string>('views', { keySerde: Serdes.String(), valueSerde: Serdes.String() })
-      .repartition({ name: 'views-by-page' })
-      .to('views-out');
+    builder.stream<string, string>('views', { keySerde: Serdes.String(), valueSerde: Serdes.String() }).repartition({ name: 'views-by-page' }).to('views-out');
     const driver = new TopologyTestDriver(builder.build(), { applicationId: 'analytics' }, 0);
     const input = driver.createInputTopic('views', Serdes.String(), Serdes.String());
 
@@ -46,10 +43,7 @@ describe('KStream.repartition', () => {
 
   it('should generate the topic name KSTREAM-REPARTITION-<n>-repartition when no name is given', () => {
     const builder = new StreamsBuilder();
-    builder
-      .stream<string, string>('views', { keySerde: Serdes.String(), valueSerde: Serdes.String() })
-      .repartition()
-      .to('views-out');
+    builder.stream<string, string>('views', { keySerde: Serdes.String(), valueSerde: Serdes.String() }).repartition().to('views-out');
     const driver = new TopologyTestDriver(builder.build(), { applicationId: 'analytics' }, 0);
 
     driver.createInputTopic('views', Serdes.String(), Serdes.String()).pipeInput('page-1', 'u1');
@@ -60,10 +54,7 @@ describe('KStream.repartition', () => {
 
   it('should show the repartition topic, without the application id, in describe()', () => {
     const builder = new StreamsBuilder();
-    builder
-      .stream<string, string>('views')
-      .repartition({ name: 'views-by-page' })
-      .to('views-out');
+    builder.stream<string, string>('views').repartition({ name: 'views-by-page' }).to('views-out');
 
     const description = builder.build().describe().toString();
     expect(description).to.contain('Sink: views-by-page-repartition-sink (topic: views-by-page-repartition)');
@@ -73,10 +64,7 @@ describe('KStream.repartition', () => {
   it('should pass every record through unchanged and in order, at the time it arrives', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, string>('views')
-        .repartition({ name: 'views-by-page' })
-        .to('views-out');
+      builder.stream<string, string>('views').repartition({ name: 'views-by-page' }).to('views-out');
 
       const input = cold('-a-b--c-|', views);
       const run = runTopology(builder.build(), { views: input });
@@ -157,16 +145,15 @@ describe('KStream.repartition', () => {
     const stream = new StreamsBuilder().stream<string, string>('views');
     stream.repartition({ name: 'views-by-page' });
 
-    expect(() => stream.repartition({ name: 'views-by-page' })).to.throw('Internal topic views-by-page-repartition is already used; give the operation another name');
+    expect(() => stream.repartition({ name: 'views-by-page' })).to.throw(
+      'Internal topic views-by-page-repartition is already used; give the operation another name',
+    );
   });
 
   it('should fail naming the topic, processor and record for a record with a null key', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string | null, string>('views')
-        .repartition({ name: 'views-by-page' })
-        .to('views-out');
+      builder.stream<string | null, string>('views').repartition({ name: 'views-by-page' }).to('views-out');
 
       const input = cold('-a-b-|', { a: views.a, b: { key: null, value: 'anonymous' } });
       const expected = '  -a-#';

@@ -110,7 +110,11 @@ describe('KStream.selectKey', () => {
       const input = cold('-a-b-c-|', orders);
       const expected = '  -x-#';
       const error = 'ProcessingException: Processor by-item failed: mice have no key (at task 0_0, processor by-item, topic orders partition 0 offset 1)';
-      expectObservable(runTopology(builder.build(), { orders: input }).output('out').pipe(errorText())).toBe(expected, { x: { key: 'laptop', value: orders.a.value } }, error);
+      expectObservable(runTopology(builder.build(), { orders: input }).output('out').pipe(errorText())).toBe(
+        expected,
+        { x: { key: 'laptop', value: orders.a.value } },
+        error,
+      );
     });
   });
 

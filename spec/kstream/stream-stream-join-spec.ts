@@ -100,7 +100,7 @@ describe('KStream-KStream joins with JoinWindows', () => {
     expect(left.paid.readRecordsToList().map((r) => [r.key, r.value, r.timestamp])).to.deep.equal([['b', '2/-', 10000]]);
   });
 
-  it('emits waiting unmatched records only for a record at the join\'s stream time, so a later match can still save one (R12)', () => {
+  it("emits waiting unmatched records only for a record at the join's stream time, so a later match can still save one (R12)", () => {
     // Kafka Streams 4.1.2 (KStreamKStreamJoin.emitNonJoinedOuterRecords): b's null value advances
     // the join's stream time to 9000 and is dropped; c at 8000 is behind it, so a=1 is not emitted
     // then; c's payment joins it; only d, at the stream time, emits a=1 with null.
@@ -135,7 +135,14 @@ describe('KStream-KStream joins with JoinWindows', () => {
     const builder = new StreamsBuilder();
     const orders = builder.stream<string, string>('orders', { keySerde: str, valueSerde: str }).selectKey((_k, v) => v.split(':')[0]!);
     const payments = builder.stream<string, string>('payments', { keySerde: str, valueSerde: str });
-    orders.join(payments, (o, p) => `${o}+${p}`, JoinWindows.ofTimeDifferenceWithNoGrace(10), { name: 'paid', keySerde: str, valueSerde: str, otherValueSerde: str }).to('out', { keySerde: str, valueSerde: str });
+    orders
+      .join(payments, (o, p) => `${o}+${p}`, JoinWindows.ofTimeDifferenceWithNoGrace(10), {
+        name: 'paid',
+        keySerde: str,
+        valueSerde: str,
+        otherValueSerde: str,
+      })
+      .to('out', { keySerde: str, valueSerde: str });
     const driver = new TopologyTestDriver(builder.build(), { applicationId: 'shop' }, 0);
     driver.createInputTopic('orders', str, str).pipeInput('x', 'o1:laptop', 1);
     driver.createInputTopic('payments', str, str).pipeInput('o1', '$1000', 2);

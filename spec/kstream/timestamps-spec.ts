@@ -33,9 +33,11 @@ describe('Record timestamps', () => {
     expect(seen).to.deep.equal([-1, 50]);
   });
 
-  it("fail the task on a negative timestamp by default, naming the record and the way out", () => {
+  it('fail the task on a negative timestamp by default, naming the record and the way out', () => {
     const { input } = driverWith({});
-    expect(() => input.pipeInput('a', { at: -5 }, 1)).to.throw(/invalid timestamp -5.*'log-and-skip' or 'use-partition-time'.*topic events partition 0 offset 0/);
+    expect(() => input.pipeInput('a', { at: -5 }, 1)).to.throw(
+      /invalid timestamp -5.*'log-and-skip' or 'use-partition-time'.*topic events partition 0 offset 0/,
+    );
   });
 
   it("skip a record with a negative timestamp under 'log-and-skip'", () => {

@@ -111,7 +111,8 @@ describe('KStream.to', () => {
 
         const input = cold('-a-b-c-|', readings);
         const expected = '  -a-b-#';
-        const error = 'ProcessingException: Processor route-readings failed: too cold to route (at task 0_0, processor route-readings, topic readings partition 0 offset 2)';
+        const error =
+          'ProcessingException: Processor route-readings failed: too cold to route (at task 0_0, processor route-readings, topic readings partition 0 offset 2)';
         expectObservable(runTopology(builder.build(), { readings: input }).output('normal').pipe(errorText())).toBe(expected, readings, error);
       });
     });
@@ -161,7 +162,9 @@ describe('KStream.to', () => {
       input.pipeInput('sensor-1', 21);
 
       expect(driver.createOutputTopic('same-serdes', Serdes.String(), Serdes.Int()).readKeyValuesToList()).to.deep.equal([{ key: 'sensor-1', value: 21 }]);
-      expect(driver.createOutputTopic('default-serdes', Serdes.String(), Serdes.Double()).readKeyValuesToList()).to.deep.equal([{ key: 'sensor-1', value: 42 }]);
+      expect(driver.createOutputTopic('default-serdes', Serdes.String(), Serdes.Double()).readKeyValuesToList()).to.deep.equal([
+        { key: 'sensor-1', value: 42 },
+      ]);
       driver.close();
     });
 

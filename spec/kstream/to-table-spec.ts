@@ -36,11 +36,7 @@ describe('KStream.toTable', () => {
   it('should emit every update from toStream, a delete as a null value', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string, string | null>('profiles')
-        .toTable()
-        .toStream()
-        .to('profile-updates');
+      builder.stream<string, string | null>('profiles').toTable().toStream().to('profile-updates');
 
       const profiles = cold('-a-b-c-d-|', {
         a: { key: 'u1', value: 'Ann' },
@@ -74,7 +70,11 @@ describe('KStream.toTable', () => {
 
   it('should generate the store name KSTREAM-TOTABLE-STATE-STORE-<n> after the processor KSTREAM-TOTABLE-<n-1>, once an operation needs the rows', () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, string>('profiles').toTable().groupBy((k, v) => ({ key: v, value: k })).count();
+    builder
+      .stream<string, string>('profiles')
+      .toTable()
+      .groupBy((k, v) => ({ key: v, value: k }))
+      .count();
 
     expect(builder.build().describe().toString()).to.contain('Processor: KSTREAM-TOTABLE-0000000001 (stores: [KSTREAM-TOTABLE-STATE-STORE-0000000002])');
   });
@@ -106,11 +106,7 @@ describe('KStream.toTable', () => {
   it('should skip a record with a null key, as a table row needs a key', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .stream<string | null, string>('profiles')
-        .toTable()
-        .toStream()
-        .to('profile-updates');
+      builder.stream<string | null, string>('profiles').toTable().toStream().to('profile-updates');
 
       const profiles = cold('-a-b-c-|', { a: { key: 'u1', value: 'Ann' }, b: { key: null, value: 'ghost' }, c: { key: 'u2', value: 'Bob' } });
       const expected = '     -a---c-|';

@@ -179,7 +179,10 @@ describe('KTable.filter', () => {
     input.pipeInput('a', 1);
     expect(() => input.pipeInput('b', 13))
       .to.throw(ProcessingException)
-      .with.property('message', 'Processor KTABLE-FILTER-0000000003 failed: unlucky (at task 0_0, processor KTABLE-FILTER-0000000003, topic in partition 0 offset 1)');
+      .with.property(
+        'message',
+        'Processor KTABLE-FILTER-0000000003 failed: unlucky (at task 0_0, processor KTABLE-FILTER-0000000003, topic in partition 0 offset 1)',
+      );
     expect(() => input.pipeInput('c', 2)).to.throw(/failed earlier/);
   });
 

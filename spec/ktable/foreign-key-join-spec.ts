@@ -14,7 +14,10 @@ function ordersWithCustomers(left: boolean) {
   const orders = builder.table<string, Order>('orders', { keySerde: str, valueSerde: Serdes.Json<Order>() });
   const customers = builder.table<string, string>('customers', { keySerde: str, valueSerde: str });
   const joiner = (order: Order, name: string | null) => `${order.item} for ${name ?? 'nobody'}`;
-  (left ? orders.leftJoin(customers, (order) => order.customer, joiner, { storeName: 'enriched' }) : orders.join(customers, (order) => order.customer, joiner, { storeName: 'enriched' }))
+  (left
+    ? orders.leftJoin(customers, (order) => order.customer, joiner, { storeName: 'enriched' })
+    : orders.join(customers, (order) => order.customer, joiner, { storeName: 'enriched' })
+  )
     .toStream()
     .to('enriched', { keySerde: str, valueSerde: str });
   const driver = new TopologyTestDriver(builder.build(), { applicationId: 'shop' }, 0);
@@ -101,7 +104,14 @@ describe('KTable foreign-key join under runTopology', () => {
     const builder = new StreamsBuilder();
     const orders = builder.table<string, Order>('orders');
     const customers = builder.table<string, string>('customers');
-    orders.join(customers, (order) => order.customer, (order, name) => `${order.item} for ${name}`).toStream().to('enriched');
+    orders
+      .join(
+        customers,
+        (order) => order.customer,
+        (order, name) => `${order.item} for ${name}`,
+      )
+      .toStream()
+      .to('enriched');
     const run = runTopology(builder.build(), {
       customers: from([{ key: 'c1', value: 'Ada' }]),
       orders: from([{ key: 'o1', value: { customer: 'c1', item: 'laptop' } }]),
@@ -154,8 +164,20 @@ describe('KTable foreign-key join against Kafka Streams, record for record', () 
       ['tleft', 'e', '#6', 5000],
     ];
     expect(fkJoin(false, inputs)).to.deep.equal(['e=b#7/5@4000', 'e=null@5000']);
-    expect(fkJoin(false, [['tleft', 'x', 'c#1', 1000], ['tleft', 'x', 'c#2', 2000]]), 'an unchanged foreign key without a right row').to.deep.equal([]);
-    expect(fkJoin(true, [...inputs, ['tleft', 'e', null, 6000]])).to.deep.equal(['e=#9/null@1000', 'e=#8/null@2000', 'e=b#7/5@4000', 'e=#6/null@5000', 'e=null@6000']);
+    expect(
+      fkJoin(false, [
+        ['tleft', 'x', 'c#1', 1000],
+        ['tleft', 'x', 'c#2', 2000],
+      ]),
+      'an unchanged foreign key without a right row',
+    ).to.deep.equal([]);
+    expect(fkJoin(true, [...inputs, ['tleft', 'e', null, 6000]])).to.deep.equal([
+      'e=#9/null@1000',
+      'e=#8/null@2000',
+      'e=b#7/5@4000',
+      'e=#6/null@5000',
+      'e=null@6000',
+    ]);
   });
 
   it("answers the left rows of a changed right row in the order of the left keys' bytes (R7)", () => {

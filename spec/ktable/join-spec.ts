@@ -12,7 +12,13 @@ describe('KTable.join / leftJoin / outerJoin', () => {
     const left = builder.table<string, string>('left', { keySerde: str, valueSerde: str });
     const right = builder.table<string, string>('right', { keySerde: str, valueSerde: str });
     const joiner = (l: string | null, r: string | null) => `[${l}, ${r}]`;
-    (left[kind] as (other: typeof right, joiner: (l: string | null, r: string | null) => string, materialized: { storeName: string }) => ReturnType<typeof left.join>)
+    (
+      left[kind] as (
+        other: typeof right,
+        joiner: (l: string | null, r: string | null) => string,
+        materialized: { storeName: string },
+      ) => ReturnType<typeof left.join>
+    )
       .call(left, right, joiner, { storeName: 'joined' })
       .toStream()
       .to('out', { keySerde: str, valueSerde: str });
@@ -53,7 +59,23 @@ describe('KTable.join / leftJoin / outerJoin', () => {
 
   it('left join emits for every left row, with null for a missing right row', () => {
     const { emitted } = run('leftJoin');
-    expect(emitted).to.deep.equal([[], [], ['[A, null]'], ['[A, a]'], ['[B, a]'], ['[B, b]'], [null], [], ['[C, null]'], ['[C, c]'], ['[C, null]'], [null], [], [], ['[D, d]']]);
+    expect(emitted).to.deep.equal([
+      [],
+      [],
+      ['[A, null]'],
+      ['[A, a]'],
+      ['[B, a]'],
+      ['[B, b]'],
+      [null],
+      [],
+      ['[C, null]'],
+      ['[C, c]'],
+      ['[C, null]'],
+      [null],
+      [],
+      [],
+      ['[D, d]'],
+    ]);
   });
 
   it('outer join emits for a row on either side', () => {
@@ -102,7 +124,7 @@ describe('KTable.join / leftJoin / outerJoin against Kafka Streams, record for r
     return { inner: read('inner'), left: read('left'), outer: read('outer') };
   }
 
-  it('stamps a result with the later of the two rows\' timestamps (R2)', () => {
+  it("stamps a result with the later of the two rows' timestamps (R2)", () => {
     expect(
       joins([
         ['tleft', 'a', 1, 5000],

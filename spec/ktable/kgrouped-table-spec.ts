@@ -97,10 +97,16 @@ describe('KTable.groupBy', () => {
       (b) =>
         b
           .table<string, string>('in', { keySerde: S, valueSerde: S })
-          .groupBy((user, region) => ({ key: region === 'none' ? (null as unknown as string) : region, value: region === 'anon' ? (null as unknown as string) : user }), {
-            keySerde: S,
-            valueSerde: S,
-          })
+          .groupBy(
+            (user, region) => ({
+              key: region === 'none' ? (null as unknown as string) : region,
+              value: region === 'anon' ? (null as unknown as string) : user,
+            }),
+            {
+              keySerde: S,
+              valueSerde: S,
+            },
+          )
           .count({ storeName: 'per-region' }),
       I,
     );

@@ -89,7 +89,10 @@ describe('KTable.mapValues', () => {
     input.pipeInput('a', 1);
     expect(() => input.pipeInput('a', -1))
       .to.throw(ProcessingException)
-      .with.property('message', 'Processor KTABLE-MAPVALUES-0000000003 failed: negative (at task 0_0, processor KTABLE-MAPVALUES-0000000003, topic in partition 0 offset 1)');
+      .with.property(
+        'message',
+        'Processor KTABLE-MAPVALUES-0000000003 failed: negative (at task 0_0, processor KTABLE-MAPVALUES-0000000003, topic in partition 0 offset 1)',
+      );
   });
 
   it("should skip the record when the mapper throws under 'log-and-continue'", () => {

@@ -121,7 +121,10 @@ describe('StreamsBuilder.table', () => {
 
   it('should fail naming the source when a value cannot be deserialized', () => {
     const builder = new StreamsBuilder();
-    builder.table<string, number>('in', { keySerde: S, valueSerde: Serdes.Json<number>() }).toStream().to('out', { keySerde: S, valueSerde: Serdes.Json<number>() });
+    builder
+      .table<string, number>('in', { keySerde: S, valueSerde: Serdes.Json<number>() })
+      .toStream()
+      .to('out', { keySerde: S, valueSerde: Serdes.Json<number>() });
     const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app', logger: consoleLogger('nothing') }, 0);
     const raw = driver.createInputTopic('in', S, S);
     expect(() => raw.pipeInput('k', 'not json'))

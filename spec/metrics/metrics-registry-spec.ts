@@ -16,7 +16,7 @@ describe('MetricsRegistry', () => {
     expect(registry.snapshot().map((m) => m.value)).to.deep.equal([2]);
   });
 
-  it('runs the owners\' sync hooks before measuring', () => {
+  it("runs the owners' sync hooks before measuring", () => {
     const registry = new MetricsRegistry(undefined, () => 42);
     let counted = 0;
     let synced = -1;

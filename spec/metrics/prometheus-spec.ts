@@ -5,7 +5,13 @@ import { prometheusName, registerMetrics } from '../../lib/metrics/prometheus.ts
 import { Serdes, StreamsBuilder, consoleLogger } from '../../lib/index.ts';
 import { TopologyTestDriver } from '../../lib/testing/index.ts';
 
-const metric = (group: string, name: string, tags: Record<string, string>, value: number | string): MetricValue => ({ group, name, tags, value, description: `${name} of ${group}` });
+const metric = (group: string, name: string, tags: Record<string, string>, value: number | string): MetricValue => ({
+  group,
+  name,
+  tags,
+  value,
+  description: `${name} of ${group}`,
+});
 
 describe('registerMetrics (Prometheus)', () => {
   it('names metrics as the JMX exporter rules do: kafka_streams_<group>_<name>', () => {
@@ -51,13 +57,17 @@ describe('registerMetrics (Prometheus)', () => {
 
   it('works over a TopologyTestDriver too', async () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, string>('in', { keySerde: Serdes.String(), valueSerde: Serdes.String() }).to('out', { keySerde: Serdes.String(), valueSerde: Serdes.String() });
+    builder
+      .stream<string, string>('in', { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+      .to('out', { keySerde: Serdes.String(), valueSerde: Serdes.String() });
     const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 1000);
     try {
       driver.createInputTopic('in', Serdes.String(), Serdes.String()).pipeInput('k', 'v', 400);
       const registry = new Registry();
       registerMetrics(driver, registry);
-      expect(await registry.metrics()).to.include('kafka_streams_stream_processor_node_metrics_record_e2e_latency_max{thread_id="main",task_id="0_0",processor_node_id="KSTREAM-SOURCE-0000000000"} 600');
+      expect(await registry.metrics()).to.include(
+        'kafka_streams_stream_processor_node_metrics_record_e2e_latency_max{thread_id="main",task_id="0_0",processor_node_id="KSTREAM-SOURCE-0000000000"} 600',
+      );
     } finally {
       driver.close();
     }

@@ -41,11 +41,18 @@ describe('recording level', () => {
 
   it('takes the settings from a config, defaults as Kafka (INFO, 30 s, 2 samples)', () => {
     expect(metricConfig({})).to.deep.equal({ sampleWindowMs: 30_000, numSamples: 2, recordingLevel: 'INFO' });
-    expect(metricConfig({ metricsRecordingLevel: 'DEBUG', metricsSampleWindowMs: 1000, metricsNumSamples: 3 })).to.deep.equal({ sampleWindowMs: 1000, numSamples: 3, recordingLevel: 'DEBUG' });
+    expect(metricConfig({ metricsRecordingLevel: 'DEBUG', metricsSampleWindowMs: 1000, metricsNumSamples: 3 })).to.deep.equal({
+      sampleWindowMs: 1000,
+      numSamples: 3,
+      recordingLevel: 'DEBUG',
+    });
   });
 
   it('names the setting that is wrong', () => {
-    expect(() => metricConfig({ metricsRecordingLevel: 'debug' as RecordingLevel })).to.throw(StreamsException, `metricsRecordingLevel must be one of 'INFO', 'DEBUG', 'TRACE'; got "debug"`);
+    expect(() => metricConfig({ metricsRecordingLevel: 'debug' as RecordingLevel })).to.throw(
+      StreamsException,
+      `metricsRecordingLevel must be one of 'INFO', 'DEBUG', 'TRACE'; got "debug"`,
+    );
     expect(() => metricConfig({ metricsSampleWindowMs: 0 })).to.throw(StreamsException, 'metricsSampleWindowMs must be a whole number of at least 1; got 0');
     expect(() => metricConfig({ metricsNumSamples: 1.5 })).to.throw(StreamsException, 'metricsNumSamples must be a whole number of at least 1; got 1.5');
   });

@@ -52,7 +52,11 @@ describe('sampled stats', () => {
     it('sum values and count events within the kept windows', () => {
       const sum = new WindowedSum();
       const count = new WindowedCount();
-      for (const [value, time] of [[5, 0], [7, 600], [11, 1200]] as const) {
+      for (const [value, time] of [
+        [5, 0],
+        [7, 600],
+        [11, 1200],
+      ] as const) {
         sum.record(config, value, time);
         count.record(config, value, time);
       }
@@ -74,7 +78,11 @@ describe('sampled stats', () => {
       const avg = new Avg();
       const min = new Min();
       const max = new Max();
-      for (const [value, time] of [[4, 0], [10, 1100], [1, 1900]] as const) {
+      for (const [value, time] of [
+        [4, 0],
+        [10, 1100],
+        [1, 1900],
+      ] as const) {
         avg.record(config, value, time);
         min.record(config, value, time);
         max.record(config, value, time);

@@ -1,5 +1,15 @@
 import { expect } from 'chai';
-import { Serdes, StreamsBuilder, TimeWindows, consoleLogger, findMetrics, metricSum, type MetricValue, type RecordingLevel, type Topology } from '../../lib/index.ts';
+import {
+  Serdes,
+  StreamsBuilder,
+  TimeWindows,
+  consoleLogger,
+  findMetrics,
+  metricSum,
+  type MetricValue,
+  type RecordingLevel,
+  type Topology,
+} from '../../lib/index.ts';
 import { TopologyTestDriver } from '../../lib/testing/index.ts';
 
 const S = Serdes.String();
@@ -29,7 +39,12 @@ describe('TopologyTestDriver metrics', () => {
   const run = (level: RecordingLevel | undefined, wallClock = 10_000): TopologyTestDriver => {
     driver = new TopologyTestDriver(countByKey(), { logger: consoleLogger('nothing'), ...(level ? { metricsRecordingLevel: level } : {}) }, wallClock);
     const input = driver.createInputTopic('in', S, S);
-    for (const [key, timestamp] of [['a', 9000], ['b', 9500], ['a', 9800]] as const) input.pipeInput(key, 'x', timestamp);
+    for (const [key, timestamp] of [
+      ['a', 9000],
+      ['b', 9500],
+      ['a', 9800],
+    ] as const)
+      input.pipeInput(key, 'x', timestamp);
     return driver;
   };
 
@@ -39,7 +54,9 @@ describe('TopologyTestDriver metrics', () => {
     expect(value(metrics, 'stream-processor-node-metrics', 'record-e2e-latency-max', source)).to.equal(1000);
     expect(value(metrics, 'stream-processor-node-metrics', 'record-e2e-latency-min', source)).to.equal(200);
     expect(value(metrics, 'stream-processor-node-metrics', 'record-e2e-latency-avg', source)).to.be.closeTo(1700 / 3, 1e-9);
-    const sinks = findMetrics(metrics, { group: 'stream-processor-node-metrics', name: 'record-e2e-latency-max' }).filter((m) => m.tags['processor-node-id']!.includes('SINK'));
+    const sinks = findMetrics(metrics, { group: 'stream-processor-node-metrics', name: 'record-e2e-latency-max' }).filter((m) =>
+      m.tags['processor-node-id']!.includes('SINK'),
+    );
     expect(sinks).to.have.length(1);
     expect(sinks[0]!.value).to.equal(1000);
   });
@@ -67,7 +84,11 @@ describe('TopologyTestDriver metrics', () => {
 
   it('counts late records a window dropped in dropped-records-total and its rate', () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, string>('clicks', { keySerde: S, valueSerde: S }).groupByKey({ keySerde: S, valueSerde: S }).windowedBy(TimeWindows.ofSizeWithNoGrace(10)).count({ storeName: 'windowed' });
+    builder
+      .stream<string, string>('clicks', { keySerde: S, valueSerde: S })
+      .groupByKey({ keySerde: S, valueSerde: S })
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count({ storeName: 'windowed' });
     driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
     const input = driver.createInputTopic('clicks', S, S);
     for (const ts of [1, 20, 3, 4]) input.pipeInput('a', 'x', ts);

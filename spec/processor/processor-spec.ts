@@ -168,7 +168,11 @@ describe('Processor API at run time', () => {
     it('should raise a clear error for a child name that is not a child, naming the processor, its children and the record', () => {
       const topology = new Topology()
         .addSource('s', 'in', strings)
-        .addProcessor('p', processor<string, string>((record, context) => context.forward(record, 'nope')), 's')
+        .addProcessor(
+          'p',
+          processor<string, string>((record, context) => context.forward(record, 'nope')),
+          's',
+        )
         .addSink('out-sink', 'out', strings, 'p');
 
       const driver = new TopologyTestDriver(topology);
@@ -193,7 +197,11 @@ describe('Processor API at run time', () => {
           }),
           's',
         )
-        .addProcessor('other', processor<string, string>(() => {}), 's')
+        .addProcessor(
+          'other',
+          processor<string, string>(() => {}),
+          's',
+        )
         .addStateStore(Stores.keyValueStoreBuilder('counts', Serdes.String(), Serdes.Int()), ...storeConnectedTo);
     }
 
@@ -233,7 +241,10 @@ describe('Processor API at run time', () => {
         }),
         's',
       );
-      expect(() => new TopologyTestDriver(topology)).to.throw(StreamsException, /Processor p failed to initialize: Processor p asked for unknown StateStore missing/);
+      expect(() => new TopologyTestDriver(topology)).to.throw(
+        StreamsException,
+        /Processor p failed to initialize: Processor p asked for unknown StateStore missing/,
+      );
     });
   });
 

@@ -110,7 +110,12 @@ describe('Punctuation (ProcessorContext.schedule)', () => {
 
     it('should follow the record timestamps of runTopology, which are virtual time (marbles)', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const input = cold('a 4ms b 9ms c 19ms d|', { a: { key: 'k', value: 'a' }, b: { key: 'k', value: 'b' }, c: { key: 'k', value: 'c' }, d: { key: 'k', value: 'd' } });
+        const input = cold('a 4ms b 9ms c 19ms d|', {
+          a: { key: 'k', value: 'a' },
+          b: { key: 'k', value: 'b' },
+          c: { key: 'k', value: 'c' },
+          d: { key: 'k', value: 'd' },
+        });
         const expected = '  x 14ms y 19ms z|';
         const run = runTopology(ticker([], { type: 'stream-time' }), { in: input });
         expectObservable(run.output('ticks')).toBe(expected, { x: { key: 'tick', value: 0 }, y: { key: 'tick', value: 15 }, z: { key: 'tick', value: 35 } });
@@ -224,7 +229,11 @@ describe('Punctuation (ProcessorContext.schedule)', () => {
 
     it("should skip a failed punctuation and keep the schedule with processingExceptionHandler 'log-and-continue'", () => {
       const log: Punctuation[] = [];
-      const driver = new TopologyTestDriver(ticker(log, { type: 'wall-clock', throwAt: [10] }), { processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') }, 0);
+      const driver = new TopologyTestDriver(
+        ticker(log, { type: 'wall-clock', throwAt: [10] }),
+        { processingExceptionHandler: 'log-and-continue', logger: consoleLogger('nothing') },
+        0,
+      );
       driver.advanceWallClockTime(10);
       driver.advanceWallClockTime(10);
       expect(times(log)).to.deep.equal([10, 20]);

@@ -30,7 +30,10 @@ function fakeClients() {
 
 /** A task with one output of input partition `clicks` 0 at `offset` pending. */
 function taskWithWork(id: string, offset: string): RuntimeTask {
-  let work = { outputs: [{ topic: 'counts', key: Buffer.from('k'), value: Buffer.from('1'), timestamp: 0, headers: {} }], offsets: [{ topic: 'clicks', partition: 0, offset, metadata: '' }] };
+  let work = {
+    outputs: [{ topic: 'counts', key: Buffer.from('k'), value: Buffer.from('1'), timestamp: 0, headers: {} }],
+    offsets: [{ topic: 'clicks', partition: 0, offset, metadata: '' }],
+  };
   return {
     id,
     takeWork: () => {
@@ -77,7 +80,8 @@ describe('AtLeastOnceCommitter', () => {
     const producer = {
       // The first send finds the broker gone; the later ones get through.
       sendBatch: async () => {
-        if (sends++ === 0) throw Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError', retriable: true });
+        if (sends++ === 0)
+          throw Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError', retriable: true });
         return [];
       },
     } as unknown as Producer;
@@ -94,7 +98,9 @@ describe('AtLeastOnceCommitter', () => {
   });
 
   it('fails the send for an error that will not pass', async () => {
-    const producer = { sendBatch: async () => Promise.reject(Object.assign(new Error('Message too large'), { type: 'MESSAGE_TOO_LARGE', retriable: false })) } as unknown as Producer;
+    const producer = {
+      sendBatch: async () => Promise.reject(Object.assign(new Error('Message too large'), { type: 'MESSAGE_TOO_LARGE', retriable: false })),
+    } as unknown as Producer;
     const consumer = { commitOffsets: async () => {} } as unknown as Consumer;
     const failed: string[] = [];
     const committer = new AtLeastOnceCommitter(producer, consumer, logger, persistence, (task) => failed.push(task.id));

@@ -8,7 +8,7 @@ import { shopTopology, storeTotals } from './fixtures/shop-topology.ts';
 
 const sum = (totals: Record<string, number> | undefined): number => Object.values(totals ?? {}).reduce((a, b) => a + b, 0);
 
-describe('KafkaStreams through broker outages (on a broker of the spec\'s own, stopped and started)', function () {
+describe("KafkaStreams through broker outages (on a broker of the spec's own, stopped and started)", function () {
   this.timeout(600_000);
   const broker = new OwnedBroker('outage', 9192);
   let context: KafkaTestContext;
@@ -71,12 +71,20 @@ describe('KafkaStreams through broker outages (on a broker of the spec\'s own, s
         await context.produce(orders, all.messages.slice(round * perRound, (round + 1) * perRound));
         if (round === rounds) break;
         // Mid-stream: the broker goes away while this round's orders are being processed.
-        await waitFor(() => sum(storeTotals(app!)) > before, 60_000, () => `round ${round}: processing to begin`);
+        await waitFor(
+          () => sum(storeTotals(app!)) > before,
+          60_000,
+          () => `round ${round}: processing to begin`,
+        );
         await outage(10_000);
       }
       const expected = all.expected;
       const reached = (latest: Record<string, number> | undefined): boolean => SHOP_ITEMS.every((item) => (latest?.[item] ?? 0) >= expected[item]!);
-      await waitFor(() => reached(storeTotals(app!)), 120_000, () => `the store to reach the totals (${app!.state}): ${JSON.stringify(storeTotals(app!))} of ${JSON.stringify(expected)}`);
+      await waitFor(
+        () => reached(storeTotals(app!)),
+        120_000,
+        () => `the store to reach the totals (${app!.state}): ${JSON.stringify(storeTotals(app!))} of ${JSON.stringify(expected)}`,
+      );
       expect(app.state).to.equal('RUNNING');
       expect(states).to.not.include('ERROR');
       const output = await context.readTopicUntil(totals, (records) => reached(latestTotals(records, totals)), 60_000, 'read_committed');
@@ -85,7 +93,10 @@ describe('KafkaStreams through broker outages (on a broker of the spec\'s own, s
         expect(latestTotals(output, totals)).to.deep.equal(expected);
       }
       // Each outage was noticed and got through: tasks were started again, not left behind.
-      expect(logs.some((line) => /dropped from the group|Starting task .* again|trying again/.test(line)), 'the log says what the instance did').to.equal(true);
+      expect(
+        logs.some((line) => /dropped from the group|Starting task .* again|trying again/.test(line)),
+        'the log says what the instance did',
+      ).to.equal(true);
     });
   }
 
@@ -129,7 +140,11 @@ describe('KafkaStreams through broker outages (on a broker of the spec\'s own, s
     });
     await broker.stop();
     try {
-      await waitFor(() => app!.state === 'ERROR', 90_000, () => `ERROR, not ${app!.state}`);
+      await waitFor(
+        () => app!.state === 'ERROR',
+        90_000,
+        () => `ERROR, not ${app!.state}`,
+      );
     } finally {
       await broker.start();
     }

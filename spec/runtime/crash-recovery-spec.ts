@@ -36,7 +36,11 @@ for (const backend of ['memory', 'redis', 'postgres'] as const) {
         const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('shop'), ORDERS: orders, TOTALS: totals, GUARANTEE: guarantee, BACKEND: backend };
         const first = new ShopProcess(env);
         children.push(first);
-        await waitFor(() => first.total > expectedTotal / 4, 120_000, () => `first run reached ${first.total} of ${expectedTotal}`);
+        await waitFor(
+          () => first.total > expectedTotal / 4,
+          120_000,
+          () => `first run reached ${first.total} of ${expectedTotal}`,
+        );
         // Some commits land before the kill, some work is in flight when it comes.
         await new Promise((resolve) => setTimeout(resolve, 700));
         await first.kill();
@@ -46,11 +50,20 @@ for (const backend of ['memory', 'redis', 'postgres'] as const) {
         await producing;
         const second = new ShopProcess(env);
         children.push(second);
-        await waitFor(() => second.total >= expectedTotal, 120_000, () => `second run reached ${second.total} of ${expectedTotal}`);
+        await waitFor(
+          () => second.total >= expectedTotal,
+          120_000,
+          () => `second run reached ${second.total} of ${expectedTotal}`,
+        );
 
-        const latest = latestTotals(await kafka.readTopicUntil(totals, (records) => totalsReached(latestTotals(records, totals), expected), 60_000, 'read_committed'), totals);
+        const latest = latestTotals(
+          await kafka.readTopicUntil(totals, (records) => totalsReached(latestTotals(records, totals), expected), 60_000, 'read_committed'),
+          totals,
+        );
         const excess = second.total - expectedTotal;
-        console.log(`      killed at ${atKill}/${expectedTotal}; restored ${second.restored} changelog records; final excess ${excess} (quantity counted twice)`);
+        console.log(
+          `      killed at ${atKill}/${expectedTotal}; restored ${second.restored} changelog records; final excess ${excess} (quantity counted twice)`,
+        );
         if (process.env.DEBUG_SPEC) console.log(JSON.stringify({ store: second.store, expected, latest }));
         if (guarantee === 'exactly_once_v2') {
           expect(second.store).to.deep.equal(expected);

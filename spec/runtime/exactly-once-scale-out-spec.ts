@@ -23,7 +23,15 @@ describe('The shop app on three instances under exactly-once, members killed and
     await kafka.createTopic(totals, 3);
     const count = 30_000;
     const { messages, expected } = shopOrders(count);
-    const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('shop'), ORDERS: orders, TOTALS: totals, GUARANTEE: 'exactly_once_v2', BACKEND: 'memory', SESSION_TIMEOUT_MS: '6000' };
+    const env = {
+      BROKERS: kafka.brokers.join(','),
+      APP_ID: kafka.name('shop'),
+      ORDERS: orders,
+      TOTALS: totals,
+      GUARANTEE: 'exactly_once_v2',
+      BACKEND: 'memory',
+      SESSION_TIMEOUT_MS: '6000',
+    };
     const start = (): ShopProcess => {
       const child = new ShopProcess(env);
       children.push(child);
@@ -31,7 +39,11 @@ describe('The shop app on three instances under exactly-once, members killed and
     };
     const group = [start(), start(), start()];
     // Six tasks (two sub-topologies on three partitions), two on each instance.
-    await waitFor(() => group.every((child) => child.tasks.length === 2), 120_000, () => `tasks ${group.map((child) => `[${child.tasks}]`).join(' ')}`);
+    await waitFor(
+      () => group.every((child) => child.tasks.length === 2),
+      120_000,
+      () => `tasks ${group.map((child) => `[${child.tasks}]`).join(' ')}`,
+    );
 
     let produced = 0;
     const producing = (async () => {
@@ -42,19 +54,33 @@ describe('The shop app on three instances under exactly-once, members killed and
       }
     })();
     // Kill one member a third of the way in and start another; then the same with a second one.
-    for (const [victim, at] of [[0, count / 3], [1, (2 * count) / 3]] as const) {
-      await waitFor(() => produced >= at, 120_000, () => `produced ${produced}`);
+    for (const [victim, at] of [
+      [0, count / 3],
+      [1, (2 * count) / 3],
+    ] as const) {
+      await waitFor(
+        () => produced >= at,
+        120_000,
+        () => `produced ${produced}`,
+      );
       await group[victim]!.kill();
       group[victim] = start();
     }
     await producing;
 
-    const latest = latestTotals(await kafka.readTopicUntil(totals, (records) => totalsReached(latestTotals(records, totals), expected), 180_000, 'read_committed'), totals);
+    const latest = latestTotals(
+      await kafka.readTopicUntil(totals, (records) => totalsReached(latestTotals(records, totals), expected), 180_000, 'read_committed'),
+      totals,
+    );
     expect(latest).to.deep.equal(expected);
     // Every instance's store has its own items; together they have them all, exactly (the
     // snapshots come every 200 ms, so they are waited for; a total past the expected one fails).
     const stores = (): Record<string, number> => Object.assign({}, ...group.map((child) => child.store)) as Record<string, number>;
-    await waitFor(() => JSON.stringify(stores(), Object.keys(expected).sort()) === JSON.stringify(expected, Object.keys(expected).sort()), 30_000, () => `stores ${JSON.stringify(stores())}`);
+    await waitFor(
+      () => JSON.stringify(stores(), Object.keys(expected).sort()) === JSON.stringify(expected, Object.keys(expected).sort()),
+      30_000,
+      () => `stores ${JSON.stringify(stores())}`,
+    );
     console.log(`      restored ${group.reduce((sum, child) => sum + child.restored, 0)} changelog records on the last three members`);
     for (const item of SHOP_ITEMS) expect(stores()[item], item).to.equal(expected[item]);
   });

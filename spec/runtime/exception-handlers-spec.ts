@@ -59,12 +59,20 @@ describe('KafkaStreams with a poison pill', function () {
   it("goes to ERROR under 'fail', naming topic, partition and offset, and commits nothing past the pill", async () => {
     app = build({});
     await app.start();
-    await waitFor(() => app!.state === 'ERROR', 30_000, () => `state is ${app!.state}`);
+    await waitFor(
+      () => app!.state === 'ERROR',
+      30_000,
+      () => `state is ${app!.state}`,
+    );
     expect(app.error?.name).to.equal('SerializationException');
     expect(app.error?.message).to.contain(`topic ${input} partition 0 offset 2`);
     const records = await kafka.readTopic(output, 2);
     expect(records.map((r) => int.deserialize(output, r.value))).to.deep.equal([10, 20]);
-    await waitFor(async () => (await committedOffset()) === 2, 10_000, () => 'offset 2 committed');
+    await waitFor(
+      async () => (await committedOffset()) === 2,
+      10_000,
+      () => 'offset 2 committed',
+    );
     expect(await committedOffset()).to.equal(2);
   });
 
@@ -89,7 +97,11 @@ describe('KafkaStreams with a poison pill', function () {
     expect(pill!.headers['__streams.errors.message']?.toString()).to.contain('Int serde needs 4 bytes');
     const records = await kafka.readTopic(output, 4);
     expect(records.map((r) => int.deserialize(output, r.value))).to.deep.equal([10, 20, 40, 50]);
-    await waitFor(async () => (await committedOffset()) === 5, 10_000, () => 'all 5 offsets committed');
+    await waitFor(
+      async () => (await committedOffset()) === 5,
+      10_000,
+      () => 'all 5 offsets committed',
+    );
   });
 
   it('handles a user function that throws with the processing exception handler, the same way', async () => {
@@ -113,9 +125,17 @@ describe('KafkaStreams with a poison pill', function () {
       return value * 10;
     });
     await app.start();
-    await waitFor(() => app!.state === 'ERROR', 30_000, () => `state is ${app!.state}`);
+    await waitFor(
+      () => app!.state === 'ERROR',
+      30_000,
+      () => `state is ${app!.state}`,
+    );
     expect(app.error?.message).to.match(/Processor KSTREAM-MAPVALUES-\d+ failed: four is not allowed/);
     expect(app.error?.message).to.contain('offset 3');
-    await waitFor(async () => (await committedOffset()) === 3, 10_000, () => 'offset 3 committed');
+    await waitFor(
+      async () => (await committedOffset()) === 3,
+      10_000,
+      () => 'offset 3 committed',
+    );
   });
 });

@@ -53,10 +53,7 @@ describe('GlobalKTable on a real broker', function () {
     const builder = new StreamsBuilder();
     const table = builder.globalTable<string, string>(customers, { keySerde: S, valueSerde: S }, { storeName: kafka.name('customers-store') });
     storeName = table.queryableStoreName;
-    builder
-      .stream<string, string>(orders, { keySerde: S, valueSerde: S })
-      .process(enrich(storeName))
-      .to(enriched, { keySerde: S, valueSerde: S });
+    builder.stream<string, string>(orders, { keySerde: S, valueSerde: S }).process(enrich(storeName)).to(enriched, { keySerde: S, valueSerde: S });
     app = new KafkaStreams(builder.build(), {
       applicationId: kafka.name('app'),
       kafka: { brokers: kafka.brokers },
@@ -91,7 +88,10 @@ describe('GlobalKTable on a real broker', function () {
     const out = decoded(await kafka.readTopic(enriched, 3 * ORDERS_PER_PARTITION));
     expect(out).to.have.length(3 * ORDERS_PER_PARTITION);
     for (let partition = 0; partition < 3; partition++) {
-      expect(out.filter(({ value }) => value.startsWith(`order-p${partition}-`)), `orders of partition ${partition}`).to.have.length(ORDERS_PER_PARTITION);
+      expect(
+        out.filter(({ value }) => value.startsWith(`order-p${partition}-`)),
+        `orders of partition ${partition}`,
+      ).to.have.length(ORDERS_PER_PARTITION);
     }
     for (const { key, value } of out) expect(value).to.equal(`${value.split(':')[0]}:customer-${key.slice(1)}`);
     expect(app!.error).to.equal(undefined);
@@ -131,7 +131,11 @@ describe('GlobalKTable on a real broker', function () {
       { key: 'c-new', value: 'newcomer' },
       { key: 'c8', value: null },
     ]);
-    await waitFor(() => view.get('c7') === 'renamed-7' && view.get('c-new') === 'newcomer' && view.get('c8') === undefined, 30_000, () => `the global store still has c7=${view.get('c7')}, c-new=${view.get('c-new')}, c8=${view.get('c8')}`);
+    await waitFor(
+      () => view.get('c7') === 'renamed-7' && view.get('c-new') === 'newcomer' && view.get('c8') === undefined,
+      30_000,
+      () => `the global store still has c7=${view.get('c7')}, c-new=${view.get('c-new')}, c8=${view.get('c8')}`,
+    );
     expect(view.approximateNumEntries()).to.equal(CUSTOMERS);
 
     await kafka.produce(orders, [

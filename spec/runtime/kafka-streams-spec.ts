@@ -74,7 +74,9 @@ describe('KafkaStreams on a real broker', function () {
     const output = kafka.name('seq-out');
     await kafka.createTopic(input, 3);
     await kafka.createTopic(output, 3);
-    const app = startApp((b) => b.stream(input, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }).to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }));
+    const app = startApp((b) =>
+      b.stream(input, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }).to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }),
+    );
     const messages = [];
     for (let i = 0; i < 900; i++) messages.push({ key: `p${i % 3}`, value: Serdes.Int().serialize(input, i), partition: i % 3 });
     await kafka.produce(input, messages);
@@ -120,7 +122,10 @@ describe('KafkaStreams on a real broker', function () {
     await kafka.createTopic(orders, 3);
     await kafka.createTopic(deliveries, 3);
     await kafka.createTopic(output, 3);
-    await kafka.produce(deliveries, Array.from({ length: 30 }, (_, i) => ({ key: `o${i}`, value: `shipped-${i}` })));
+    await kafka.produce(
+      deliveries,
+      Array.from({ length: 30 }, (_, i) => ({ key: `o${i}`, value: `shipped-${i}` })),
+    );
     const app = startApp((b) => {
       const table = b.table(deliveries, { keySerde: Serdes.String(), valueSerde: Serdes.String() });
       b.stream<string, string>(orders, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
@@ -131,7 +136,10 @@ describe('KafkaStreams on a real broker', function () {
     // The runtime does not yet pick records across a task's partitions by timestamp (Kafka Streams
     // does), so the table is given time to load before the orders arrive.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await kafka.produce(orders, Array.from({ length: 30 }, (_, i) => ({ key: `o${i}`, value: `order-${i}` })));
+    await kafka.produce(
+      orders,
+      Array.from({ length: 30 }, (_, i) => ({ key: `o${i}`, value: `order-${i}` })),
+    );
     const records = await kafka.readTopic(output, 30);
     const values = new Map(records.map((r) => [r.key!.toString(), r.value!.toString()]));
     for (let i = 0; i < 30; i++) expect(values.get(`o${i}`)).to.equal(`order-${i}:shipped-${i}`);
@@ -151,7 +159,10 @@ describe('KafkaStreams on a real broker', function () {
         .to(output, { keySerde: Serdes.String(), valueSerde: Serdes.Int() }),
     );
     const items = ['laptop', 'mouse', 'laptop', 'desk', 'laptop', 'mouse'];
-    await kafka.produce(input, items.map((item, i) => ({ key: `order-${i}`, value: item })));
+    await kafka.produce(
+      input,
+      items.map((item, i) => ({ key: `order-${i}`, value: item })),
+    );
     await app.start();
     const latest = new Map<string, number>();
     await kafka.readTopicUntil(output, (records) => {
@@ -168,7 +179,10 @@ describe('KafkaStreams on a real broker', function () {
     const input = kafka.name('clicks');
     await kafka.createTopic(input, 2);
     const keys = ['home', 'cart', 'search'];
-    await kafka.produce(input, Array.from({ length: 600 }, (_, i) => ({ key: keys[i % 3]!, value: `click-${i}` })));
+    await kafka.produce(
+      input,
+      Array.from({ length: 600 }, (_, i) => ({ key: keys[i % 3]!, value: `click-${i}` })),
+    );
     const countInto = (output: string) => (b: StreamsBuilder) =>
       b
         .stream<string, string>(input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })

@@ -44,15 +44,32 @@ describe('KafkaStreams metrics on a broker', function () {
       kafkaLogLevel: 'nothing',
     });
     await app.start();
-    await kafka.produce(input, Array.from({ length: RECORDS }, (_, i) => ({ key: `w${i % 20}`, value: 'x', partition: i % 2 })));
+    await kafka.produce(
+      input,
+      Array.from({ length: RECORDS }, (_, i) => ({ key: `w${i % 20}`, value: 'x', partition: i % 2 })),
+    );
 
     const thread = (metrics: MetricValue[], name: string): number => metricSum(metrics, { group: 'stream-thread-metrics', name });
-    const counted = (): string => JSON.stringify(findMetrics(app!.metrics(), { group: 'stream-task-metrics', name: 'process-total' }).map((m) => [m.tags['task-id'], m.value]));
-    await waitFor(() => thread(app!.metrics(), 'process-total') >= RECORDS, 60_000, () => `thread process-total ${thread(app!.metrics(), 'process-total')}, tasks ${counted()}`);
-    await waitFor(() => thread(app!.metrics(), 'commit-total') > 0, 30_000, () => 'no commit counted');
+    const counted = (): string =>
+      JSON.stringify(findMetrics(app!.metrics(), { group: 'stream-task-metrics', name: 'process-total' }).map((m) => [m.tags['task-id'], m.value]));
+    await waitFor(
+      () => thread(app!.metrics(), 'process-total') >= RECORDS,
+      60_000,
+      () => `thread process-total ${thread(app!.metrics(), 'process-total')}, tasks ${counted()}`,
+    );
+    await waitFor(
+      () => thread(app!.metrics(), 'commit-total') > 0,
+      30_000,
+      () => 'no commit counted',
+    );
     // Caught up: the lag of both input partitions drops to 0.
-    const lags = (): MetricValue[] => findMetrics(app!.metrics(), { group: 'consumer-fetch-manager-metrics', name: 'records-lag' }).filter((m) => m.tags.topic === input);
-    await waitFor(() => lags().length === 2 && lags().every((m) => m.value === 0), 30_000, () => `lags ${JSON.stringify(lags().map((m) => [m.tags.partition, m.value]))}`);
+    const lags = (): MetricValue[] =>
+      findMetrics(app!.metrics(), { group: 'consumer-fetch-manager-metrics', name: 'records-lag' }).filter((m) => m.tags.topic === input);
+    await waitFor(
+      () => lags().length === 2 && lags().every((m) => m.value === 0),
+      30_000,
+      () => `lags ${JSON.stringify(lags().map((m) => [m.tags.partition, m.value]))}`,
+    );
 
     const metrics = app.metrics();
     const threadId = findMetrics(metrics, { group: 'stream-thread-metrics', name: 'process-total' })[0]!.tags['thread-id']!;
@@ -92,14 +109,20 @@ describe('KafkaStreams metrics on a broker', function () {
     expect(text).to.match(new RegExp(`kafka_streams_stream_thread_metrics_process_total\\{thread_id="${threadId}"\\} ${RECORDS}`));
     expect(text).to.include(`kafka_streams_stream_task_metrics_process_total{thread_id="${threadId}",task_id="0_0"}`);
     expect(text).to.include(`kafka_streams_stream_state_metrics_put_rate{thread_id="${threadId}",task_id="0_1",state_id="word-counts"}`);
-    expect(text).to.match(new RegExp(`kafka_streams_consumer_fetch_manager_metrics_records_lag\\{client_id="${threadId}-consumer",topic="${input}",partition="0"\\} 0`));
+    expect(text).to.match(
+      new RegExp(`kafka_streams_consumer_fetch_manager_metrics_records_lag\\{client_id="${threadId}-consumer",topic="${input}",partition="0"\\} 0`),
+    );
   });
 
   it('names the metrics setting that is wrong', () => {
     const builder = new StreamsBuilder();
     builder.stream('in').to('out');
     const config = { applicationId: 'bad-metrics', kafka: { brokers: kafka.brokers }, logger: consoleLogger('nothing') };
-    expect(() => new KafkaStreams(builder.build(), { ...config, metricsIntervalMs: 0 })).to.throw('metricsIntervalMs must be a whole number of at least 1; got 0');
-    expect(() => new KafkaStreams(builder.build(), { ...config, metricsNumSamples: -2 })).to.throw('metricsNumSamples must be a whole number of at least 1; got -2');
+    expect(() => new KafkaStreams(builder.build(), { ...config, metricsIntervalMs: 0 })).to.throw(
+      'metricsIntervalMs must be a whole number of at least 1; got 0',
+    );
+    expect(() => new KafkaStreams(builder.build(), { ...config, metricsNumSamples: -2 })).to.throw(
+      'metricsNumSamples must be a whole number of at least 1; got -2',
+    );
   });
 });

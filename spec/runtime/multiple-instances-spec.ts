@@ -63,7 +63,11 @@ describe('KafkaStreams instances sharing an application id', function () {
     await second.close();
     await producing;
 
-    await waitFor(() => first.activeTasks().length === 4, 60_000, () => `survivor has ${first.activeTasks()}`);
+    await waitFor(
+      () => first.activeTasks().length === 4,
+      60_000,
+      () => `survivor has ${first.activeTasks()}`,
+    );
     const records = await kafka.readTopic(output, total, 90_000);
     const seen = new Map<number, number>();
     for (const record of records) {

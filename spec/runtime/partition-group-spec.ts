@@ -7,7 +7,10 @@ const B = { topic: 'statuses', partition: 0 };
 
 /** Fetched messages at these offsets and timestamps. */
 function messages(...records: [offset: number, timestamp: number][]): KafkaMessage[] {
-  return records.map(([offset, timestamp]) => ({ offset: String(offset), timestamp: String(timestamp), key: null, value: null, attributes: 0, headers: {} }) as unknown as KafkaMessage);
+  return records.map(
+    ([offset, timestamp]) =>
+      ({ offset: String(offset), timestamp: String(timestamp), key: null, value: null, attributes: 0, headers: {} }) as unknown as KafkaMessage,
+  );
 }
 
 /** Takes records while the group lets the task go on; returns `topic@timestamp` of each. */

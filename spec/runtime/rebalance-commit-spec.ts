@@ -39,7 +39,12 @@ describe('KafkaStreams at-least-once: an instance joining under load', function 
     const start = async (): Promise<KafkaStreams> => {
       // The default commit interval (30 s): without a commit on rebalance, everything done
       // since the start would be done again for each task that moves.
-      const app = new KafkaStreams(passThrough(input, out), { applicationId, kafka: { brokers: context.brokers }, logger: lineLogger('warn', 'rebalance', () => {}), kafkaLogLevel: 'nothing' });
+      const app = new KafkaStreams(passThrough(input, out), {
+        applicationId,
+        kafka: { brokers: context.brokers },
+        logger: lineLogger('warn', 'rebalance', () => {}),
+        kafkaLogLevel: 'nothing',
+      });
       apps.push(app);
       await app.start();
       return app;
@@ -50,7 +55,11 @@ describe('KafkaStreams at-least-once: an instance joining under load', function 
     const producer = await context.producer();
     const send = async (from: number, to: number): Promise<void> => {
       for (let i = from; i < to; i += 300) {
-        await producer.send({ topic: input, acks: -1, messages: Array.from({ length: Math.min(300, to - i) }, (_, j) => ({ key: `k${(i + j) % 97}`, value: `v${i + j}` })) });
+        await producer.send({
+          topic: input,
+          acks: -1,
+          messages: Array.from({ length: Math.min(300, to - i) }, (_, j) => ({ key: `k${(i + j) % 97}`, value: `v${i + j}` })),
+        });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };

@@ -23,7 +23,12 @@ class ClickCountProcess extends ChildApp {
   }
 
   protected onLine(line: string): void {
-    if (line.startsWith('STATE ')) ({ state: this.state, tasks: this.tasks, store: this.store } = JSON.parse(line.slice(6)) as { state: string; tasks: string[]; store: Record<string, number> | null });
+    if (line.startsWith('STATE '))
+      ({
+        state: this.state,
+        tasks: this.tasks,
+        store: this.store,
+      } = JSON.parse(line.slice(6)) as { state: string; tasks: string[]; store: Record<string, number> | null });
     if (line.startsWith('RESTORED ')) this.restored += (JSON.parse(line.slice(9)) as { restored: number }).restored;
   }
 }
@@ -50,7 +55,10 @@ describe('State moving between instances', function () {
   /** The sum of an instance's counts; -1 while its store cannot be queried. */
   function counted(app: KafkaStreams): number {
     try {
-      return app.store<string, number>('counts').all().reduce((sum, entry) => sum + entry.value, 0);
+      return app
+        .store<string, number>('counts')
+        .all()
+        .reduce((sum, entry) => sum + entry.value, 0);
     } catch {
       return -1;
     }
@@ -88,10 +96,18 @@ describe('State moving between instances', function () {
       const first = instance(input, guarantee);
       const second = instance(input, guarantee);
       await Promise.all([first.start(), second.start()]);
-      await waitFor(() => first.activeTasks().length === 2 && second.activeTasks().length === 2, 60_000, () => `${first.activeTasks()} / ${second.activeTasks()}${logTails()}`);
+      await waitFor(
+        () => first.activeTasks().length === 2 && second.activeTasks().length === 2,
+        60_000,
+        () => `${first.activeTasks()} / ${second.activeTasks()}${logTails()}`,
+      );
 
       await kafka.produce(input, messages.slice(0, 2000));
-      await waitFor(() => counted(first) + counted(second) === 2000, 60_000, () => `counted ${counted(first)} + ${counted(second)}`);
+      await waitFor(
+        () => counted(first) + counted(second) === 2000,
+        60_000,
+        () => `counted ${counted(first)} + ${counted(second)}`,
+      );
 
       const restored: number[] = [];
       first.restoration$.subscribe((progress) => restored.push(progress.restored));
@@ -99,9 +115,22 @@ describe('State moving between instances', function () {
       await second.close();
       await kafka.produce(input, messages.slice(2000));
 
-      await waitFor(() => first.activeTasks().length === 4, 60_000, () => `survivor has ${first.activeTasks()}${logTails()}`);
-      await waitFor(() => counted(first) === 4000, 60_000, () => `survivor counted ${counted(first)} of 4000`);
-      const table = new Map(first.store<string, number>('counts').all().map((entry) => [entry.key, entry.value]));
+      await waitFor(
+        () => first.activeTasks().length === 4,
+        60_000,
+        () => `survivor has ${first.activeTasks()}${logTails()}`,
+      );
+      await waitFor(
+        () => counted(first) === 4000,
+        60_000,
+        () => `survivor counted ${counted(first)} of 4000`,
+      );
+      const table = new Map(
+        first
+          .store<string, number>('counts')
+          .all()
+          .map((entry) => [entry.key, entry.value]),
+      );
       expect(table).to.deep.equal(expected);
       expect(moved).to.have.length(2);
       expect(Math.max(0, ...restored), 'records restored from the changelog').to.be.greaterThan(0);
@@ -118,16 +147,32 @@ describe('State moving between instances', function () {
       const first = instance(input, guarantee, 600_000);
       const second = instance(input, guarantee, 600_000);
       await Promise.all([first.start(), second.start()]);
-      await waitFor(() => first.activeTasks().length === 2 && second.activeTasks().length === 2, 60_000, () => `${first.activeTasks()} / ${second.activeTasks()}${logTails()}`);
+      await waitFor(
+        () => first.activeTasks().length === 2 && second.activeTasks().length === 2,
+        60_000,
+        () => `${first.activeTasks()} / ${second.activeTasks()}${logTails()}`,
+      );
       const kept = first.activeTasks();
       await kafka.produce(input, messages.slice(0, 1000));
-      await waitFor(() => counted(first) + counted(second) === 1000, 60_000, () => `counted ${counted(first)} + ${counted(second)}`);
+      await waitFor(
+        () => counted(first) + counted(second) === 1000,
+        60_000,
+        () => `counted ${counted(first)} + ${counted(second)}`,
+      );
 
       await second.close();
-      await waitFor(() => first.activeTasks().length === 4, 60_000, () => `survivor has ${first.activeTasks()}${logTails()}`);
+      await waitFor(
+        () => first.activeTasks().length === 4,
+        60_000,
+        () => `survivor has ${first.activeTasks()}${logTails()}`,
+      );
       expect(first.activeTasks()).to.include.members(kept);
       await kafka.produce(input, messages.slice(1000));
-      await waitFor(() => counted(first) >= 2000, 60_000, () => `survivor counted ${counted(first)} of 2000`);
+      await waitFor(
+        () => counted(first) >= 2000,
+        60_000,
+        () => `survivor counted ${counted(first)} of 2000`,
+      );
       // The partitions come back from offset 0 as soon as the group has settled; give any record
       // counted twice the time to show.
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -137,12 +182,18 @@ describe('State moving between instances', function () {
   }
 
   for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
-  it(`closes the tasks of an instance dropped from the group while it stood still, and restores those it gets back (${guarantee})`, async () => {
+    it(`closes the tasks of an instance dropped from the group while it stood still, and restores those it gets back (${guarantee})`, async () => {
       const input = kafka.name('clicks');
       await kafka.createTopic(input, 4);
       const messages = Array.from({ length: 3000 }, (_, i) => ({ key: `user-${i % 40}`, value: `click-${i}` }));
       // The client ids order the members, so the stalled one gets the same tasks when it is back.
-      const stalled = new ClickCountProcess({ BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('app'), CLICKS: input, CLIENT_ID: 'a-stalled', GUARANTEE: guarantee });
+      const stalled = new ClickCountProcess({
+        BROKERS: kafka.brokers.join(','),
+        APP_ID: kafka.name('app'),
+        CLICKS: input,
+        CLIENT_ID: 'a-stalled',
+        GUARANTEE: guarantee,
+      });
       children.push(stalled);
       const other = instance(input, guarantee, 100, 'b-other');
       await other.start();
@@ -150,7 +201,11 @@ describe('State moving between instances', function () {
       await waitFor(split, 60_000, () => `${stalled.tasks} / ${other.activeTasks()}${logTails()}`);
       const stalledTasks = stalled.tasks;
       await kafka.produce(input, messages.slice(0, 1000));
-      await waitFor(() => stalled.total + counted(other) === 1000, 60_000, () => `counted ${stalled.total} + ${counted(other)}`);
+      await waitFor(
+        () => stalled.total + counted(other) === 1000,
+        60_000,
+        () => `counted ${stalled.total} + ${counted(other)}`,
+      );
       // Its last commit lands before it stops.
       await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -158,7 +213,11 @@ describe('State moving between instances', function () {
       stalled.pause();
       try {
         await kafka.produce(input, messages.slice(1000, 2000));
-        await waitFor(() => other.activeTasks().length === 4 && counted(other) === 2000, 60_000, () => `the other has ${other.activeTasks()}, counted ${counted(other)} of 2000${logTails()}`);
+        await waitFor(
+          () => other.activeTasks().length === 4 && counted(other) === 2000,
+          60_000,
+          () => `the other has ${other.activeTasks()}, counted ${counted(other)} of 2000${logTails()}`,
+        );
       } finally {
         stalled.resume();
       }
@@ -166,8 +225,20 @@ describe('State moving between instances', function () {
       expect(stalled.tasks).to.have.members(stalledTasks);
       await kafka.produce(input, messages.slice(2000));
       // Had it kept its tasks, their counts would lack what the other counted meanwhile.
-      await waitFor(() => stalled.total + counted(other) === 3000, 60_000, () => `counted ${stalled.total} + ${counted(other)} of 3000`);
-      const table = { ...stalled.store, ...Object.fromEntries(other.store<string, number>('counts').all().map((entry) => [entry.key, entry.value])) };
+      await waitFor(
+        () => stalled.total + counted(other) === 3000,
+        60_000,
+        () => `counted ${stalled.total} + ${counted(other)} of 3000`,
+      );
+      const table = {
+        ...stalled.store,
+        ...Object.fromEntries(
+          other
+            .store<string, number>('counts')
+            .all()
+            .map((entry) => [entry.key, entry.value]),
+        ),
+      };
       expect(table).to.deep.equal(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`user-${i}`, 75])));
       expect(stalled.restored, 'records the stalled instance restored').to.be.greaterThan(0);
     });
@@ -176,7 +247,14 @@ describe('State moving between instances', function () {
   it('goes on after its transactions were fenced while it stood still with work to commit (exactly_once_v2)', async () => {
     const input = kafka.name('clicks');
     await kafka.createTopic(input, 4);
-    const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('app'), CLICKS: input, CLIENT_ID: 'a-stalled', GUARANTEE: 'exactly_once_v2', COMMIT_INTERVAL_MS: '2000' };
+    const env = {
+      BROKERS: kafka.brokers.join(','),
+      APP_ID: kafka.name('app'),
+      CLICKS: input,
+      CLIENT_ID: 'a-stalled',
+      GUARANTEE: 'exactly_once_v2',
+      COMMIT_INTERVAL_MS: '2000',
+    };
     const stalled = new ClickCountProcess(env);
     children.push(stalled);
     const other = instance(input, 'exactly_once_v2', 100, 'b-other');
@@ -191,15 +269,26 @@ describe('State moving between instances', function () {
     const producing = (async () => {
       while (clicking) {
         const round = rounds++;
-        await kafka.produce(input, Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: `click-${round}-${i}` })));
+        await kafka.produce(
+          input,
+          Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: `click-${round}-${i}` })),
+        );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
     try {
-      await waitFor(() => stalled.total > 400, 60_000, () => `the stalled instance counted ${stalled.total}`);
+      await waitFor(
+        () => stalled.total > 400,
+        60_000,
+        () => `the stalled instance counted ${stalled.total}`,
+      );
       stalled.pause();
       try {
-        await waitFor(() => other.activeTasks().length === 4, 60_000, () => `the other has ${other.activeTasks()}${logTails()}`);
+        await waitFor(
+          () => other.activeTasks().length === 4,
+          60_000,
+          () => `the other has ${other.activeTasks()}${logTails()}`,
+        );
       } finally {
         stalled.resume();
       }
@@ -208,8 +297,20 @@ describe('State moving between instances', function () {
       clicking = false;
       await producing;
     }
-    await waitFor(() => stalled.total + counted(other) === rounds * 40, 60_000, () => `counted ${stalled.total} + ${counted(other)} of ${rounds * 40}`);
-    const table = { ...stalled.store, ...Object.fromEntries(other.store<string, number>('counts').all().map((entry) => [entry.key, entry.value])) };
+    await waitFor(
+      () => stalled.total + counted(other) === rounds * 40,
+      60_000,
+      () => `counted ${stalled.total} + ${counted(other)} of ${rounds * 40}`,
+    );
+    const table = {
+      ...stalled.store,
+      ...Object.fromEntries(
+        other
+          .store<string, number>('counts')
+          .all()
+          .map((entry) => [entry.key, entry.value]),
+      ),
+    };
     expect(table).to.deep.equal(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`user-${i}`, rounds])));
     expect(stalled.state).to.equal('RUNNING');
   });
@@ -219,10 +320,18 @@ describe('State moving between instances', function () {
     await kafka.createTopic(input, 2);
     const app = instance(input, 'exactly_once_v2');
     await app.start();
-    await waitFor(() => app.activeTasks().length === 2, 60_000, () => `${app.activeTasks()}${logTails()}`);
+    await waitFor(
+      () => app.activeTasks().length === 2,
+      60_000,
+      () => `${app.activeTasks()}${logTails()}`,
+    );
     const clicks = (round: number) => Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: `click-${round}-${i}`, partition: i % 2 }));
     await kafka.produce(input, clicks(0));
-    await waitFor(() => counted(app) === 40, 60_000, () => `counted ${counted(app)} of 40`);
+    await waitFor(
+      () => counted(app) === 40,
+      60_000,
+      () => `counted ${counted(app)} of 40`,
+    );
 
     // A producer with task 0_0's transactional id fences the task's own, as a new owner would
     // (or a transaction the broker timed out). The instance is still in the group, alone: only
@@ -237,7 +346,11 @@ describe('State moving between instances', function () {
     await kafka.produce(input, [1, 2, 3].flatMap(clicks));
 
     // The task finds out at its next commit (the one in flight, or the one of the new clicks).
-    await waitFor(() => states.includes('REBALANCING') && app.state === 'RUNNING' && counted(app) === 160, 60_000, () => `${states.join(' -> ')}, counted ${counted(app)} of 160${logTails()}`);
+    await waitFor(
+      () => states.includes('REBALANCING') && app.state === 'RUNNING' && counted(app) === 160,
+      60_000,
+      () => `${states.join(' -> ')}, counted ${counted(app)} of 160${logTails()}`,
+    );
     expect(app.activeTasks()).to.have.members(['0_0', '0_1']);
     for (const entry of app.store<string, number>('counts').all()) expect(entry.value, entry.key).to.equal(4);
   });
@@ -249,14 +362,18 @@ describe('State moving between instances', function () {
     expect(() => app.store('nope')).to.throw(/No state store named nope; the topology has \[counts\]/);
     expect(() => app.store('counts').get('x')).to.throw(/Store counts is not hosted on this instance/);
     await app.start();
-    await waitFor(() => {
-      try {
-        app.store('counts').get('x');
-        return true;
-      } catch {
-        return false;
-      }
-    }, 30_000, () => 'store counts queryable');
+    await waitFor(
+      () => {
+        try {
+          app.store('counts').get('x');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      () => 'store counts queryable',
+    );
     expect(app.store<string, number>('counts').get('x')).to.equal(undefined);
   });
 });

@@ -148,7 +148,10 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
       // Each task reads its partition of both topics: both sides of a key meet in one task.
       for (const app of group) expect(app.activeTasks().every((id) => id.startsWith('0_'))).to.equal(true);
 
-      await kafka.produce(right, rights.map(([key, value]) => ({ key, value })));
+      await kafka.produce(
+        right,
+        rights.map(([key, value]) => ({ key, value })),
+      );
       // The right side is in the stores before the left side comes (records of a task are not yet
       // taken in timestamp order across its partitions).
       await waitFor(
@@ -156,7 +159,10 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
         60_000,
         () => `right side in stores: ${group.map((app) => entries(app, 'right-store'))}`,
       );
-      await kafka.produce(left, lefts.map(([key, value]) => ({ key, value })));
+      await kafka.produce(
+        left,
+        lefts.map(([key, value]) => ({ key, value })),
+      );
       const records = await kafka.readTopic(out, expected.length, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const outputs = (await kafka.readTopic(out, expected.length, 10_000)).map((record) => render(record)).sort();
@@ -175,7 +181,10 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const second = instance(topology());
     await Promise.all([first.start(), second.start()]);
     await settled([first, second], 6);
-    await kafka.produce(input, Array.from({ length: 600 }, (_, i) => ({ key: `k${i % 60}`, value: 'x' })));
+    await kafka.produce(
+      input,
+      Array.from({ length: 600 }, (_, i) => ({ key: `k${i % 60}`, value: 'x' })),
+    );
     await kafka.readTopic(out, 60, 60_000);
     const before = new Map<string, KafkaStreams>();
     for (const app of [first, second]) for (const task of app.activeTasks()) before.set(task, app);
@@ -205,23 +214,44 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
       await Promise.all([first.start(), second.start()]);
       await settled([first, second], 4);
       // Each instance keeps standbys of the other's tasks, never of its own.
-      await waitFor(() => first.standbyTasks().length + second.standbyTasks().length === 4, 30_000, () => `standbys ${first.standbyTasks()} / ${second.standbyTasks()}`);
+      await waitFor(
+        () => first.standbyTasks().length + second.standbyTasks().length === 4,
+        30_000,
+        () => `standbys ${first.standbyTasks()} / ${second.standbyTasks()}`,
+      );
       for (const app of [first, second]) expect(app.standbyTasks().filter((task) => app.activeTasks().includes(task))).to.deep.equal([]);
 
       const keys = 400;
-      await kafka.produce(input, Array.from({ length: 4 * keys }, (_, i) => ({ key: `k${i % keys}`, value: 'x' })));
+      await kafka.produce(
+        input,
+        Array.from({ length: 4 * keys }, (_, i) => ({ key: `k${i % keys}`, value: 'x' })),
+      );
       // 0 while a task of the store restores (a rebalance right after start may move one).
       const counted = (app: KafkaStreams, stale: boolean) => {
         try {
-          return app.store<string, number>('counts', { enableStaleStores: stale }).all().filter(({ value }) => value === 4).length;
+          return app
+            .store<string, number>('counts', { enableStaleStores: stale })
+            .all()
+            .filter(({ value }) => value === 4).length;
         } catch {
           return 0;
         }
       };
-      await waitFor(() => counted(first, false) + counted(second, false) === keys, 60_000, () => `counted ${counted(first, false)} + ${counted(second, false)}`);
+      await waitFor(
+        () => counted(first, false) + counted(second, false) === keys,
+        60_000,
+        () => `counted ${counted(first, false)} + ${counted(second, false)}`,
+      );
       // The standbys catch up from the changelog: the first instance holds every key, stale or not.
-      await waitFor(() => counted(first, true) === keys, 30_000, () => `first holds ${counted(first, true)} of ${keys} with its standbys`);
-      const movedKeys = second.store<string, number>('counts').all().map(({ key }) => key);
+      await waitFor(
+        () => counted(first, true) === keys,
+        30_000,
+        () => `first holds ${counted(first, true)} of ${keys} with its standbys`,
+      );
+      const movedKeys = second
+        .store<string, number>('counts')
+        .all()
+        .map(({ key }) => key);
       expect(movedKeys.length).to.be.greaterThan(0);
       const owner = first.queryMetadataForKey('counts', movedKeys[0]!);
       expect(owner?.activeHost).to.deep.equal({ host: 'localhost', port: 7102 });
@@ -230,7 +260,11 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
       restoredOnFirst = 0;
       const closedAt = Date.now();
       await second.close();
-      await waitFor(() => first.state === 'RUNNING' && first.activeTasks().length === 4, 30_000, () => `survivor has ${first.activeTasks()}`);
+      await waitFor(
+        () => first.state === 'RUNNING' && first.activeTasks().length === 4,
+        30_000,
+        () => `survivor has ${first.activeTasks()}`,
+      );
       await waitFor(
         () => {
           try {
@@ -243,7 +277,9 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
         () => 'the survivor does not answer for the moved keys',
       );
       const tookOverMs = Date.now() - closedAt;
-      console.log(`      survivor restored ${restoredOnFirst} changelog records and answered for ${movedKeys.length} moved keys ${tookOverMs} ms after the close`);
+      console.log(
+        `      survivor restored ${restoredOnFirst} changelog records and answered for ${movedKeys.length} moved keys ${tookOverMs} ms after the close`,
+      );
       expect(restoredOnFirst).to.be.at.most(10);
     });
   }
@@ -258,10 +294,18 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const threads = app.metadataForLocalThreads();
     expect(threads.map((thread) => thread.activeTasks.length)).to.deep.equal([2, 2]);
     expect(threads.map((thread) => thread.threadState)).to.deep.equal(['RUNNING', 'RUNNING']);
-    await kafka.produce(input, Array.from({ length: 2000 }, (_, i) => ({ key: `k${i % 100}`, value: 'x' })));
+    await kafka.produce(
+      input,
+      Array.from({ length: 2000 }, (_, i) => ({ key: `k${i % 100}`, value: 'x' })),
+    );
     const complete = () => {
       try {
-        return app.store<string, number>('counts').all().filter(({ value }) => value === 20).length === 100;
+        return (
+          app
+            .store<string, number>('counts')
+            .all()
+            .filter(({ value }) => value === 20).length === 100
+        );
       } catch {
         return false;
       }
@@ -269,7 +313,12 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     await waitFor(complete, 60_000, () => 'counts incomplete');
     expect(app.store<string, number>('counts').approximateNumEntries()).to.equal(100);
     // Each thread's tasks hold their own keys: the two threads' stores add up to the whole table.
-    expect(app.metadataForLocalThreads().flatMap((thread) => thread.activeTasks.map((task) => task.taskId)).sort()).to.deep.equal(['0_0', '0_1', '0_2', '0_3']);
+    expect(
+      app
+        .metadataForLocalThreads()
+        .flatMap((thread) => thread.activeTasks.map((task) => task.taskId))
+        .sort(),
+    ).to.deep.equal(['0_0', '0_1', '0_2', '0_3']);
   });
 
   it('every instance names the same owner for a key, and the owner has the key in its local store', async () => {
@@ -280,9 +329,20 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const group = servers.map((applicationServer) => instance(topology(), { applicationServer }));
     await Promise.all(group.map((app) => app.start()));
     await settled(group, 4);
-    await kafka.produce(input, Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: 'x' })));
-    await waitFor(() => group.reduce((sum, app) => sum + entries(app, 'counts'), 0) === 50, 60_000, () => 'counts incomplete');
-    await waitFor(() => group.every((app) => app.metadataForAllStreamsClients().length === 3), 30_000, () => 'metadata of all three instances');
+    await kafka.produce(
+      input,
+      Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
+    );
+    await waitFor(
+      () => group.reduce((sum, app) => sum + entries(app, 'counts'), 0) === 50,
+      60_000,
+      () => 'counts incomplete',
+    );
+    await waitFor(
+      () => group.every((app) => app.metadataForAllStreamsClients().length === 3),
+      30_000,
+      () => 'metadata of all three instances',
+    );
     for (let i = 0; i < 50; i++) {
       const key = `k${i}`;
       const answers = group.map((app) => app.queryMetadataForKey('counts', key));
@@ -305,8 +365,15 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const first = instance(topology(), settings);
     await first.start();
     await settled([first], 2);
-    await kafka.produce(input, Array.from({ length: 2000 }, (_, i) => ({ key: `k${i}`, value: 'x' })));
-    await waitFor(() => entries(first, 'counts') === 2000, 60_000, () => `counted ${entries(first, 'counts')}`);
+    await kafka.produce(
+      input,
+      Array.from({ length: 2000 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
+    );
+    await waitFor(
+      () => entries(first, 'counts') === 2000,
+      60_000,
+      () => `counted ${entries(first, 'counts')}`,
+    );
 
     // The newcomer has none of the 2000-record changelogs: the task it should get stays where it
     // is, and the newcomer warms it up.
@@ -322,10 +389,18 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const warming = second.standbyTasks()[0]!;
 
     // Once warm, the probing rebalance moves it, with next to nothing left to restore.
-    await waitFor(() => second.activeTasks().length === 1 && first.activeTasks().length === 1, 30_000, () => `${first.activeTasks()} / ${second.activeTasks()}`);
+    await waitFor(
+      () => second.activeTasks().length === 1 && first.activeTasks().length === 1,
+      30_000,
+      () => `${first.activeTasks()} / ${second.activeTasks()}`,
+    );
     expect(second.activeTasks()).to.deep.equal([warming]);
     expect(restoredOnSecond).to.be.at.most(50);
-    await waitFor(() => entries(first, 'counts') + entries(second, 'counts') === 2000, 30_000, () => `${entries(first, 'counts')} + ${entries(second, 'counts')}`);
+    await waitFor(
+      () => entries(first, 'counts') + entries(second, 'counts') === 2000,
+      30_000,
+      () => `${entries(first, 'counts')} + ${entries(second, 'counts')}`,
+    );
   });
 
   it('asks for more standbys than other instances exist: places what it can, and runs', async () => {
@@ -336,7 +411,11 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
     const second = instance(topology(), { numStandbyReplicas: 3 });
     await Promise.all([first.start(), second.start()]);
     await settled([first, second], 2);
-    await waitFor(() => first.standbyTasks().length + second.standbyTasks().length === 2, 30_000, () => `standbys ${first.standbyTasks()} / ${second.standbyTasks()}`);
+    await waitFor(
+      () => first.standbyTasks().length + second.standbyTasks().length === 2,
+      30_000,
+      () => `standbys ${first.standbyTasks()} / ${second.standbyTasks()}`,
+    );
   });
 });
 

@@ -67,7 +67,11 @@ describe('Store logging and persistence options', function () {
     };
     const first = app(topology());
     await first.start();
-    await waitFor(() => queryableCount(first) === 2, 30_000, () => 'two prices');
+    await waitFor(
+      () => queryableCount(first) === 2,
+      30_000,
+      () => 'two prices',
+    );
     await first.close();
 
     const second = app(topology());
@@ -86,23 +90,37 @@ describe('Store logging and persistence options', function () {
   it('with logging disabled, writes no changelog and keeps the store in its Keyv backend only', async () => {
     const clicks = kafka.name('clicks');
     await kafka.createTopic(clicks, 1);
-    await kafka.produce(clicks, ['a', 'b', 'a'].map((key) => ({ key, value: 'x' })));
+    await kafka.produce(
+      clicks,
+      ['a', 'b', 'a'].map((key) => ({ key, value: 'x' })),
+    );
     const shared = new Map();
     const topology = (): Topology => {
       const builder = new StreamsBuilder();
-      builder.stream<string, string>(clicks, { keySerde: Serdes.String(), valueSerde: Serdes.String() }).groupByKey().count({ storeName: 'clicks', loggingEnabled: false });
+      builder
+        .stream<string, string>(clicks, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+        .groupByKey()
+        .count({ storeName: 'clicks', loggingEnabled: false });
       return builder.build();
     };
     const first = app(topology(), { default: () => new Keyv({ store: shared }) });
     await first.start();
-    await waitFor(() => queryableCount(first, 'clicks') === 2, 30_000, () => 'two keys');
+    await waitFor(
+      () => queryableCount(first, 'clicks') === 2,
+      30_000,
+      () => 'two keys',
+    );
     await first.close();
     expect((await topics()).some((topic) => topic.endsWith('clicks-changelog'))).to.equal(false);
 
     await kafka.produce(clicks, [{ key: 'b', value: 'x' }]);
     const second = app(topology(), { default: () => new Keyv({ store: shared }) });
     await second.start();
-    await waitFor(() => queryableValue(second, 'clicks', 'b') === 2, 30_000, () => 'b counted twice');
+    await waitFor(
+      () => queryableValue(second, 'clicks', 'b') === 2,
+      30_000,
+      () => 'b counted twice',
+    );
     expect(second.store<string, number>('clicks').get('a')).to.equal(2);
   });
 });

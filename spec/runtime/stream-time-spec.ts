@@ -58,9 +58,18 @@ describe('Stream time across restarts', function () {
         { key: 'k', value: '105000' },
         { key: 'k', value: '201000' },
       ]);
-      const records = await kafka.readTopicUntil(output, (r) => r.some((x) => x.key?.toString() === 'k@200000' && Serdes.Int().deserialize(output, x.value) === 2), 30_000, 'read_committed');
+      const records = await kafka.readTopicUntil(
+        output,
+        (r) => r.some((x) => x.key?.toString() === 'k@200000' && Serdes.Int().deserialize(output, x.value) === 2),
+        30_000,
+        'read_committed',
+      );
       const dropped = (): number => metricSum(second.metrics(), { group: 'stream-task-metrics', name: 'dropped-records-total' });
-      await waitFor(() => dropped() === 1, 10_000, () => `dropped ${dropped()}`);
+      await waitFor(
+        () => dropped() === 1,
+        10_000,
+        () => `dropped ${dropped()}`,
+      );
       expect(records.map((r) => `${r.key}=${Serdes.Int().deserialize(output, r.value)}`)).to.deep.equal(['k@100000=1', 'k@200000=1', 'k@200000=2']);
     });
   }

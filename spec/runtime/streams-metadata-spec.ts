@@ -13,7 +13,14 @@ describe('StreamsMetadataState', () => {
   const topology = builder.build();
   const plan = topology.plan();
   const subTopologies = plan.subTopologies.map((sub) => ({ id: sub.id, sourceTopics: sub.sourceTopics, changelogTopics: [], stateful: true }));
-  const state = new StreamsMetadataState(graphOf(topology), plan, subTopologies, (topic) => topic, (topic) => (topic === 'clicks' ? 4 : undefined), undefined);
+  const state = new StreamsMetadataState(
+    graphOf(topology),
+    plan,
+    subTopologies,
+    (topic) => topic,
+    (topic) => (topic === 'clicks' ? 4 : undefined),
+    undefined,
+  );
   state.update({
     memberId: 'm',
     activeTasks: [],
@@ -24,7 +31,11 @@ describe('StreamsMetadataState', () => {
     ],
   });
   const producerPartition = (key: string): number =>
-    Partitioners.DefaultPartitioner()({ topic: 'clicks', partitionMetadata: Array.from({ length: 4 }, (_, partitionId) => ({ partitionId, leader: 0 })) as never, message: { key: Buffer.from(key), value: null } });
+    Partitioners.DefaultPartitioner()({
+      topic: 'clicks',
+      partitionMetadata: Array.from({ length: 4 }, (_, partitionId) => ({ partitionId, leader: 0 })) as never,
+      message: { key: Buffer.from(key), value: null },
+    });
 
   it("puts a key on the partition the producer's default partitioner sends it to, and names its active and standby hosts", () => {
     for (const key of ['laptop', 'mouse', 'k1', 'k2', 'k3']) {
@@ -44,7 +55,11 @@ describe('StreamsMetadataState', () => {
 
   it('lists every instance with the stores and partitions it hosts', () => {
     const [a, b] = state.allMetadata();
-    expect(a).to.deep.include({ hostInfo: { host: 'host-a', port: 7001 }, stateStoreNames: ['counts', 'windowed-counts'], standbyStateStoreNames: ['counts', 'windowed-counts'] });
+    expect(a).to.deep.include({
+      hostInfo: { host: 'host-a', port: 7001 },
+      stateStoreNames: ['counts', 'windowed-counts'],
+      standbyStateStoreNames: ['counts', 'windowed-counts'],
+    });
     expect(a!.topicPartitions).to.deep.equal([
       { topic: 'clicks', partition: 0 },
       { topic: 'clicks', partition: 1 },
@@ -58,8 +73,20 @@ describe('StreamsMetadataState', () => {
     untyped.stream('clicks').groupByKey().count({ storeName: 'untyped' });
     const t = untyped.build();
     const p = t.plan();
-    const s = new StreamsMetadataState(graphOf(t), p, p.subTopologies.map((sub) => ({ id: sub.id, sourceTopics: sub.sourceTopics, changelogTopics: [], stateful: true })), (topic) => topic, () => 4, undefined);
-    s.update({ memberId: 'm', activeTasks: [], standbyTasks: [], clients: [{ processId: 'a', applicationServer: 'h:1', activeTasks: ['0_0', '0_1', '0_2', '0_3'], standbyTasks: [] }] });
+    const s = new StreamsMetadataState(
+      graphOf(t),
+      p,
+      p.subTopologies.map((sub) => ({ id: sub.id, sourceTopics: sub.sourceTopics, changelogTopics: [], stateful: true })),
+      (topic) => topic,
+      () => 4,
+      undefined,
+    );
+    s.update({
+      memberId: 'm',
+      activeTasks: [],
+      standbyTasks: [],
+      clients: [{ processId: 'a', applicationServer: 'h:1', activeTasks: ['0_0', '0_1', '0_2', '0_3'], standbyTasks: [] }],
+    });
     expect(() => s.keyQueryMetadata('untyped', 'k')).to.throw(StreamsException, 'pass one to queryMetadataForKey(store, key, keySerde)');
     expect(s.keyQueryMetadata('untyped', 'k', Serdes.String())!.activeHost).to.deep.equal({ host: 'h', port: 1 });
   });

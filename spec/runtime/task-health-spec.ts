@@ -9,7 +9,10 @@ describe('TaskHealth (task timeout and revival bookkeeping)', () => {
     const health = new TaskHealth(1000);
     expect(health.failed('0_1', 'commit', refused, 10_000)).to.equal(0);
     expect(health.failed('0_1', 'commit', refused, 10_900)).to.equal(900);
-    expect(() => health.failed('0_1', 'commit', refused, 11_001)).to.throw(StreamsException, 'Task 0_1 could not commit for 1001 ms, longer than taskTimeoutMs (1000); last error: connect ECONNREFUSED');
+    expect(() => health.failed('0_1', 'commit', refused, 11_001)).to.throw(
+      StreamsException,
+      'Task 0_1 could not commit for 1001 ms, longer than taskTimeoutMs (1000); last error: connect ECONNREFUSED',
+    );
   });
 
   it('starts counting again once the task got through', () => {
@@ -22,7 +25,10 @@ describe('TaskHealth (task timeout and revival bookkeeping)', () => {
   it(`fails a task started again more than ${MAX_REVIVALS} times within a minute, naming the last reason`, () => {
     const health = new TaskHealth(300_000);
     for (let i = 0; i < MAX_REVIVALS; i++) health.revived('1_0', 'fenced', i * 1000);
-    expect(() => health.revived('1_0', 'EndTxn: UNKNOWN_SERVER_ERROR', 6000)).to.throw(StreamsException, /Task 1_0 was started again 6 times within 60 s; giving up\. Last reason: EndTxn: UNKNOWN_SERVER_ERROR/);
+    expect(() => health.revived('1_0', 'EndTxn: UNKNOWN_SERVER_ERROR', 6000)).to.throw(
+      StreamsException,
+      /Task 1_0 was started again 6 times within 60 s; giving up\. Last reason: EndTxn: UNKNOWN_SERVER_ERROR/,
+    );
     // Spread over more than a minute, revivals are fine.
     const spread = new TaskHealth(300_000);
     for (let i = 0; i < 3 * MAX_REVIVALS; i++) spread.revived('1_0', 'fenced', i * (REVIVAL_WINDOW_MS / MAX_REVIVALS + 1));

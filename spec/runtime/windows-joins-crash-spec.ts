@@ -38,7 +38,12 @@ class AppProcess extends ChildApp {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `messages` in `chunks` slices, pausing between them, so input keeps arriving while the first process runs. */
-async function produceSlowly(kafka: KafkaTestContext, topic: string, messages: { key: string; value: string; partition?: number }[], chunks: number): Promise<void> {
+async function produceSlowly(
+  kafka: KafkaTestContext,
+  topic: string,
+  messages: { key: string; value: string; partition?: number }[],
+  chunks: number,
+): Promise<void> {
   const size = Math.ceil(messages.length / chunks);
   for (let from = 0; from < messages.length; from += size) {
     await kafka.produce(topic, messages.slice(from, from + size));
@@ -72,13 +77,23 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
    * Starts the first process and feeds it; kills it once it committed output and saw a quarter of
    * the input, while input still arrives; then starts the second.
    */
-  async function crashAndRestart(env: Record<string, string>, output: string, total: number, beforeInput: (first: AppProcess) => Promise<void>, produce: () => Promise<void>) {
+  async function crashAndRestart(
+    env: Record<string, string>,
+    output: string,
+    total: number,
+    beforeInput: (first: AppProcess) => Promise<void>,
+    produce: () => Promise<void>,
+  ) {
     const first = new AppProcess(env);
     children.push(first);
     await beforeInput(first);
     const producing = produce();
     const admin = await kafka.admin();
-    await waitFor(async () => first.progress > total / 4 && (await committedEnd(admin, output)) > 0, 20_000, () => `the first run saw ${first.progress} of ${total} records`);
+    await waitFor(
+      async () => first.progress > total / 4 && (await committedEnd(admin, output)) > 0,
+      20_000,
+      () => `the first run saw ${first.progress} of ${total} records`,
+    );
     // Some transactions are committed before the kill, one is open when it comes.
     await sleep(150);
     await first.kill();
@@ -107,10 +122,29 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
       const window = `${event.user}@${event.at - (event.at % windowSizeMs)}`;
       expected[window] = (expected[window] ?? 0) + 1;
     }
-    const env = { BROKERS: kafka.brokers.join(','), APP_ID: kafka.name('wj-count'), CASE: 'windowed-count', INPUT: input, OUTPUT: output, WINDOW_SIZE_MS: String(windowSizeMs), GRACE_MS: '2000' };
+    const env = {
+      BROKERS: kafka.brokers.join(','),
+      APP_ID: kafka.name('wj-count'),
+      CASE: 'windowed-count',
+      INPUT: input,
+      OUTPUT: output,
+      WINDOW_SIZE_MS: String(windowSizeMs),
+      GRACE_MS: '2000',
+    };
     // User uN goes to partition N % 3, and so do its counts (see the fixture's partitioner).
     const messages = events.map((event) => ({ key: event.user, value: JSON.stringify(event), partition: Number(event.user.slice(1)) % 3 }));
-    const { atKill, second } = await crashAndRestart(env, output, count, (first) => waitFor(() => first.started, 20_000, () => 'the first run did not start'), () => produceSlowly(kafka, input, messages, 30));
+    const { atKill, second } = await crashAndRestart(
+      env,
+      output,
+      count,
+      (first) =>
+        waitFor(
+          () => first.started,
+          20_000,
+          () => 'the first run did not start',
+        ),
+      () => produceSlowly(kafka, input, messages, 30),
+    );
 
     const windowed = Serdes.Windowed(str, windowSizeMs);
     const latestOf = (records: readonly ReadRecord[]): Record<string, number> => {
@@ -122,9 +156,21 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
       return latest;
     };
     const reached = (latest: Record<string, number>) => Object.entries(expected).every(([window, n]) => (latest[window] ?? 0) >= n);
-    const records = await kafka.readTopicUntil(output, (read) => reached(latestOf(read)), 30_000, 'read_committed', () => 'every window at its full count');
-    await waitFor(() => atKill + second.progress >= count, 10_000, () => `the second run saw ${second.progress} events`);
-    console.log(`      killed after ${atKill}/${count} events, ${atKill + second.progress - count} of them seen again after the restart; restored ${second.restored} changelog records`);
+    const records = await kafka.readTopicUntil(
+      output,
+      (read) => reached(latestOf(read)),
+      30_000,
+      'read_committed',
+      () => 'every window at its full count',
+    );
+    await waitFor(
+      () => atKill + second.progress >= count,
+      10_000,
+      () => `the second run saw ${second.progress} events`,
+    );
+    console.log(
+      `      killed after ${atKill}/${count} events, ${atKill + second.progress - count} of them seen again after the restart; restored ${second.restored} changelog records`,
+    );
     expect(latestOf(records)).to.deep.equal(expected);
     // Exactly-once: each event raised its window's count once, so a window's updates only ever
     // grow (the record cache merges some of them away), up to n. An event counted twice, or a
@@ -136,7 +182,10 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
     }
     for (const [window, n] of Object.entries(expected)) {
       const seen = updates[window]!;
-      expect(seen.every((count, i) => i === 0 || count > seen[i - 1]!), `${window}: ${seen.join(',')}`).to.equal(true);
+      expect(
+        seen.every((count, i) => i === 0 || count > seen[i - 1]!),
+        `${window}: ${seen.join(',')}`,
+      ).to.equal(true);
       expect(seen.at(-1), window).to.equal(n);
     }
   });
@@ -146,10 +195,18 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
     const input = kafka.name('wj-orders');
     const output = kafka.name('wj-enriched-orders');
     for (const topic of [table, input, output]) await kafka.createTopic(topic, 3);
-    const customers = new Map<string, Customer>(Array.from({ length: 40 }, (_, i) => [`c${i}`, { name: `Customer ${i}`, tier: ['gold', 'silver', 'bronze'][i % 3]! }]));
-    await kafka.produce(table, [...customers].map(([id, customer]) => ({ key: id, value: JSON.stringify(customer) })));
+    const customers = new Map<string, Customer>(
+      Array.from({ length: 40 }, (_, i) => [`c${i}`, { name: `Customer ${i}`, tier: ['gold', 'silver', 'bronze'][i % 3]! }]),
+    );
+    await kafka.produce(
+      table,
+      [...customers].map(([id, customer]) => ({ key: id, value: JSON.stringify(customer) })),
+    );
     const count = 6000;
-    const orders = Array.from({ length: count }, (_, i) => ({ customerId: `c${(i * 7) % customers.size}`, order: { orderId: `o${i}`, amount: 1 + (i % 50) } satisfies Order }));
+    const orders = Array.from({ length: count }, (_, i) => ({
+      customerId: `c${(i * 7) % customers.size}`,
+      order: { orderId: `o${i}`, amount: 1 + (i % 50) } satisfies Order,
+    }));
     const expected = new Map<string, { key: string; value: EnrichedOrder }>();
     for (const { customerId, order } of orders) {
       const customer = customers.get(customerId)!;
@@ -164,19 +221,42 @@ describe('Windowed counts and a stream-table join killed mid-stream (exactly_onc
       output,
       count,
       // The table is loaded before the first order is produced, so every order finds its customer.
-      (first) => waitFor(() => first.tableRows === customers.size, 20_000, () => `the customers table has ${first.tableRows} of ${customers.size} rows`),
+      (first) =>
+        waitFor(
+          () => first.tableRows === customers.size,
+          20_000,
+          () => `the customers table has ${first.tableRows} of ${customers.size} rows`,
+        ),
       () => produceSlowly(kafka, input, messages, 30),
     );
 
     const joined = (records: readonly ReadRecord[]) =>
-      inOffsetOrder(records).map((record) => ({ key: str.deserialize(output, record.key), value: Serdes.Json<EnrichedOrder>().deserialize(output, record.value) }));
+      inOffsetOrder(records).map((record) => ({
+        key: str.deserialize(output, record.key),
+        value: Serdes.Json<EnrichedOrder>().deserialize(output, record.value),
+      }));
     const distinctOrders = (records: readonly ReadRecord[]) => new Set(joined(records).map((record) => record.value.orderId)).size;
-    const records = await kafka.readTopicUntil(output, (read) => distinctOrders(read) >= count, 30_000, 'read_committed', () => `all ${count} orders`);
-    await waitFor(() => atKill + second.progress >= count, 10_000, () => `the second run saw ${second.progress} orders`);
-    console.log(`      killed after ${atKill}/${count} orders, ${atKill + second.progress - count} of them seen again after the restart; restored ${second.restored} changelog records`);
+    const records = await kafka.readTopicUntil(
+      output,
+      (read) => distinctOrders(read) >= count,
+      30_000,
+      'read_committed',
+      () => `all ${count} orders`,
+    );
+    await waitFor(
+      () => atKill + second.progress >= count,
+      10_000,
+      () => `the second run saw ${second.progress} orders`,
+    );
+    console.log(
+      `      killed after ${atKill}/${count} orders, ${atKill + second.progress - count} of them seen again after the restart; restored ${second.restored} changelog records`,
+    );
     const seen = new Map<string, number>();
     for (const record of joined(records)) seen.set(record.value.orderId, (seen.get(record.value.orderId) ?? 0) + 1);
-    expect([...seen].filter(([, n]) => n > 1), 'orders emitted more than once').to.deep.equal([]);
+    expect(
+      [...seen].filter(([, n]) => n > 1),
+      'orders emitted more than once',
+    ).to.deep.equal([]);
     expect(records.length).to.equal(count);
     expect(new Map(joined(records).map((record) => [record.value.orderId, record]))).to.deep.equal(expected);
   });

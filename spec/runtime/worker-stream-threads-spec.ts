@@ -32,7 +32,11 @@ describe('KafkaStreams with stream threads on worker threads (threadModule)', fu
     const app = new KafkaStreams(topology, { ...config, numStreamThreads: 2, threadModule });
     apps.push(app);
     await app.start();
-    await waitFor(() => app.state === 'RUNNING' && app.activeTasks().length === 4, 60_000, () => `${app.state} [${app.activeTasks()}]`);
+    await waitFor(
+      () => app.state === 'RUNNING' && app.activeTasks().length === 4,
+      60_000,
+      () => `${app.state} [${app.activeTasks()}]`,
+    );
     const threads = app.metadataForLocalThreads();
     expect(threads.map((thread) => thread.activeTasks.length)).to.deep.equal([2, 2]);
     expect(new Set(threads.map((thread) => thread.threadName)).size).to.equal(2);
@@ -40,7 +44,10 @@ describe('KafkaStreams with stream threads on worker threads (threadModule)', fu
     const processIds = threads.map((thread) => thread.threadName.replace(/-StreamThread-\d+$/, ''));
     expect(processIds[0]).to.equal(processIds[1]);
 
-    await kafka.produce(input, Array.from({ length: 2000 }, (_, i) => ({ key: `k${i % 100}`, value: 'x' })));
+    await kafka.produce(
+      input,
+      Array.from({ length: 2000 }, (_, i) => ({ key: `k${i % 100}`, value: 'x' })),
+    );
     const counts = app.asyncStore<string, number>('counts');
     const complete = async () => {
       try {
@@ -72,5 +79,4 @@ describe('KafkaStreams with stream threads on worker threads (threadModule)', fu
     expect(String(failure)).to.include('must default-export a function that returns { topology, config }');
     expect(app.state).to.equal('ERROR');
   });
-
 });

@@ -40,15 +40,24 @@ describe('samples/queries: interactive queries over HTTP, routed to the owner of
     }
     await Promise.all(apps.map((app) => app.start()));
     servers.push(...(await Promise.all(apps.map((app, i) => serveQueries(app, 'localhost', ports[i]!, Serdes.String())))));
-    await waitFor(() => apps.every((app) => app.state === 'RUNNING' && app.activeTasks().length === 3), 60_000, () => apps.map((app) => `[${app.activeTasks()}]`).join(' / '));
+    await waitFor(
+      () => apps.every((app) => app.state === 'RUNNING' && app.activeTasks().length === 3),
+      60_000,
+      () => apps.map((app) => `[${app.activeTasks()}]`).join(' / '),
+    );
 
     // The orders topic may hold orders of earlier runs: the expected totals are read back from it.
     const orders = generateOrders(200, 5);
-    await kafka.produce('orders', orders.map((order) => ({ key: order.order_id, value: JSON.stringify(order) })));
+    await kafka.produce(
+      'orders',
+      orders.map((order) => ({ key: order.order_id, value: JSON.stringify(order) })),
+    );
     // All of them: read until the count on the broker, not just as many as this run wrote.
     const admin = await kafka.admin();
     const onBroker = (await admin.fetchTopicOffsets('orders')).reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
-    const all = (await kafka.readTopicUntil('orders', (records) => records.length >= onBroker, 30_000)).map((record) => JSON.parse(record.value!.toString()) as { item: string; quantity: number });
+    const all = (await kafka.readTopicUntil('orders', (records) => records.length >= onBroker, 30_000)).map(
+      (record) => JSON.parse(record.value!.toString()) as { item: string; quantity: number },
+    );
     const expected = new Map<string, number>();
     for (const order of all) expected.set(order.item, (expected.get(order.item) ?? 0) + order.quantity);
 

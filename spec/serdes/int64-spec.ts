@@ -2,7 +2,21 @@ import { expect } from 'chai';
 import { readInt64BE, writeInt64BE } from '../../lib/serdes/internal/int64.ts';
 
 describe('64-bit integers without BigInt', () => {
-  const values = [0, 1, -1, 255, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 32, -(2 ** 32), 1_795_623_710_500, -1_795_623_710_500, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+  const values = [
+    0,
+    1,
+    -1,
+    255,
+    2 ** 31 - 1,
+    -(2 ** 31),
+    2 ** 32 - 1,
+    2 ** 32,
+    -(2 ** 32),
+    1_795_623_710_500,
+    -1_795_623_710_500,
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_SAFE_INTEGER,
+  ];
 
   it("writes the bytes Java's LongSerializer writes, and reads them back", () => {
     for (const value of values) {

@@ -12,7 +12,8 @@ import { InvalidStateStoreException, KeyvBackendException } from '../../lib/erro
 const adapters: Record<string, () => Keyv> = {
   'in-memory': () => new Keyv(),
   'Redis (127.0.0.1:6379)': () => new Keyv({ store: new KeyvRedis('redis://127.0.0.1:6379') }),
-  'PostgreSQL (127.0.0.1:5432)': () => new Keyv({ store: new KeyvPostgres({ uri: 'postgresql://postgres@127.0.0.1:5432/test', table: 'rx_kafka_streams_spec' }) }),
+  'PostgreSQL (127.0.0.1:5432)': () =>
+    new Keyv({ store: new KeyvPostgres({ uri: 'postgresql://postgres@127.0.0.1:5432/test', table: 'rx_kafka_streams_spec' }) }),
   'SQLite (a file on disk)': () => new Keyv({ store: new KeyvSqlite(`sqlite://${join(tmpdir(), 'rx-kafka-streams-spec.sqlite')}`) }),
 };
 
@@ -38,7 +39,13 @@ for (const [name, create] of Object.entries(adapters)) {
       const store = backend(`${app}/counts/0_0;`);
       const key = Buffer.from([0, 255, 1, 2]);
       const value = Buffer.from('{"n":1}');
-      await store.write([[key, value], [Buffer.from('gone'), null]], { offset: 41, clean: false });
+      await store.write(
+        [
+          [key, value],
+          [Buffer.from('gone'), null],
+        ],
+        { offset: 41, clean: false },
+      );
       const { entries, checkpoint } = await store.load();
       expect(entries).to.deep.equal([[key, value]]);
       expect(checkpoint).to.deep.equal({ offset: 41, clean: false });

@@ -86,7 +86,8 @@ function taskOf(topology: Topology, budget = new RecordCacheBudget(10 * 1024 * 1
   const outputs: TaskOutput[] = [];
   input.pipe(task.pipeline).subscribe({ next: (record) => outputs.push(record) });
   let offset = 0;
-  const pipe = (key: string, value: string, timestamp = 0): void => input.next({ topic: 'in', partition: 0, offset: offset++, key, value, timestamp, headers: {} });
+  const pipe = (key: string, value: string, timestamp = 0): void =>
+    input.next({ topic: 'in', partition: 0, offset: offset++, key, value, timestamp, headers: {} });
   return { task, pipe, outputs, values: () => outputs.map((record) => [record.key, record.value]) };
 }
 
@@ -104,20 +105,31 @@ describe('Record caches in a task', () => {
     expect(task.context.stores.get('counts')).to.satisfy((store: { get(key: string): number }) => store.get('a') === 3);
     expect(task.context.cachesPending).to.equal(true);
     task.context.flushCaches();
-    expect(values()).to.deep.equal([['a', 3], ['b', 2], ['c', 1]]);
+    expect(values()).to.deep.equal([
+      ['a', 3],
+      ['b', 2],
+      ['c', 1],
+    ]);
     expect(task.context.cachesPending).to.equal(false);
   });
 
   it('forward every update of a table whose Materialized turns caching off', () => {
     const { pipe, values } = taskOf(countTopology({ cachingEnabled: false }));
     for (const key of ['a', 'a', 'b']) pipe(key, 'x');
-    expect(values()).to.deep.equal([['a', 1], ['a', 2], ['b', 1]]);
+    expect(values()).to.deep.equal([
+      ['a', 1],
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('forward every update when the budget is 0', () => {
     const { pipe, values } = taskOf(countTopology(), new RecordCacheBudget(0));
     for (const key of ['a', 'a']) pipe(key, 'x');
-    expect(values()).to.deep.equal([['a', 1], ['a', 2]]);
+    expect(values()).to.deep.equal([
+      ['a', 1],
+      ['a', 2],
+    ]);
   });
 
   it('keep windows of one key apart', () => {
@@ -136,7 +148,10 @@ describe('Record caches in a task', () => {
     pipe('a', 'x', 12);
     pipe('a', 'x', 13);
     task.context.flushCaches();
-    expect(values()).to.deep.equal([['a@0', 2], ['a@10', 2]]);
+    expect(values()).to.deep.equal([
+      ['a@0', 2],
+      ['a@10', 2],
+    ]);
   });
 
   it('give a downstream table aggregation old values that match what it was sent (subtract, then add)', () => {

@@ -56,14 +56,23 @@ export class KafkaTestContext {
     return producer;
   }
 
-  async produce(topic: string, messages: { key?: string | Buffer | null; value: string | Buffer | null; partition?: number; headers?: IHeaders; timestamp?: string }[]): Promise<void> {
+  async produce(
+    topic: string,
+    messages: { key?: string | Buffer | null; value: string | Buffer | null; partition?: number; headers?: IHeaders; timestamp?: string }[],
+  ): Promise<void> {
     const producer = await this.producer();
     for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic, messages: messages.slice(i, i + 5000), acks: -1 });
   }
 
   /** Reads a topic from the beginning until `count` records arrived or `timeoutMs` passed. */
   readTopic(topic: string, count: number, timeoutMs = 30_000, isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted'): Promise<ReadRecord[]> {
-    return this.readTopicUntil(topic, (records) => records.length >= count, timeoutMs, isolation, () => `${count} records`);
+    return this.readTopicUntil(
+      topic,
+      (records) => records.length >= count,
+      timeoutMs,
+      isolation,
+      () => `${count} records`,
+    );
   }
 
   /** Reads a topic from the beginning until what arrived satisfies `done`, or fails after `timeoutMs`. */
@@ -84,7 +93,11 @@ export class KafkaTestContext {
         records.push({ key: message.key, value: message.value, partition, offset: Number(message.offset), headers: message.headers ?? {} });
       },
     });
-    await waitFor(() => done(records), timeoutMs, () => `${records.length} records arrived on ${topic}, not ${describe()}`);
+    await waitFor(
+      () => done(records),
+      timeoutMs,
+      () => `${records.length} records arrived on ${topic}, not ${describe()}`,
+    );
     await consumer.stop();
     return records;
   }

@@ -21,7 +21,22 @@ export class OwnedRedis {
   }
 
   async start(): Promise<void> {
-    await run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir, '--logfile', join(this.dir, 'redis.log')]);
+    await run('redis-server', [
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(this.port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+      '--logfile',
+      join(this.dir, 'redis.log'),
+    ]);
     for (let i = 0; i < 100; i++) {
       if (await this.running()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -24,7 +24,10 @@ export function typescriptBlocks(markdown: string): CodeBlock[] {
     let end = start;
     while (end < lines.length && lines[end]!.trim() !== '```') end++;
     if (end === lines.length) throw new Error(`The ts block opened on line ${i + 1} is never closed`);
-    const code = lines.slice(start, end).map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length))).join('\n');
+    const code = lines
+      .slice(start, end)
+      .map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)))
+      .join('\n');
     const named = /^\/\/ file: (\S+\.ts)/.exec(code);
     const run = i > 0 && lines[i - 1]!.trim() === '<!-- readme-check: run -->';
     blocks.push({ file: named ? named[1]! : `block-${blocks.length + 1}.ts`, line: start + 1, code, run });

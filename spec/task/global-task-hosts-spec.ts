@@ -51,7 +51,10 @@ function inDriver(inputs: readonly Input[], config: Partial<KafkaStreamsConfig>)
   } catch (error) {
     failure = (error as Error).message;
   }
-  const rows = driver.getKeyValueStore<string, Rate>('rates').all().map(({ key, value }): [string, number] => [key, value.rate]);
+  const rows = driver
+    .getKeyValueStore<string, Rate>('rates')
+    .all()
+    .map(({ key, value }): [string, number] => [key, value.rate]);
   driver.close();
   return { rows, failure, warnings };
 }
@@ -61,8 +64,13 @@ async function onKafka(inputs: readonly Input[], config: Partial<KafkaStreamsCon
   const topology = ratesTopology();
   const streamsConfig: KafkaStreamsConfig = { applicationId: 'app', kafka: { brokers: [] }, ...config };
   const failures: Error[] = [];
-  const messages = inputs.map((input, offset) => ({ key: str.serialize('rates', input.key), value: bytesOf(input), timestamp: '0', offset: String(offset), headers: {} }) as unknown as KafkaMessage);
-  const global = new GlobalState(fakeKafka('rates', messages), graphOf(topology), topology.plan(), streamsConfig, warningsInto(warnings), (error) => failures.push(error));
+  const messages = inputs.map(
+    (input, offset) =>
+      ({ key: str.serialize('rates', input.key), value: bytesOf(input), timestamp: '0', offset: String(offset), headers: {} }) as unknown as KafkaMessage,
+  );
+  const global = new GlobalState(fakeKafka('rates', messages), graphOf(topology), topology.plan(), streamsConfig, warningsInto(warnings), (error) =>
+    failures.push(error),
+  );
   await global.start().catch(() => {});
   const store = global.stores.get('rates') as unknown as { all(): { key: string; value: Rate }[] };
   const rows = store.all().map(({ key, value }): [string, number] => [key, value.rate]);
@@ -107,8 +115,21 @@ describe('A global table on Kafka and in the TopologyTestDriver', () => {
     { key: 'gbp', value: { at: 20, rate: 3 } },
   ];
   const expected: Record<InvalidTimestampPolicy, Pick<Outcome, 'rows'> & { failure: RegExp | undefined }> = {
-    'log-and-skip': { rows: [['eur', 1], ['gbp', 3]], failure: undefined },
-    'use-partition-time': { rows: [['eur', 1], ['gbp', 3], ['usd', 2]], failure: undefined },
+    'log-and-skip': {
+      rows: [
+        ['eur', 1],
+        ['gbp', 3],
+      ],
+      failure: undefined,
+    },
+    'use-partition-time': {
+      rows: [
+        ['eur', 1],
+        ['gbp', 3],
+        ['usd', 2],
+      ],
+      failure: undefined,
+    },
     fail: { rows: [['eur', 1]], failure: /invalid timestamp -1.*topic rates partition 0 offset 1/ },
   };
 
@@ -134,15 +155,24 @@ describe('A global table on Kafka and in the TopologyTestDriver', () => {
       ['gbp', 3],
     ]);
     expect(kafka.failure).to.equal(undefined);
-    expect(kafka.warnings[0]).to.match(/^WARN Dropping a dead letter for rates-dlq: global task \d+_0 has no producer to send it with .*"topic":"rates","partition":"0","offset":"1"/);
+    expect(kafka.warnings[0]).to.match(
+      /^WARN Dropping a dead letter for rates-dlq: global task \d+_0 has no producer to send it with .*"topic":"rates","partition":"0","offset":"1"/,
+    );
   });
 });
 
 describe('The TopologyTestDriver with a { deadLetterTopic } handler', () => {
-  it('outputs a stream task\'s failed record, as read, to the dead letter topic with error headers, and goes on', () => {
+  it("outputs a stream task's failed record, as read, to the dead letter topic with error headers, and goes on", () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, Rate>('in', { keySerde: str, valueSerde: json }).mapValues((rate) => rate.rate).to('out', { keySerde: str, valueSerde: Serdes.Int() });
-    const driver = new TopologyTestDriver(builder.build(), { applicationId: 'app', deserializationExceptionHandler: { deadLetterTopic: 'dlq' }, logger: warningsInto([]) }, 0);
+    builder
+      .stream<string, Rate>('in', { keySerde: str, valueSerde: json })
+      .mapValues((rate) => rate.rate)
+      .to('out', { keySerde: str, valueSerde: Serdes.Int() });
+    const driver = new TopologyTestDriver(
+      builder.build(),
+      { applicationId: 'app', deserializationExceptionHandler: { deadLetterTopic: 'dlq' }, logger: warningsInto([]) },
+      0,
+    );
     driver.pipeSerialized('in', str.serialize('in', 'usd'), Buffer.from('{not json'), 5, { trace: 'x' });
     driver.createInputTopic('in', str, json).pipeInput('eur', { at: 0, rate: 1 });
     const dead = driver.createOutputTopic('dlq', str, Serdes.Buffer()).readRecordsToList();

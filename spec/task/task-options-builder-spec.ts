@@ -19,27 +19,37 @@ describe('buildTaskOptions', () => {
   const failure = new ProcessingException('Processor p failed: boom');
 
   function host(config: TaskConfig, lines: string[] = []): TaskHost {
-    return { config, graph: graphOf(topology), serialized: true, clock: systemClock, logger: lineLogger('warn', 'spec', (line) => lines.push(line)), globalStores: new Map() };
+    return {
+      config,
+      graph: graphOf(topology),
+      serialized: true,
+      clock: systemClock,
+      logger: lineLogger('warn', 'spec', (line) => lines.push(line)),
+      globalStores: new Map(),
+    };
   }
 
   it('gives stream and global tasks the settings of the config they are given, invalidTimestamp included', () => {
     const config: TaskConfig = { applicationId: 'app', defaultKeySerde: str, defaultValueSerde: str, invalidTimestamp: 'log-and-skip' };
     for (const subTopology of [stream, global]) {
       const options = buildTaskOptions(host(config), { subTopology, partition: 3, emit: () => {} });
-      expect([options.applicationId, options.partition, options.serialized, options.defaultKeySerde, options.defaultValueSerde, options.invalidTimestamp]).to.deep.equal([
-        'app',
-        3,
-        true,
-        str,
-        str,
-        'log-and-skip',
-      ]);
+      expect([
+        options.applicationId,
+        options.partition,
+        options.serialized,
+        options.defaultKeySerde,
+        options.defaultValueSerde,
+        options.invalidTimestamp,
+      ]).to.deep.equal(['app', 3, true, str, str, 'log-and-skip']);
     }
   });
 
   it("resolves 'fail' (the default), 'log-and-continue' and a handler of your own", () => {
     const own = () => 'continue' as const;
-    const options = buildTaskOptions(host({ applicationId: 'app', processingExceptionHandler: 'log-and-continue', deserializationExceptionHandler: own }), { subTopology: stream, partition: 0 });
+    const options = buildTaskOptions(host({ applicationId: 'app', processingExceptionHandler: 'log-and-continue', deserializationExceptionHandler: own }), {
+      subTopology: stream,
+      partition: 0,
+    });
     expect(options.onProcessingError!(failure, pill)).to.equal('continue');
     expect(options.onDeserializationError).to.equal(own);
     expect(buildTaskOptions(host({ applicationId: 'app' }), { subTopology: stream, partition: 0 }).onProcessingError!(failure, pill)).to.equal('fail');
@@ -47,7 +57,11 @@ describe('buildTaskOptions', () => {
 
   it('makes { deadLetterTopic } send the failed record, as read, with error headers through the task, and go on', () => {
     const sent: ProducedRecord<unknown, unknown>[] = [];
-    const options = buildTaskOptions(host({ applicationId: 'app', processingExceptionHandler: { deadLetterTopic: 'dlq' } }), { subTopology: stream, partition: 2, emit: (record) => sent.push(record) });
+    const options = buildTaskOptions(host({ applicationId: 'app', processingExceptionHandler: { deadLetterTopic: 'dlq' } }), {
+      subTopology: stream,
+      partition: 2,
+      emit: (record) => sent.push(record),
+    });
     expect(options.onProcessingError!(failure, pill)).to.equal('continue');
     expect(sent).to.deep.equal([
       {
@@ -71,20 +85,27 @@ describe('buildTaskOptions', () => {
 
   it('logs and drops the dead letters of a global task given no emit, as Kafka Streams does for global processors', () => {
     const lines: string[] = [];
-    const options = buildTaskOptions(host({ applicationId: 'app', deserializationExceptionHandler: { deadLetterTopic: 'dlq' } }, lines), { subTopology: global, partition: 0 });
+    const options = buildTaskOptions(host({ applicationId: 'app', deserializationExceptionHandler: { deadLetterTopic: 'dlq' } }, lines), {
+      subTopology: global,
+      partition: 0,
+    });
     expect(options.onDeserializationError!(new StreamsException('bad bytes'), { ...pill, topic: 'rates', headers: NO_HEADERS })).to.equal('continue');
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include(`Dropping a dead letter for dlq: global task ${global.id}_0 has no producer`).and.include('"topic":"rates","partition":"2","offset":"7"');
+    expect(lines[0])
+      .to.include(`Dropping a dead letter for dlq: global task ${global.id}_0 has no producer`)
+      .and.include('"topic":"rates","partition":"2","offset":"7"');
   });
 
   it('refuses { deadLetterTopic } for a stream task given no emit, and a dead letter topic that is no topic name', () => {
-    expect(() => buildTaskOptions(host({ applicationId: 'app', processingExceptionHandler: { deadLetterTopic: 'dlq' } }), { subTopology: stream, partition: 0 })).to.throw(
-      StreamsException,
-      /processingExceptionHandler \{ deadLetterTopic: 'dlq' \} needs a host that can send records/,
-    );
-    expect(() => buildTaskOptions(host({ applicationId: 'app', deserializationExceptionHandler: { deadLetterTopic: '' } }), { subTopology: stream, partition: 0, emit: () => {} })).to.throw(
-      StreamsException,
-      /deserializationExceptionHandler \{ deadLetterTopic: "" \} needs a topic name/,
-    );
+    expect(() =>
+      buildTaskOptions(host({ applicationId: 'app', processingExceptionHandler: { deadLetterTopic: 'dlq' } }), { subTopology: stream, partition: 0 }),
+    ).to.throw(StreamsException, /processingExceptionHandler \{ deadLetterTopic: 'dlq' \} needs a host that can send records/);
+    expect(() =>
+      buildTaskOptions(host({ applicationId: 'app', deserializationExceptionHandler: { deadLetterTopic: '' } }), {
+        subTopology: stream,
+        partition: 0,
+        emit: () => {},
+      }),
+    ).to.throw(StreamsException, /deserializationExceptionHandler \{ deadLetterTopic: "" \} needs a topic name/);
   });
 });

@@ -1,13 +1,5 @@
 import { expect } from 'chai';
-import {
-  StreamsBuilder,
-  Serdes,
-  consoleLogger,
-  InvalidStateStoreException,
-  ProcessingException,
-  StreamsException,
-  type Topology,
-} from '../../lib/index.ts';
+import { StreamsBuilder, Serdes, consoleLogger, InvalidStateStoreException, ProcessingException, StreamsException, type Topology } from '../../lib/index.ts';
 import { TopologyTestDriver } from '../../lib/testing/index.ts';
 
 const S = Serdes.String();
@@ -45,7 +37,12 @@ describe('TopologyTestDriver', () => {
       input.pipeInput('a', '1');
       input.pipeInput('b', '2');
       input.pipeInput('c', '3');
-      expect(driver.createOutputTopic('out', S, S).readRecordsToList().map((r) => r.timestamp)).to.deep.equal([1000, 1010, 1020]);
+      expect(
+        driver
+          .createOutputTopic('out', S, S)
+          .readRecordsToList()
+          .map((r) => r.timestamp),
+      ).to.deep.equal([1000, 1010, 1020]);
     });
 
     it('should keep an explicit timestamp and not advance the topic time for it', () => {
@@ -54,7 +51,12 @@ describe('TopologyTestDriver', () => {
       input.pipeInput('a', '1');
       input.pipeInput('b', '2', 5);
       input.pipeInput('c', '3');
-      expect(driver.createOutputTopic('out', S, S).readRecordsToList().map((r) => r.timestamp)).to.deep.equal([1000, 5, 1010]);
+      expect(
+        driver
+          .createOutputTopic('out', S, S)
+          .readRecordsToList()
+          .map((r) => r.timestamp),
+      ).to.deep.equal([1000, 5, 1010]);
     });
 
     it("should move the topic's time with advanceTime", () => {
@@ -63,7 +65,12 @@ describe('TopologyTestDriver', () => {
       input.pipeInput('a', '1');
       input.advanceTime(50);
       input.pipeInput('b', '2');
-      expect(driver.createOutputTopic('out', S, S).readRecordsToList().map((r) => r.timestamp)).to.deep.equal([100, 150]);
+      expect(
+        driver
+          .createOutputTopic('out', S, S)
+          .readRecordsToList()
+          .map((r) => r.timestamp),
+      ).to.deep.equal([100, 150]);
     });
 
     it("should stamp records with the driver's wall-clock time when the topic has no startTimestamp", () => {
@@ -72,7 +79,12 @@ describe('TopologyTestDriver', () => {
       input.pipeInput('a', '1');
       driver.advanceWallClockTime(250);
       input.pipeInput('b', '2');
-      expect(driver.createOutputTopic('out', S, S).readRecordsToList().map((r) => r.timestamp)).to.deep.equal([5000, 5250]);
+      expect(
+        driver
+          .createOutputTopic('out', S, S)
+          .readRecordsToList()
+          .map((r) => r.timestamp),
+      ).to.deep.equal([5000, 5250]);
     });
 
     it('should refuse a topic the topology does not read, naming the topics it reads', () => {
@@ -107,7 +119,12 @@ describe('TopologyTestDriver', () => {
         200,
         5,
       );
-      expect(driver.createOutputTopic('out', S, S).readRecordsToList().map((r) => r.timestamp)).to.deep.equal([200, 205, 210]);
+      expect(
+        driver
+          .createOutputTopic('out', S, S)
+          .readRecordsToList()
+          .map((r) => r.timestamp),
+      ).to.deep.equal([200, 205, 210]);
     });
   });
 
@@ -164,7 +181,9 @@ describe('TopologyTestDriver', () => {
     it('should give topic, key, value, timestamp and headers with readRecordsToList', () => {
       driver.createOutputTopic('out', S, S).readRecordsToList();
       driver.createInputTopic('in', S, S).pipeInput('h', 'v', 42, { trace: 'abc' });
-      expect(driver.createOutputTopic('out', S, S).readRecordsToList()).to.deep.equal([{ topic: 'out', key: 'h', value: 'v', timestamp: 42, headers: { trace: 'abc' } }]);
+      expect(driver.createOutputTopic('out', S, S).readRecordsToList()).to.deep.equal([
+        { topic: 'out', key: 'h', value: 'v', timestamp: 42, headers: { trace: 'abc' } },
+      ]);
     });
 
     it('should report its size with getQueueSize and isEmpty', () => {
@@ -270,7 +289,10 @@ describe('TopologyTestDriver', () => {
       input.pipeInput('a', 'ok');
       expect(() => input.pipeInput('b', 'boom'))
         .to.throw(ProcessingException)
-        .with.property('message', 'Processor KSTREAM-MAPVALUES-0000000001 failed: exploded (at task 0_0, processor KSTREAM-MAPVALUES-0000000001, topic in partition 0 offset 1)');
+        .with.property(
+          'message',
+          'Processor KSTREAM-MAPVALUES-0000000001 failed: exploded (at task 0_0, processor KSTREAM-MAPVALUES-0000000001, topic in partition 0 offset 1)',
+        );
     });
 
     it('should refuse every later pipeInput once the topology failed, with the first failure as cause', () => {
@@ -284,7 +306,9 @@ describe('TopologyTestDriver', () => {
         later = error;
       }
       expect(later).to.be.instanceOf(StreamsException);
-      expect((later as Error).message).to.match(/^The topology failed earlier and processes nothing more: Processor KSTREAM-MAPVALUES-0000000001 failed: exploded/);
+      expect((later as Error).message).to.match(
+        /^The topology failed earlier and processes nothing more: Processor KSTREAM-MAPVALUES-0000000001 failed: exploded/,
+      );
       expect((later as Error).cause).to.be.instanceOf(ProcessingException);
       expect(driver.createOutputTopic('out', S, S).readKeyValuesToList()).to.deep.equal([]);
     });

@@ -211,8 +211,7 @@ describe('TopologyDescription', () => {
         .branch((_k, v) => v < 7)
         .defaultBranch();
       branches['split-1']!.to('out-low');
-      branches['split-2']!
-        .mapValues((v) => v + 100)
+      branches['split-2']!.mapValues((v) => v + 100)
         .merge(branches['split-0']!)
         .to('out-merged');
       expect(builder.build().describe().toString()).to.include('Processor: split- (stores: [])\n      --> split-0, split-1, split-2\n');

@@ -77,7 +77,10 @@ describe('Topology', () => {
 
     it('should refuse a sink whose parent does not exist (a sink to nowhere), naming both', () => {
       const topology = new Topology().addSource('s', 'in');
-      expect(() => topology.addSink('out', 'out-topic', {}, 'nobody')).to.throw(TopologyException, 'Invalid topology: Parent processor nobody of out is not added yet');
+      expect(() => topology.addSink('out', 'out-topic', {}, 'nobody')).to.throw(
+        TopologyException,
+        'Invalid topology: Parent processor nobody of out is not added yet',
+      );
     });
 
     it('should refuse a processor whose parent does not exist', () => {
@@ -167,7 +170,10 @@ describe('Topology', () => {
 
       it('should be refused when a DSL topology is built', () => {
         const builder = new StreamsBuilder();
-        builder.stream<string, string>('in').mapValues((value) => value + '!').to('in');
+        builder
+          .stream<string, string>('in')
+          .mapValues((value) => value + '!')
+          .to('in');
         expect(() => builder.build()).to.throw(TopologyException, 'cycle through topics in -> in');
       });
 

@@ -110,7 +110,11 @@ describe('SessionWindows', () => {
     const grouped = builder.stream<string, string>('clicks', { keySerde: str, valueSerde: str }).groupByKey();
     grouped
       .windowedBy(SessionWindows.ofInactivityGapAndGrace(5, 10))
-      .aggregate(() => '', (_k, v, agg) => agg + v, (_k, a, b) => a + b)
+      .aggregate(
+        () => '',
+        (_k, v, agg) => agg + v,
+        (_k, a, b) => a + b,
+      )
       .toStream()
       .map((key, text) => ({ key: describeKey(key), value: text ?? 'deleted' }))
       .to('texts', { keySerde: str, valueSerde: str });

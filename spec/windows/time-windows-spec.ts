@@ -99,7 +99,10 @@ describe('KGroupedStream.windowedBy(TimeWindows)', () => {
       .to('sums', { keySerde: str, valueSerde: Serdes.Int() });
     grouped
       .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
-      .aggregate(() => '', (_k, v, agg) => agg + v)
+      .aggregate(
+        () => '',
+        (_k, v, agg) => agg + v,
+      )
       .toStream()
       .map((key, text) => ({ key: `${key.key}@${key.window.start}`, value: text }))
       .to('texts', { keySerde: str, valueSerde: str });
@@ -170,7 +173,14 @@ describe('KTable.suppress', () => {
       .to('final', { keySerde: str, valueSerde: Serdes.Int() });
     const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
     const clicks = driver.createInputTopic('clicks', str, str);
-    for (const [key, timestamp] of [['b', 1000], ['a', 2000], ['c', 3000], ['b', 4000], ['z', 30000]] as const) clicks.pipeInput(key, 'x', timestamp);
+    for (const [key, timestamp] of [
+      ['b', 1000],
+      ['a', 2000],
+      ['c', 3000],
+      ['b', 4000],
+      ['z', 30000],
+    ] as const)
+      clicks.pipeInput(key, 'x', timestamp);
     expect(
       driver
         .createOutputTopic('final', str, Serdes.Int())
@@ -225,11 +235,7 @@ describe('KTable.suppress', () => {
   it('emits the latest value per key once its time limit passed', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const builder = new StreamsBuilder();
-      builder
-        .table<string, number>('levels')
-        .suppress(Suppressed.untilTimeLimit(5))
-        .toStream()
-        .to('calm');
+      builder.table<string, number>('levels').suppress(Suppressed.untilTimeLimit(5)).toStream().to('calm');
       const levels = cold('a b 5ms c|', { a: { key: 'k', value: 1 }, b: { key: 'k', value: 2 }, c: { key: 'j', value: 3 } });
       const run = runTopology(builder.build(), { levels });
       expectObservable(run.output('calm')).toBe('7ms x|', { x: { key: 'k', value: 2 } });
@@ -292,7 +298,14 @@ describe('Window and session stores', () => {
       .count({ storeName: 'counts', retentionMs: 100 });
     const driver = new TopologyTestDriver(builder.build(), { logger: consoleLogger('nothing') }, 0);
     const input = driver.createInputTopic('clicks', str, str);
-    for (const [key, ts] of [['a', 1], ['a', 2], ['b', 5], ['a', 12], ['a', 3]] as const) input.pipeInput(key, 'x', ts);
+    for (const [key, ts] of [
+      ['a', 1],
+      ['a', 2],
+      ['b', 5],
+      ['a', 12],
+      ['a', 3],
+    ] as const)
+      input.pipeInput(key, 'x', ts);
     const store = driver.getWindowStore<string, number>('counts');
     expect(store.fetch('a', 0)).to.equal(2);
     expect(store.fetchRange('a', 0, 20).map((e) => [e.key.window.start, e.value])).to.deep.equal([
@@ -307,7 +320,11 @@ describe('Window and session stores', () => {
 
   it('read sessions by key and bounds', () => {
     const builder = new StreamsBuilder();
-    builder.stream<string, string>('clicks', { keySerde: str, valueSerde: str }).groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5)).count({ storeName: 's', retentionMs: 100 });
+    builder
+      .stream<string, string>('clicks', { keySerde: str, valueSerde: str })
+      .groupByKey()
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+      .count({ storeName: 's', retentionMs: 100 });
     const driver = new TopologyTestDriver(builder.build(), {}, 0);
     const input = driver.createInputTopic('clicks', str, str);
     for (const ts of [0, 3, 20]) input.pipeInput('a', 'x', ts);
@@ -336,6 +353,11 @@ describe('The suppression buffer', () => {
     const held = driver.getKeyValueStore<Windowed<string>, { change: { newValue: number }; expiry: number }>('final-counts-store').all();
     expect(held.map((e) => [e.key.key, e.key.window.start, e.value.change.newValue, e.value.expiry])).to.deep.equal([['k', 0, 1, 10]]);
     driver.createInputTopic('clicks', str, str).pipeInput('k', 'x', 12);
-    expect(driver.getKeyValueStore('final-counts-store').all().map((e) => (e.key as Windowed<string>).window.start)).to.deep.equal([10]);
+    expect(
+      driver
+        .getKeyValueStore('final-counts-store')
+        .all()
+        .map((e) => (e.key as Windowed<string>).window.start),
+    ).to.deep.equal([10]);
   });
 });

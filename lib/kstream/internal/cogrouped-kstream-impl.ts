@@ -21,7 +21,10 @@ export class CogroupedKStreamImpl<K, VA> implements CogroupedKStream<K, VA> {
   ) {}
 
   cogroup<V>(grouped: KGroupedStream<K, V>, aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA> {
-    return new CogroupedKStreamImpl(this.builder, [...this.parts, { grouped: grouped as unknown as KGroupedStreamImpl<K, unknown>, aggregator: aggregator as CogroupPart<K, VA>['aggregator'] }]);
+    return new CogroupedKStreamImpl(this.builder, [
+      ...this.parts,
+      { grouped: grouped as unknown as KGroupedStreamImpl<K, unknown>, aggregator: aggregator as CogroupPart<K, VA>['aggregator'] },
+    ]);
   }
 
   aggregate(initializer: () => VA, materialized: Materialized<K, VA> = {}, name?: string): KTable<K, VA> {
@@ -35,7 +38,9 @@ export class CogroupedKStreamImpl<K, VA> implements CogroupedKStream<K, VA> {
       this.builder.addProcessor(
         nodeName,
         [input],
-        streamAggregateStep<K, unknown, VA>(storeName, (key, value, aggregate) => part.aggregator(key, value, aggregate === undefined ? initializer() : aggregate)),
+        streamAggregateStep<K, unknown, VA>(storeName, (key, value, aggregate) =>
+          part.aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
+        ),
         [storeName],
       );
       return nodeName;

@@ -114,7 +114,9 @@ export class JoinBuffer<K, V> {
   }
 
   private find(storeKey: JoinBufferKey<K>): JoinBufferItem<K, V> | undefined {
-    return (this.byKey.get(this.encode(storeKey.key)) ?? []).find((item) => item.storeKey.seq === storeKey.seq && item.storeKey.timestamp === storeKey.timestamp);
+    return (this.byKey.get(this.encode(storeKey.key)) ?? []).find(
+      (item) => item.storeKey.seq === storeKey.seq && item.storeKey.timestamp === storeKey.timestamp,
+    );
   }
 
   private insert(item: JoinBufferItem<K, V>): void {

@@ -35,12 +35,15 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     if (windows instanceof SessionWindows) {
       return new SessionWindowedKStreamImpl(this.builder, this, windows);
     }
-    if (!(windows instanceof TimeWindows) && !(windows instanceof SlidingWindows)) throw new TypeError('windowedBy takes TimeWindows, SlidingWindows or SessionWindows');
+    if (!(windows instanceof TimeWindows) && !(windows instanceof SlidingWindows))
+      throw new TypeError('windowedBy takes TimeWindows, SlidingWindows or SessionWindows');
     return new TimeWindowedKStreamImpl(this.builder, this, windows);
   }
 
   cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA> {
-    return new CogroupedKStreamImpl<K, VA>(this.builder, [{ grouped: this as unknown as KGroupedStreamImpl<K, unknown>, aggregator: aggregator as (key: K, value: unknown, aggregate: VA) => VA }]);
+    return new CogroupedKStreamImpl<K, VA>(this.builder, [
+      { grouped: this as unknown as KGroupedStreamImpl<K, unknown>, aggregator: aggregator as (key: K, value: unknown, aggregate: VA) => VA },
+    ]);
   }
 
   get knownSerdes(): KnownSerdes<K, V> {
@@ -69,7 +72,12 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     );
   }
 
-  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized: Materialized<K, VA> = {}, name?: string): KTable<K, VA> {
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized: Materialized<K, VA> = {},
+    name?: string,
+  ): KTable<K, VA> {
     return this.aggregateAs<VA>('KSTREAM-AGGREGATE-', materialized, name, undefined, (key, value, aggregate) =>
       aggregator(key, value, aggregate === undefined ? initializer() : aggregate),
     );

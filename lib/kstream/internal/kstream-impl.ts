@@ -23,16 +23,7 @@ import type { InternalStreamsBuilder, KnownSerdes } from './internal-streams-bui
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.ts';
 import { pipeStep } from './pipe-step.ts';
 import { addRepartition } from './repartition.ts';
-import {
-  filterStep,
-  flatMapStep,
-  flatMapValuesStep,
-  mapStep,
-  mapValuesStep,
-  passThroughStep,
-  peekStep,
-  selectKeyStep,
-} from './stateless-steps.ts';
+import { filterStep, flatMapStep, flatMapValuesStep, mapStep, mapValuesStep, passThroughStep, peekStep, selectKeyStep } from './stateless-steps.ts';
 import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
 
 /**
@@ -145,7 +136,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return this.joinAs(other, rest, true);
   }
 
-  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, windows: JoinWindows, streamJoined: StreamJoined<K, V, VO> = {}): KStream<K, VR> {
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined: StreamJoined<K, V, VO> = {},
+  ): KStream<K, VR> {
     return this.streamJoin('outer', other, joiner, windows, streamJoined);
   }
 
@@ -161,17 +157,26 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     windows: JoinWindows,
     streamJoined: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    if (!(windows instanceof JoinWindows)) throw new TypeError('A stream-stream join takes JoinWindows, e.g. JoinWindows.ofTimeDifferenceWithNoGrace(5 * 60_000)');
+    if (!(windows instanceof JoinWindows))
+      throw new TypeError('A stream-stream join takes JoinWindows, e.g. JoinWindows.ofTimeDifferenceWithNoGrace(5 * 60_000)');
     const that = asImpl(other);
     const keySerde = streamJoined.keySerde ?? this.serdes.keySerde ?? that.serdes.keySerde;
     const valueSerde = streamJoined.valueSerde ?? this.serdes.valueSerde;
     const otherValueSerde = streamJoined.otherValueSerde ?? that.serdes.valueSerde;
     const sideName = (generated: string) => (streamJoined.name ? `${streamJoined.name}-${generated}` : undefined);
     const leftInput = this.repartitionRequired
-      ? addRepartition(this.builder, this.nodeName, streamJoined.name ? `${streamJoined.name}-left` : this.nodeName, { keySerde, valueSerde, guardKeys: true } as never)
+      ? addRepartition(this.builder, this.nodeName, streamJoined.name ? `${streamJoined.name}-left` : this.nodeName, {
+          keySerde,
+          valueSerde,
+          guardKeys: true,
+        } as never)
       : this.nodeName;
     const rightInput = that.repartitionRequired
-      ? addRepartition(this.builder, that.nodeName, streamJoined.name ? `${streamJoined.name}-right` : that.nodeName, { keySerde, valueSerde: otherValueSerde, guardKeys: true } as never)
+      ? addRepartition(this.builder, that.nodeName, streamJoined.name ? `${streamJoined.name}-right` : that.nodeName, {
+          keySerde,
+          valueSerde: otherValueSerde,
+          guardKeys: true,
+        } as never)
       : that.nodeName;
     const thisName = this.builder.nameOrGenerate(sideName('this-join'), kind === 'outer' ? 'KSTREAM-OUTERTHIS-' : 'KSTREAM-JOINTHIS-');
     const otherName = this.builder.nameOrGenerate(sideName('other-join'), kind === 'inner' ? 'KSTREAM-JOINOTHER-' : 'KSTREAM-OUTEROTHER-');
@@ -200,15 +205,26 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
 
   private joinAs(other: KTable<K, unknown> | GlobalKTable<unknown, unknown> | KStream<K, unknown>, rest: unknown[], left: boolean): KStream<K, unknown> {
     if (other instanceof KStreamImpl) {
-      const [joiner, windows, streamJoined = {}] = rest as [(value: V | null, otherValue: unknown, key: K) => unknown, JoinWindows, StreamJoined<K, V, unknown> | undefined];
+      const [joiner, windows, streamJoined = {}] = rest as [
+        (value: V | null, otherValue: unknown, key: K) => unknown,
+        JoinWindows,
+        StreamJoined<K, V, unknown> | undefined,
+      ];
       return this.streamJoin(left ? 'left' : 'inner', other as KStream<K, unknown>, joiner, windows, streamJoined);
     }
     const prefix = left ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-';
     if (other instanceof GlobalKTableImpl) {
       const [keySelector, joiner, name] = rest as [(key: K, value: V) => unknown, (value: V, globalValue: unknown, key: K) => unknown, string | undefined];
-      if (typeof keySelector !== 'function' || typeof joiner !== 'function') throw new TypeError('A join with a GlobalKTable takes a key selector and a joiner');
+      if (typeof keySelector !== 'function' || typeof joiner !== 'function')
+        throw new TypeError('A join with a GlobalKTable takes a key selector and a joiner');
       // Kafka Streams' KStreamImpl.globalTableJoin names inner joins KSTREAM-LEFTJOIN- too.
-      return this.append('KSTREAM-LEFTJOIN-', name, streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left), { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+      return this.append(
+        'KSTREAM-LEFTJOIN-',
+        name,
+        streamGlobalJoinStep(other.queryableStoreName, keySelector, joiner, left),
+        { keySerde: this.serdes.keySerde },
+        this.repartitionRequired,
+      );
     }
     if (!(other instanceof KTableImpl)) throw new TypeError('join takes a KTable or a GlobalKTable built by the same StreamsBuilder');
     const [joiner, joined = {}] = rest as [(value: V, tableValue: unknown, key: K) => unknown, Joined<K, V> | undefined];
@@ -274,7 +290,13 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
 
   // Not named `then`: an object with a then() method is a thenable, and `await stream` would call it
   // and never settle.
-  private append<KR, VR>(prefix: string, name: string | undefined, implementation: NodeImplementation, serdes: KnownSerdes<KR, VR>, repartitionRequired: boolean): KStreamImpl<KR, VR> {
+  private append<KR, VR>(
+    prefix: string,
+    name: string | undefined,
+    implementation: NodeImplementation,
+    serdes: KnownSerdes<KR, VR>,
+    repartitionRequired: boolean,
+  ): KStreamImpl<KR, VR> {
     const nodeName = this.builder.nameOrGenerate(name, prefix);
     this.builder.addProcessor(nodeName, [this.nodeName], implementation);
     return new KStreamImpl<KR, VR>(this.builder, nodeName, serdes, repartitionRequired);

@@ -13,16 +13,21 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
   return {
     type: 'operator',
     create: (node) => (source) =>
-      operators.reduce<Observable<unknown>>((stream, operator) => operator(stream), source).pipe(
-        map(asRecord),
-        catchError((error: unknown) =>
-          throwError(() =>
-            error instanceof StreamsException
-              ? error
-              : new ProcessingException(`Operators piped at ${node.name} failed: ${errorMessage(error)}`, { cause: error, location: node.task.location(node.name) }),
+      operators
+        .reduce<Observable<unknown>>((stream, operator) => operator(stream), source)
+        .pipe(
+          map(asRecord),
+          catchError((error: unknown) =>
+            throwError(() =>
+              error instanceof StreamsException
+                ? error
+                : new ProcessingException(`Operators piped at ${node.name} failed: ${errorMessage(error)}`, {
+                    cause: error,
+                    location: node.task.location(node.name),
+                  }),
+            ),
           ),
         ),
-      ),
   };
 }
 

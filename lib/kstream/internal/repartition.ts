@@ -77,7 +77,8 @@ function keyGuard(topic: string) {
   return nodeStep<unknown, unknown, unknown, unknown>((node) => (record, out) => {
     if (record.key === null || record.key === undefined) {
       throw new StreamsException(
-        `A record with a null key cannot be grouped or repartitioned (through ${topic}); ` + `give it a key with selectKey, map or groupBy first, or filter such records out`,
+        `A record with a null key cannot be grouped or repartitioned (through ${topic}); ` +
+          `give it a key with selectKey, map or groupBy first, or filter such records out`,
         { location: node.task.location(node.name) },
       );
     }

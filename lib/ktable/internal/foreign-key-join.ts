@@ -47,7 +47,6 @@ export function valueHash<V>(value: V, serde: Serde<V> | undefined): string {
   return createHash('sha1').update(bytes).digest('base64');
 }
 
-
 /**
  * Left side: each left change unsubscribes from its old foreign key and subscribes to its new one,
  * with the instructions of Kafka Streams' SubscriptionSendProcessorSupplier. In an inner join a
@@ -100,7 +99,12 @@ export function unansweredStep<KL, VL, KR, VOut>(foreignKey: (value: VL) => KR, 
     if (newValue === null && oldValue === null) return;
     const newFk = newValue === null ? null : foreignKey(newValue);
     if (newFk !== null && newFk !== undefined) return;
-    out.next({ key: record.key, value: { newValue: newValue === null ? null : joiner(newValue, null, record.key), oldValue: null }, timestamp: record.timestamp, headers: record.headers });
+    out.next({
+      key: record.key,
+      value: { newValue: newValue === null ? null : joiner(newValue, null, record.key), oldValue: null },
+      timestamp: record.timestamp,
+      headers: record.headers,
+    });
   });
 }
 
@@ -200,7 +204,12 @@ export function rightChangeStep<KR, KL, VR>(subscriptionStore: string, leftKeySe
  * ResponseJoinProcessorSupplier: no right row means a tombstone, or in a left join the left row
  * joined with null.
  */
-export function resolveStep<KL, VL, VR, VOut>(leftStore: string, joiner: (left: VL, right: VR | null, key: KL) => VOut, leftJoin: boolean, leftValueSerde: Serde<VL> | undefined) {
+export function resolveStep<KL, VL, VR, VOut>(
+  leftStore: string,
+  joiner: (left: VL, right: VR | null, key: KL) => VOut,
+  leftJoin: boolean,
+  leftValueSerde: Serde<VL> | undefined,
+) {
   return nodeStep<KL, SubscriptionResponse<VR>, KL, Change<VOut>>((node) => {
     const left = node.store<KeyValueStore<KL, VL>>(leftStore);
     return (record, out) => {
@@ -224,7 +233,9 @@ const fromB64 = <T>(serde: Serde<T>, topic: string, text: string | null): T => s
 export class SubscriptionSerde<KL> implements Serde<Subscription<KL>> {
   constructor(private readonly leftKey: Serde<KL>) {}
   serialize(topic: string, data: Subscription<KL> | null): Buffer | null {
-    return data === null ? null : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash, i: data.instruction }));
+    return data === null
+      ? null
+      : Buffer.from(JSON.stringify({ l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey), h: data.hash, i: data.instruction }));
   }
   deserialize(topic: string, data: Buffer | null): Subscription<KL> {
     if (data === null) return null as unknown as Subscription<KL>;
@@ -254,7 +265,9 @@ export class SubscriptionKeySerde<KR, KL> implements Serde<SubscriptionKey<KR, K
   ) {}
   serialize(topic: string, data: SubscriptionKey<KR, KL> | null): Buffer | null {
     if (data === null) return null;
-    return Buffer.from(JSON.stringify({ f: b64(this.rightKey as Serde<unknown>, topic, data.foreignKey), l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey) }));
+    return Buffer.from(
+      JSON.stringify({ f: b64(this.rightKey as Serde<unknown>, topic, data.foreignKey), l: b64(this.leftKey as Serde<unknown>, topic, data.leftKey) }),
+    );
   }
   deserialize(topic: string, data: Buffer | null): SubscriptionKey<KR, KL> {
     if (data === null) return null as unknown as SubscriptionKey<KR, KL>;

@@ -19,7 +19,16 @@ import { passThroughStep } from '../../kstream/internal/stateless-steps.ts';
 import { addRepartition } from '../../kstream/internal/repartition.ts';
 import { Serdes } from '../../serdes/serdes.ts';
 import type { Serde } from '../../serdes/serde.ts';
-import { ResponseSerde, SubscriptionKeySerde, SubscriptionSerde, resolveStep, rightChangeStep, subscribeStep, subscriptionStep, unansweredStep } from './foreign-key-join.ts';
+import {
+  ResponseSerde,
+  SubscriptionKeySerde,
+  SubscriptionSerde,
+  resolveStep,
+  rightChangeStep,
+  subscribeStep,
+  subscriptionStep,
+  unansweredStep,
+} from './foreign-key-join.ts';
 import { SuppressedEntrySerde, suppressStep } from '../../windows/internal/suppress-step.ts';
 import type { Suppressed } from '../../windows/suppressed.ts';
 
@@ -78,7 +87,9 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       keySerde: this.serdes.keySerde as Serde<unknown> | undefined,
       valueSerde: this.serdes.valueSerde ? (new SuppressedEntrySerde(this.serdes.valueSerde) as Serde<unknown>) : undefined,
     });
-    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName, storeName, this.serdes.keySerde), [storeName]);
+    this.builder.addProcessor(nodeName, [this.nodeName], suppressStep<K, V>(suppressed, this.windowGraceMs, nodeName, storeName, this.serdes.keySerde), [
+      storeName,
+    ]);
     return new KTableImpl<K, V>(this.builder, nodeName, undefined, this.serdes, this.windowGraceMs);
   }
 
@@ -106,13 +117,21 @@ export class KTableImpl<K, V> implements KTable<K, V> {
 
   join(other: KTable<any, any>, ...rest: unknown[]): KTable<K, any> {
     if (typeof rest[1] === 'function') return this.foreignKeyJoin(other, rest, false);
-    const [joiner, materialized, name] = rest as [(value: V | null, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
+    const [joiner, materialized, name] = rest as [
+      (value: V | null, otherValue: unknown, key: K) => unknown,
+      Materialized<K, unknown> | undefined,
+      string | undefined,
+    ];
     return this.joinAs('inner', other, joiner, materialized, name);
   }
 
   leftJoin(other: KTable<any, any>, ...rest: unknown[]): KTable<K, any> {
     if (typeof rest[1] === 'function') return this.foreignKeyJoin(other, rest, true);
-    const [joiner, materialized, name] = rest as [(value: V | null, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
+    const [joiner, materialized, name] = rest as [
+      (value: V | null, otherValue: unknown, key: K) => unknown,
+      Materialized<K, unknown> | undefined,
+      string | undefined,
+    ];
     return this.joinAs('left', other, joiner, materialized, name);
   }
 
@@ -123,7 +142,12 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   private foreignKeyJoin(other: KTable<any, any>, rest: unknown[], leftJoin: boolean): KTable<K, unknown> {
     if (!(other instanceof KTableImpl)) throw new TypeError('A KTable joins another KTable built by the same StreamsBuilder');
     type KO = unknown;
-    const [foreignKey, joiner, materialized, name] = rest as [(value: V) => KO, (value: V, otherValue: unknown, key: K) => unknown, Materialized<K, unknown> | undefined, string | undefined];
+    const [foreignKey, joiner, materialized, name] = rest as [
+      (value: V) => KO,
+      (value: V, otherValue: unknown, key: K) => unknown,
+      Materialized<K, unknown> | undefined,
+      string | undefined,
+    ];
     const right = other as KTableImpl<KO, unknown>;
     this.enableSendingOldValues(true);
     right.enableSendingOldValues(true);
@@ -145,26 +169,47 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       keySerde: rightKeySerde && leftKeySerde ? (new SubscriptionKeySerde(rightKeySerde, leftKeySerde) as Serde<unknown>) : undefined,
       valueSerde: Serdes.String() as Serde<unknown>,
     });
-    const answer = this.builder.addProcessor(`${base}-SUBSCRIPTION`, [registrations], subscriptionStep<KO, K, unknown>(subscriptionStore, rightStore, leftKeySerde), [subscriptionStore, rightStore]);
-    const notify = this.builder.addProcessor(`${base}-RIGHT-CHANGE`, [right.nodeName], rightChangeStep<KO, K, unknown>(subscriptionStore, leftKeySerde), [subscriptionStore]);
+    const answer = this.builder.addProcessor(
+      `${base}-SUBSCRIPTION`,
+      [registrations],
+      subscriptionStep<KO, K, unknown>(subscriptionStore, rightStore, leftKeySerde),
+      [subscriptionStore, rightStore],
+    );
+    const notify = this.builder.addProcessor(`${base}-RIGHT-CHANGE`, [right.nodeName], rightChangeStep<KO, K, unknown>(subscriptionStore, leftKeySerde), [
+      subscriptionStore,
+    ]);
     const responses = this.builder.addProcessor(`${base}-RESPONSES`, [answer, notify], passThroughStep);
     const answers = addRepartition(this.builder, responses, `${base}-subscription-response`, {
       keySerde: leftKeySerde as Serde<unknown> | undefined,
       valueSerde: rightValueSerde ? (new ResponseSerde(rightValueSerde) as Serde<unknown>) : undefined,
       guardKeys: false,
     });
-    const resolve = this.builder.addProcessor(`${base}-RESOLVE`, [answers], resolveStep<K, V, unknown, unknown>(leftStore, joiner, leftJoin, leftValueSerde), [leftStore]);
+    const resolve = this.builder.addProcessor(`${base}-RESOLVE`, [answers], resolveStep<K, V, unknown, unknown>(leftStore, joiner, leftJoin, leftValueSerde), [
+      leftStore,
+    ]);
     // Only a left join answers a row without a foreign key (on this side: see unansweredStep).
-    const unanswered = leftJoin ? this.builder.addProcessor(`${base}-UNANSWERED`, [this.nodeName], unansweredStep<K, V, KO, unknown>(foreignKey, joiner)) : undefined;
+    const unanswered = leftJoin
+      ? this.builder.addProcessor(`${base}-UNANSWERED`, [this.nodeName], unansweredStep<K, V, KO, unknown>(foreignKey, joiner))
+      : undefined;
     graph.copartitionedNodes.add(answer).add(notify).add(resolve);
     const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName('KTABLE-FK-JOIN-OUTPUT-')) : undefined;
     const serdes = { keySerde: materialized?.keySerde ?? leftKeySerde, valueSerde: materialized?.valueSerde };
     if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
-    const output = this.builder.addProcessor(`${base}-OUTPUT`, unanswered === undefined ? [resolve] : [resolve, unanswered], storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true), storeName === undefined ? [] : [storeName]);
+    const output = this.builder.addProcessor(
+      `${base}-OUTPUT`,
+      unanswered === undefined ? [resolve] : [resolve, unanswered],
+      storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true),
+      storeName === undefined ? [] : [storeName],
+    );
     return new KTableImpl<K, unknown>(this.builder, output, storeName, serdes);
   }
 
-  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR> {
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    materialized?: Materialized<K, VR>,
+    name?: string,
+  ): KTable<K, VR> {
     return this.joinAs('outer', other, joiner, materialized, name);
   }
 
@@ -197,7 +242,12 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     this.builder.graph.copartitionedNodes.add(thisSide).add(otherSide);
     const serdes = { keySerde: materialized?.keySerde ?? this.serdes.keySerde, valueSerde: materialized?.valueSerde };
     if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
-    this.builder.addProcessor(mergeName, [thisSide, otherSide], storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true), storeName === undefined ? [] : [storeName]);
+    this.builder.addProcessor(
+      mergeName,
+      [thisSide, otherSide],
+      storeName === undefined ? passThroughStep : ktableMaterializeStep(storeName, true),
+      storeName === undefined ? [] : [storeName],
+    );
     return new KTableImpl<K, VR>(this.builder, mergeName, storeName, serdes);
   }
 

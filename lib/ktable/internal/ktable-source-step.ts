@@ -15,7 +15,10 @@ export function ktableSourceStep<K, V>(storeName: string | (() => string | undef
     const store = name === undefined ? undefined : timestampedStore(node.store<KeyValueStore<K, V>>(name));
     return (record, out) => {
       if (record.key === null || record.key === undefined) {
-        node.task.logger.warn(`Skipping a record with a null key: a table row needs a key (${node.name})`, node.task.location(node.name) as Record<string, unknown>);
+        node.task.logger.warn(
+          `Skipping a record with a null key: a table row needs a key (${node.name})`,
+          node.task.location(node.name) as Record<string, unknown>,
+        );
         return;
       }
       const value = record.value === undefined ? null : record.value;

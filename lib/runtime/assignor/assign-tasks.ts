@@ -34,7 +34,9 @@ export function assignTasks(input: AssignmentInput): TaskAssignment {
 
   const stateful = holdBackLaggingMoves(group, placeStatefulActives(group), input.config.maxWarmupReplicas);
   const stateless = placeStatelessActives(group, stateful.active);
-  const actives = new Map(group.clients.map(({ processId: id }) => [id, [...(stateful.active.get(id) ?? []), ...(stateless.get(id) ?? [])].sort(compareTaskIds)] as const));
+  const actives = new Map(
+    group.clients.map(({ processId: id }) => [id, [...(stateful.active.get(id) ?? []), ...(stateless.get(id) ?? [])].sort(compareTaskIds)] as const),
+  );
   const standbys = placeStandbys(group, actives, stateful.warmup, input.config.numStandbyReplicas);
 
   for (const client of group.clients) {

@@ -42,7 +42,11 @@ export function spreadOverConsumers(client: ClientState, active: readonly string
 }
 
 /** Task -> the first consumer (consumers come sorted by memberId) that had it, for the given tasks only. */
-function previousOwners(consumers: readonly ConsumerState[], tasks: readonly string[], had: (consumer: ConsumerState) => readonly string[]): Map<string, string> {
+function previousOwners(
+  consumers: readonly ConsumerState[],
+  tasks: readonly string[],
+  had: (consumer: ConsumerState) => readonly string[],
+): Map<string, string> {
   const wanted = new Set(tasks);
   const owners = new Map<string, string>();
   for (const consumer of consumers) {

@@ -58,12 +58,17 @@ export function placeSticky(request: PlacementRequest): Map<string, string[]> {
     if (excess <= 0) continue;
     const own = placed.get(bin.id)!;
     const released = chooseReleases(own, excess, bestAffinity);
-    placed.set(bin.id, own.filter((task) => !released.has(task)));
+    placed.set(
+      bin.id,
+      own.filter((task) => !released.has(task)),
+    );
     pool.push(...released);
   }
 
   const spread = new Map(bins.map((bin) => [bin.id, subTopologyCounts(placed.get(bin.id)!)]));
-  const ordered = pool.map((task) => ({ task, best: bestAffinity(task) })).sort((a, b) => (a.best < b.best ? -1 : a.best > b.best ? 1 : compareTaskIds(a.task, b.task)));
+  const ordered = pool
+    .map((task) => ({ task, best: bestAffinity(task) }))
+    .sort((a, b) => (a.best < b.best ? -1 : a.best > b.best ? 1 : compareTaskIds(a.task, b.task)));
   for (const { task } of ordered) {
     const sub = subTopologyOf(task);
     const target = lowest(

@@ -61,18 +61,27 @@ export function streamsPartitionAssignor(options: StreamsAssignorOptions): Parti
         config: options.config,
       });
       if (assignment.unplacedStandbys > 0) {
-        options.logger.info(`${assignment.unplacedStandbys} standby replicas could not be placed: numStandbyReplicas is ${options.config.numStandbyReplicas}, but only ${clients.length} instances are in the group`);
+        options.logger.info(
+          `${assignment.unplacedStandbys} standby replicas could not be placed: ` +
+            `numStandbyReplicas is ${options.config.numStandbyReplicas}, but only ${clients.length} instances are in the group`,
+        );
       }
       const metadata: ClientMetadata[] = clients.map((client) => {
         const tasks = assignment.clients.get(client.processId)!;
         const server = subscriptions.get(client.consumers[0]!.memberId)!.applicationServer;
-        return { processId: client.processId, ...(server ? { applicationServer: server } : {}), activeTasks: tasks.active, standbyTasks: [...tasks.standby, ...tasks.warmup] };
+        return {
+          processId: client.processId,
+          ...(server ? { applicationServer: server } : {}),
+          activeTasks: tasks.active,
+          standbyTasks: [...tasks.standby, ...tasks.warmup],
+        };
       });
       const nextProbingRebalanceMs = assignment.probingRebalanceNeeded ? Date.now() + options.config.probingRebalanceIntervalMs : undefined;
       return members.map((member): GroupMemberAssignment => {
         const tasks = assignment.consumers.get(member.memberId) ?? { active: [], standby: [] };
         const partitions: Record<string, number[]> = {};
-        for (const { topic, partition } of tasks.active.flatMap((id) => layout.get(id)!.sourcePartitions).sort(compareTopicPartitions)) (partitions[topic] ??= []).push(partition);
+        for (const { topic, partition } of tasks.active.flatMap((id) => layout.get(id)!.sourcePartitions).sort(compareTopicPartitions))
+          (partitions[topic] ??= []).push(partition);
         const userData = encodeAssignmentInfo({
           memberId: member.memberId,
           activeTasks: tasks.active,
@@ -90,7 +99,11 @@ export function streamsPartitionAssignor(options: StreamsAssignorOptions): Parti
  * The members grouped into instances, each with the lag of its local state per task: the
  * changelogs' end offsets less the offsets its state has reached (0 for a task it runs as active).
  */
-async function clientStates(subscriptions: ReadonlyMap<string, SubscriptionInfo>, layout: ReadonlyMap<string, TaskLayout>, options: StreamsAssignorOptions): Promise<ClientState[]> {
+async function clientStates(
+  subscriptions: ReadonlyMap<string, SubscriptionInfo>,
+  layout: ReadonlyMap<string, TaskLayout>,
+  options: StreamsAssignorOptions,
+): Promise<ClientState[]> {
   const byProcess = new Map<string, { memberId: string; info: SubscriptionInfo }[]>();
   for (const [memberId, info] of subscriptions) byProcess.set(info.processId, [...(byProcess.get(info.processId) ?? []), { memberId, info }]);
   // As Kafka Streams' leader: the end offsets of every stateful task's changelogs, so that an

@@ -41,7 +41,10 @@ export function decodeSubscriptionInfo(userData: Buffer): SubscriptionInfo | und
   }
   if (parsed?.magic !== MAGIC) return undefined;
   if (parsed.version !== VERSION) {
-    throw new StreamsException(`A member of the group sent subscription version ${String(parsed.version)}; this instance reads version ${VERSION}: run one version of the application per group`);
+    throw new StreamsException(
+      `A member of the group sent subscription version ${String(parsed.version)}; this instance reads version ${VERSION}: ` +
+        'run one version of the application per group',
+    );
   }
   return {
     processId: String(parsed.processId),

@@ -26,5 +26,5 @@ function stableJson(value: unknown): string {
       .map((k) => JSON.stringify(k) + ':' + stableJson((value as Record<string, unknown>)[k]));
     return '{' + entries.join(',') + '}';
   }
-  return typeof value === 'bigint' ? `"${value}n"` : JSON.stringify(value) ?? 'null';
+  return typeof value === 'bigint' ? `"${value}n"` : (JSON.stringify(value) ?? 'null');
 }

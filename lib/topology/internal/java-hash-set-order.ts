@@ -13,5 +13,8 @@ export function javaHashSetOrder(values: readonly string[]): string[] {
     return (hash ^ (hash >>> 16)) & (capacity - 1);
   };
   // Array.prototype.sort is stable, so values in one bucket keep their insertion order.
-  return unique.map((value) => ({ value, bucket: bucket(value) })).sort((a, b) => a.bucket - b.bucket).map((entry) => entry.value);
+  return unique
+    .map((value) => ({ value, bucket: bucket(value) }))
+    .sort((a, b) => a.bucket - b.bucket)
+    .map((entry) => entry.value);
 }

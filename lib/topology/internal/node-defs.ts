@@ -5,21 +5,13 @@ import type { Serde } from '../../serdes/serde.ts';
 import type { Emitter, NodeContext } from './node-context.ts';
 
 /** Picks the timestamp of a consumed record; `partitionTime` is the largest one seen so far. */
-export type TimestampExtractor<K = unknown, V = unknown> = (
-  record: StreamRecord<K, V> & RecordContext,
-  partitionTime: number,
-) => number;
+export type TimestampExtractor<K = unknown, V = unknown> = (record: StreamRecord<K, V> & RecordContext, partitionTime: number) => number;
 
 /** Chooses the topic of each record at run time, as Kafka Streams' TopicNameExtractor. */
 export type TopicNameExtractor<K = unknown, V = unknown> = (key: K, value: V, recordContext: RecordContext | undefined) => string;
 
 /** Chooses the partition of each record; undefined leaves the choice to the default partitioner. */
-export type StreamPartitioner<K = unknown, V = unknown> = (
-  topic: string,
-  key: K,
-  value: V,
-  numPartitions: number,
-) => number | undefined;
+export type StreamPartitioner<K = unknown, V = unknown> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined;
 
 type AnyRecord = StreamRecord<unknown, unknown>;
 

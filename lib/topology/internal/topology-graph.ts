@@ -71,9 +71,11 @@ export class TopologyGraph {
   connectStore(processorName: string, storeName: string): void {
     const node = this.nodes.get(processorName);
     if (node === undefined) throw new TopologyException(`Processor ${processorName} is not added yet, so store ${storeName} cannot be connected to it`);
-    if (node.kind !== 'processor') throw new TopologyException(`StateStore ${storeName} can only be connected to a processor, and ${processorName} is a ${node.kind}`);
+    if (node.kind !== 'processor')
+      throw new TopologyException(`StateStore ${storeName} can only be connected to a processor, and ${processorName} is a ${node.kind}`);
     const store = this.stores.get(storeName);
-    if (store === undefined) throw new TopologyException(`StateStore ${storeName} is not added yet; add it with addStateStore before connecting processor ${processorName}`);
+    if (store === undefined)
+      throw new TopologyException(`StateStore ${storeName} is not added yet; add it with addStateStore before connecting processor ${processorName}`);
     if (store.global) throw new TopologyException(`Global store ${storeName} is readable by every processor and cannot be connected to ${processorName}`);
     store.processors.add(processorName);
     node.stores.add(storeName);

@@ -84,7 +84,10 @@ export function sessionAggregateStep<K, V, VA>(
       }
       if (end < closeTime) {
         task.metrics.droppedRecords++;
-        task.logger.debug(`Dropping a late record for a session [${start}, ${end}] closed at stream time ${task.streamTime}`, task.location(node.name) as Record<string, unknown>);
+        task.logger.debug(
+          `Dropping a late record for a session [${start}, ${end}] closed at stream time ${task.streamTime}`,
+          task.location(node.name) as Record<string, unknown>,
+        );
         return;
       }
       aggregate = fns.aggregator(key, value as V, aggregate);
@@ -93,7 +96,8 @@ export function sessionAggregateStep<K, V, VA>(
       const sameWindow = start === timestamp && end === timestamp;
       for (const session of overlapping) {
         store.delete(session.key);
-        if (!sameWindow) out.next({ key: session.key, value: { newValue: null, oldValue: session.aggregate }, timestamp: session.key.window.end, headers: record.headers });
+        if (!sameWindow)
+          out.next({ key: session.key, value: { newValue: null, oldValue: session.aggregate }, timestamp: session.key.window.end, headers: record.headers });
       }
       const merged: Session<K, VA> = { key: { key, window: { start, end } }, aggregate };
       // A null aggregate (a reduce of a null value) deletes the session, as a put of null does in Kafka.

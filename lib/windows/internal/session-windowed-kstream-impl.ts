@@ -62,7 +62,12 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     const keySerde = materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new SessionWindowedSerde(this.grouped.knownSerdes.keySerde) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
-    this.builder.addProcessor(processorName, [parent], sessionAggregateStep(storeName, this.windows, fns, this.grouped.knownSerdes.keySerde, materialized.retentionMs), [storeName]);
+    this.builder.addProcessor(
+      processorName,
+      [parent],
+      sessionAggregateStep(storeName, this.windows, fns, this.grouped.knownSerdes.keySerde, materialized.retentionMs),
+      [storeName],
+    );
     // A session stays open to records up to the gap after its end, plus grace.
     return new KTableImpl<Windowed<K>, VA>(this.builder, processorName, storeName, serdes, this.windows.gapMs + this.windows.graceMs);
   }

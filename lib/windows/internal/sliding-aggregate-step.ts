@@ -68,7 +68,10 @@ export function slidingAggregateStep<K, V, VA>(
       const closeTime = observed - windows.graceMs;
       if (t + d < closeTime) {
         task.metrics.droppedRecords++;
-        task.logger.debug(`Dropping a late record: every sliding window it falls in closed at stream time ${observed}`, task.location(node.name) as Record<string, unknown>);
+        task.logger.debug(
+          `Dropping a late record: every sliding window it falls in closed at stream time ${observed}`,
+          task.location(node.name) as Record<string, unknown>,
+        );
         return;
       }
 
@@ -146,7 +149,8 @@ export function slidingAggregateStep<K, V, VA>(
       }
 
       // The previous record's right window, if t is the first record after it within d.
-      if (previousRecordTime !== undefined && !starts.has(previousRecordTime + 1) && previousRecordTime + 1 + d >= t) update(windowOf(previousRecordTime + 1), undefined);
+      if (previousRecordTime !== undefined && !starts.has(previousRecordTime + 1) && previousRecordTime + 1 + d >= t)
+        update(windowOf(previousRecordTime + 1), undefined);
       if (!leftWindowExists) {
         const previousInReach = previousRecordTime !== undefined && t - d <= previousRecordTime;
         const base = previousInReach && leftWindowAggregate !== undefined ? { value: leftWindowAggregate.value, timestamp: t } : undefined;

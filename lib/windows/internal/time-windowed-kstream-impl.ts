@@ -63,21 +63,34 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const parent = this.grouped.partitionedInput(storeName);
     const windows = this.windows;
     const sizeMs = windows instanceof SlidingWindows ? windows.timeDifferenceMs : windows.sizeMs;
-    const keySerde = materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new TimeWindowedSerde(this.grouped.knownSerdes.keySerde, sizeMs) : undefined);
+    const keySerde =
+      materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new TimeWindowedSerde(this.grouped.knownSerdes.keySerde, sizeMs) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
     const logging = materialized.loggingEnabled ?? true;
     // Sliding windows forward every update (their step does not go through a record cache).
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, logging, !(windows instanceof SlidingWindows) && (materialized.cachingEnabled ?? true));
+    this.builder.addKeyValueStore(
+      storeName,
+      serdes as KnownSerdes<unknown, unknown>,
+      logging,
+      !(windows instanceof SlidingWindows) && (materialized.cachingEnabled ?? true),
+    );
     if (windows instanceof SlidingWindows) {
       // As Kafka Streams, one store of windows, kept 2d + grace unless a retention is asked for.
       const minimum = 2 * windows.timeDifferenceMs + windows.graceMs;
       if (materialized.retentionMs !== undefined && !(materialized.retentionMs >= minimum)) {
         throw new RangeError(`Store ${storeName}: retention ${materialized.retentionMs} ms must be at least twice the time difference + grace (${minimum} ms)`);
       }
-      this.builder.addProcessor(processorName, [parent], slidingAggregateStep(storeName, windows, fold, this.grouped.knownSerdes.keySerde, materialized.retentionMs), [storeName]);
+      this.builder.addProcessor(
+        processorName,
+        [parent],
+        slidingAggregateStep(storeName, windows, fold, this.grouped.knownSerdes.keySerde, materialized.retentionMs),
+        [storeName],
+      );
     } else {
       if (materialized.retentionMs !== undefined && !(materialized.retentionMs >= windows.sizeMs + windows.graceMs)) {
-        throw new RangeError(`Store ${storeName}: retention ${materialized.retentionMs} ms must be at least window size + grace (${windows.sizeMs + windows.graceMs} ms)`);
+        throw new RangeError(
+          `Store ${storeName}: retention ${materialized.retentionMs} ms must be at least window size + grace (${windows.sizeMs + windows.graceMs} ms)`,
+        );
       }
       this.builder.addProcessor(processorName, [parent], windowAggregateStep(storeName, windows, fold, materialized.retentionMs), [storeName]);
     }

@@ -58,7 +58,10 @@ export function windowAggregateStep<K, V, VA>(
       for (const window of windows.windowsFor(record.timestamp)) {
         if (window.end <= closeTime) {
           task.metrics.droppedRecords++;
-          task.logger.debug(`Dropping a late record for window [${window.start}, ${window.end}) closed at stream time ${task.streamTime}`, task.location(node.name) as Record<string, unknown>);
+          task.logger.debug(
+            `Dropping a late record for window [${window.start}, ${window.end}) closed at stream time ${task.streamTime}`,
+            task.location(node.name) as Record<string, unknown>,
+          );
           continue;
         }
         const key: Windowed<K> = { key: record.key, window };

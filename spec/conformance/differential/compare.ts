@@ -19,7 +19,8 @@ function showInput(record: InputRecord, index: number): string {
   return `  #${index} ${record.topic}:${show(record.key?.toString('hex') ?? null)}=${show(record.value?.toString('hex') ?? null)}@${record.timestamp}`;
 }
 
-const sameOutput = (a: OutputRecord, b: OutputRecord) => a.step === b.step && a.topic === b.topic && a.key === b.key && a.value === b.value && a.timestamp === b.timestamp;
+const sameOutput = (a: OutputRecord, b: OutputRecord) =>
+  a.step === b.step && a.topic === b.topic && a.key === b.key && a.value === b.value && a.timestamp === b.timestamp;
 
 /**
  * The first way our outputs for a case differ from Kafka's, as a short report naming the

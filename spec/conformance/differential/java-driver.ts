@@ -79,10 +79,15 @@ export async function runKafka(cases: readonly ConformanceCase[]): Promise<CaseR
     const output = join(work, 'results.json');
     writeFileSync(input, encode(cases));
     await new Promise<void>((resolve, reject) => {
-      execFile('java', ['-cp', classpath, 'conformance.Main', input, output, join(work, 'state')], { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
-        if (error) reject(new Error(`conformance.Main failed: ${error.message}\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
-        else resolve();
-      });
+      execFile(
+        'java',
+        ['-cp', classpath, 'conformance.Main', input, output, join(work, 'state')],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (error, _stdout, stderr) => {
+          if (error) reject(new Error(`conformance.Main failed: ${error.message}\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
+          else resolve();
+        },
+      );
     });
     return (JSON.parse(readFileSync(output, 'utf8')) as { cases: CaseResult[] }).cases;
   } finally {

@@ -33,10 +33,15 @@ export function readKnownDifferences(path = CONFORMANCE_DOC): KnownDifference[] 
     .slice(2); // the header and the |---| line
   const seen = new Set<string>();
   return rows.map((line) => {
-    const cells = line.slice(1, -1).split('|').map((cell) => cell.trim());
+    const cells = line
+      .slice(1, -1)
+      .split('|')
+      .map((cell) => cell.trim());
     const [id, kind, topologies, reason] = cells;
     if (cells.length !== 4 || !/^[A-Z][0-9]+[a-z]?$/.test(id!) || (kind !== 'records' && kind !== 'describe') || !reason) {
-      throw new Error(`${path}: cannot read the known-difference row ${JSON.stringify(line)}; expected | id | records or describe | \`topology\`, ... | reason |`);
+      throw new Error(
+        `${path}: cannot read the known-difference row ${JSON.stringify(line)}; expected | id | records or describe | \`topology\`, ... | reason |`,
+      );
     }
     if (seen.has(`${id}/${kind}`)) throw new Error(`${path}: known difference ${id} (${kind}) is listed twice`);
     seen.add(`${id}/${kind}`);

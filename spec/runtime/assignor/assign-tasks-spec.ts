@@ -22,13 +22,21 @@ interface ClientOptions {
 function client(processId: string, options: ClientOptions = {}): ClientState {
   const threads = options.threads ?? 1;
   const deal = (tasks: readonly string[] = [], i: number): string[] => tasks.filter((_, index) => index % threads === i);
-  const consumers = Array.from({ length: threads }, (_, i) => ({ memberId: `${processId}-${i}`, previousActive: deal(options.active, i), previousStandby: deal(options.standby, i) }));
+  const consumers = Array.from({ length: threads }, (_, i) => ({
+    memberId: `${processId}-${i}`,
+    previousActive: deal(options.active, i),
+    previousStandby: deal(options.standby, i),
+  }));
   const lags = new Map<string, number>((options.active ?? []).map((task) => [task, 0]));
   for (const [task, lag] of Object.entries(options.lags ?? {})) lags.set(task, lag);
   return { processId, consumers, taskLags: lags };
 }
 
-function input(clients: readonly ClientState[], tasks: readonly string[], options: { stateful?: boolean; config?: Partial<AssignorConfig> } = {}): AssignmentInput {
+function input(
+  clients: readonly ClientState[],
+  tasks: readonly string[],
+  options: { stateful?: boolean; config?: Partial<AssignorConfig> } = {},
+): AssignmentInput {
   return { clients, tasks, statefulTasks: new Set(options.stateful ? tasks : []), config: { ...defaults, ...options.config } };
 }
 
@@ -100,7 +108,9 @@ describe('assignTasks', () => {
     });
 
     it('goes to one claimant when two clients claim it: the less lagging, then the lower processId', () => {
-      const lagging = assignTasks(input([client('A', { active: ['0_0'], lags: { '0_0': 500 } }), client('B', { active: ['0_0'] }), client('C')], taskIds(1), { stateful: true }));
+      const lagging = assignTasks(
+        input([client('A', { active: ['0_0'], lags: { '0_0': 500 } }), client('B', { active: ['0_0'] }), client('C')], taskIds(1), { stateful: true }),
+      );
       expect(activeOwners(lagging).get('0_0')).to.equal('B');
       const tied = assignTasks(input([client('B', { active: ['0_0'] }), client('A', { active: ['0_0'] }), client('C')], taskIds(1)));
       expect(activeOwners(tied).get('0_0')).to.equal('A');
@@ -154,8 +164,14 @@ describe('assignTasks', () => {
       });
       for (const id of ['A', 'B']) {
         const active = result.clients.get(id)!.active;
-        expect(active.filter((task) => stateful.includes(task)), `stateful on ${id}`).to.have.length(2);
-        expect(active.filter((task) => stateless.includes(task)), `stateless on ${id}`).to.have.length(2);
+        expect(
+          active.filter((task) => stateful.includes(task)),
+          `stateful on ${id}`,
+        ).to.have.length(2);
+        expect(
+          active.filter((task) => stateless.includes(task)),
+          `stateless on ${id}`,
+        ).to.have.length(2);
       }
     });
 
@@ -163,8 +179,14 @@ describe('assignTasks', () => {
       const result = assignTasks(input([client('A'), client('B')], [...taskIds(4, 0), ...taskIds(4, 1)]));
       for (const id of ['A', 'B']) {
         const active = result.clients.get(id)!.active;
-        expect(active.filter((task) => task.startsWith('0_')), `sub-topology 0 on ${id}`).to.have.length(2);
-        expect(active.filter((task) => task.startsWith('1_')), `sub-topology 1 on ${id}`).to.have.length(2);
+        expect(
+          active.filter((task) => task.startsWith('0_')),
+          `sub-topology 0 on ${id}`,
+        ).to.have.length(2);
+        expect(
+          active.filter((task) => task.startsWith('1_')),
+          `sub-topology 1 on ${id}`,
+        ).to.have.length(2);
       }
     });
   });
@@ -172,7 +194,10 @@ describe('assignTasks', () => {
   describe('stickiness', () => {
     it('gives a stable group the same assignment again', () => {
       const tasks = [...taskIds(6, 0), ...taskIds(5, 1)];
-      const first = input([client('A', { threads: 2 }), client('B'), client('C', { threads: 3 })], tasks, { stateful: true, config: { numStandbyReplicas: 1 } });
+      const first = input([client('A', { threads: 2 }), client('B'), client('C', { threads: 3 })], tasks, {
+        stateful: true,
+        config: { numStandbyReplicas: 1 },
+      });
       const round1 = assignTasks(first);
       const round2 = assignTasks(nextRound(first, round1));
       expect(serialize(round2)).to.equal(serialize(round1));
@@ -213,14 +238,20 @@ describe('assignTasks', () => {
       expect(activeCount(round2, 'B')).to.equal(6);
     });
 
-    it("gives up, when a client joins, tasks of the sub-topology a client has most of, so each stays spread", () => {
+    it('gives up, when a client joins, tasks of the sub-topology a client has most of, so each stays spread', () => {
       const a = ['0_0', '0_1', '0_2', '0_3', '1_4', '1_5'];
       const b = ['1_0', '1_1', '1_2', '1_3', '0_4', '0_5'];
       const result = assignTasks(input([client('A', { active: a }), client('B', { active: b }), client('C')], [...taskIds(6, 0), ...taskIds(6, 1)]));
       for (const id of ['A', 'B', 'C']) {
         const active = result.clients.get(id)!.active;
-        expect(active.filter((task) => task.startsWith('0_')), `sub-topology 0 on ${id}`).to.have.length(2);
-        expect(active.filter((task) => task.startsWith('1_')), `sub-topology 1 on ${id}`).to.have.length(2);
+        expect(
+          active.filter((task) => task.startsWith('0_')),
+          `sub-topology 0 on ${id}`,
+        ).to.have.length(2);
+        expect(
+          active.filter((task) => task.startsWith('1_')),
+          `sub-topology 1 on ${id}`,
+        ).to.have.length(2);
       }
     });
 
@@ -237,7 +268,11 @@ describe('assignTasks', () => {
     it('gives a task whose owner left to a client caught up on it', () => {
       // C and D left; A is caught up on 0_3 and B on 0_2 (their standbys), each has room for one.
       const result = assignTasks(
-        input([client('A', { active: ['0_0'], standby: ['0_3'], lags: { '0_3': 10 } }), client('B', { active: ['0_1'], standby: ['0_2'], lags: { '0_2': 10 } })], taskIds(4), { stateful: true }),
+        input(
+          [client('A', { active: ['0_0'], standby: ['0_3'], lags: { '0_3': 10 } }), client('B', { active: ['0_1'], standby: ['0_2'], lags: { '0_2': 10 } })],
+          taskIds(4),
+          { stateful: true },
+        ),
       );
       expect(activeOwners(result).get('0_2')).to.equal('B');
       expect(activeOwners(result).get('0_3')).to.equal('A');
@@ -253,7 +288,11 @@ describe('assignTasks', () => {
     it('keeps a lost task on the caught-up client even past its share, warming it up where balance wanted it', () => {
       // C left with 0_4 and 0_5; only B is caught up on them. Balance would give one to A.
       const result = assignTasks(
-        input([client('A', { active: ['0_0', '0_1'] }), client('B', { active: ['0_2', '0_3'], standby: ['0_4', '0_5'], lags: { '0_4': 0, '0_5': 0 } })], taskIds(6), { stateful: true }),
+        input(
+          [client('A', { active: ['0_0', '0_1'] }), client('B', { active: ['0_2', '0_3'], standby: ['0_4', '0_5'], lags: { '0_4': 0, '0_5': 0 } })],
+          taskIds(6),
+          { stateful: true },
+        ),
       );
       expect(result.clients.get('B')!.active).to.include.members(['0_4', '0_5']);
       expect(result.clients.get('A')!.warmup).to.have.length(1);
@@ -272,7 +311,9 @@ describe('assignTasks', () => {
     });
 
     it('places at most maxWarmupReplicas warm-ups over the whole group', () => {
-      const result = assignTasks(input([client('A', { active: taskIds(9) }), client('B'), client('C')], taskIds(9), { stateful: true, config: { maxWarmupReplicas: 3 } }));
+      const result = assignTasks(
+        input([client('A', { active: taskIds(9) }), client('B'), client('C')], taskIds(9), { stateful: true, config: { maxWarmupReplicas: 3 } }),
+      );
       expect(activeCount(result, 'A')).to.equal(9);
       expect(warmupCount(result)).to.equal(3);
       expect(result.probingRebalanceNeeded).to.equal(true);
@@ -309,7 +350,9 @@ describe('assignTasks', () => {
     });
 
     it('moves a task straight to a destination that is already caught up', () => {
-      const result = assignTasks(input([client('A', { active: taskIds(4) }), client('B', { standby: ['0_2', '0_3'], lags: { '0_2': 3, '0_3': 3 } })], taskIds(4), { stateful: true }));
+      const result = assignTasks(
+        input([client('A', { active: taskIds(4) }), client('B', { standby: ['0_2', '0_3'], lags: { '0_2': 3, '0_3': 3 } })], taskIds(4), { stateful: true }),
+      );
       expect(result.clients.get('B')!.active).to.deep.equal(['0_2', '0_3']);
       expect(warmupCount(result)).to.equal(0);
       expect(result.probingRebalanceNeeded).to.equal(false);
@@ -355,7 +398,12 @@ describe('assignTasks', () => {
 
     it('gives stateless tasks no standbys', () => {
       const stateful = taskIds(2, 0);
-      const result = assignTasks({ clients: [client('A'), client('B'), client('C')], tasks: [...stateful, ...taskIds(3, 1)], statefulTasks: new Set(stateful), config: { ...defaults, numStandbyReplicas: 2 } });
+      const result = assignTasks({
+        clients: [client('A'), client('B'), client('C')],
+        tasks: [...stateful, ...taskIds(3, 1)],
+        statefulTasks: new Set(stateful),
+        config: { ...defaults, numStandbyReplicas: 2 },
+      });
       const standbys = [...result.clients.values()].flatMap((assigned) => assigned.standby);
       expect([...standbys].sort()).to.deep.equal(['0_0', '0_0', '0_1', '0_1']);
     });
@@ -412,7 +460,10 @@ describe('assignTasks', () => {
       const previous = input([client('A', { threads: 2 })], taskIds(6));
       const round1 = assignTasks(previous);
       const grown = nextRound(previous, round1);
-      const withThirdThread = grown.clients.map((state) => ({ ...state, consumers: [...state.consumers, { memberId: 'A-2', previousActive: [], previousStandby: [] }] }));
+      const withThirdThread = grown.clients.map((state) => ({
+        ...state,
+        consumers: [...state.consumers, { memberId: 'A-2', previousActive: [], previousStandby: [] }],
+      }));
       const round2 = assignTasks({ ...grown, clients: withThirdThread });
       expect(round2.consumers.get('A-2')!.active).to.have.length(2);
       for (const id of ['A-0', 'A-1']) {
@@ -425,10 +476,14 @@ describe('assignTasks', () => {
     it('spreads standbys over consumers evenly and keeps them where they were', () => {
       // B has 2 threads to A's 1: it takes 4 of the 6 tasks (it is caught up) and standbys for A's 2.
       const tasks = taskIds(6);
-      const first = input([client('A', { active: tasks }), client('B', { threads: 2, standby: tasks, lags: Object.fromEntries(tasks.map((task) => [task, 0])) })], tasks, {
-        stateful: true,
-        config: { numStandbyReplicas: 1 },
-      });
+      const first = input(
+        [client('A', { active: tasks }), client('B', { threads: 2, standby: tasks, lags: Object.fromEntries(tasks.map((task) => [task, 0])) })],
+        tasks,
+        {
+          stateful: true,
+          config: { numStandbyReplicas: 1 },
+        },
+      );
       const round1 = assignTasks(first);
       expect(round1.clients.get('B')!.active).to.have.length(4);
       expect(['B-0', 'B-1'].map((id) => consumer(round1, id).active.length)).to.deep.equal([2, 2]);
@@ -440,7 +495,10 @@ describe('assignTasks', () => {
 
     it('keeps a standby on the consumer that kept it, whatever order a fresh spread would pick', () => {
       // Dealt round-robin: B-0 kept 0_1 and B-1 kept 0_0, the reverse of a fresh spread.
-      const clients = [client('A', { active: ['0_0', '0_1'] }), client('B', { threads: 2, active: ['0_2', '0_3', '0_4', '0_5'], standby: ['0_1', '0_0'], lags: { '0_0': 0, '0_1': 0 } })];
+      const clients = [
+        client('A', { active: ['0_0', '0_1'] }),
+        client('B', { threads: 2, active: ['0_2', '0_3', '0_4', '0_5'], standby: ['0_1', '0_0'], lags: { '0_0': 0, '0_1': 0 } }),
+      ];
       const result = assignTasks(input(clients, taskIds(6), { stateful: true, config: { numStandbyReplicas: 1 } }));
       expect(consumer(result, 'B-0').standby).to.deep.equal(['0_1']);
       expect(consumer(result, 'B-1').standby).to.deep.equal(['0_0']);
@@ -492,9 +550,15 @@ describe('assignTasks', () => {
           const assigned = result.clients.get(state.processId)!;
           warmups += assigned.warmup.length;
           const replicas = [...assigned.standby, ...assigned.warmup];
-          expect(assigned.active.filter((task) => replicas.includes(task)), where).to.deep.equal([]);
+          expect(
+            assigned.active.filter((task) => replicas.includes(task)),
+            where,
+          ).to.deep.equal([]);
           expect(new Set(replicas).size, where).to.equal(replicas.length);
-          expect(replicas.every((task) => given.statefulTasks.has(task)), where).to.equal(true);
+          expect(
+            replicas.every((task) => given.statefulTasks.has(task)),
+            where,
+          ).to.equal(true);
           const mine = state.consumers.map((c) => consumer(result, c.memberId));
           expect(mine.flatMap((c) => c.active).sort(), where).to.deep.equal([...assigned.active].sort());
           expect(mine.flatMap((c) => c.standby).sort(), where).to.deep.equal([...replicas].sort());

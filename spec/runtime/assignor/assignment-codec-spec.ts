@@ -5,7 +5,13 @@ import { RUNNING_ACTIVE, decodeSubscriptionInfo, encodeSubscriptionInfo, type Su
 
 describe('The Streams assignor userData', () => {
   it('carries a subscription from a member to the leader', () => {
-    const info: SubscriptionInfo = { processId: 'p1', applicationServer: 'localhost:8080', previousActive: ['0_1'], previousStandby: ['1_0'], taskOffsetSums: { '0_1': RUNNING_ACTIVE, '1_0': 1200 } };
+    const info: SubscriptionInfo = {
+      processId: 'p1',
+      applicationServer: 'localhost:8080',
+      previousActive: ['0_1'],
+      previousStandby: ['1_0'],
+      taskOffsetSums: { '0_1': RUNNING_ACTIVE, '1_0': 1200 },
+    };
     expect(decodeSubscriptionInfo(encodeSubscriptionInfo(info))).to.deep.equal(info);
   });
 

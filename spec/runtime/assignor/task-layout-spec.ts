@@ -31,7 +31,9 @@ describe('taskLayout', () => {
   });
 
   it('gives a task only the partitions its topics have, and a sub-topology of unknown topics no task', () => {
-    const uneven = taskLayout([{ id: 0, sourceTopics: ['orders', 'app-orders-by-item-repartition'], changelogTopics: [], stateful: false }], (topic) => counts.get(topic));
+    const uneven = taskLayout([{ id: 0, sourceTopics: ['orders', 'app-orders-by-item-repartition'], changelogTopics: [], stateful: false }], (topic) =>
+      counts.get(topic),
+    );
     expect(uneven.get('0_2')!.sourcePartitions).to.deep.equal([{ topic: 'orders', partition: 2 }]);
     expect(taskLayout([{ id: 0, sourceTopics: ['missing'], changelogTopics: [], stateful: false }], () => undefined).size).to.equal(0);
   });

@@ -35,7 +35,11 @@ export const aggregationTopologies: ConformanceTopology[] = [
         .toStream()
         .to('out-reduce', { keySerde: str, valueSerde: int });
       grouped
-        .aggregate(() => 0, (_k, v, agg: number) => (agg * 3 + orNull(v)) % 1000, { keySerde: str, valueSerde: int })
+        .aggregate(
+          () => 0,
+          (_k, v, agg: number) => (agg * 3 + orNull(v)) % 1000,
+          { keySerde: str, valueSerde: int },
+        )
         .toStream()
         .to('out-aggregate', { keySerde: str, valueSerde: int });
       return builder.build();
@@ -51,7 +55,10 @@ export const aggregationTopologies: ConformanceTopology[] = [
       builder
         .table<string, number>('tin', { keySerde: str, valueSerde: int })
         .groupBy((_k, v) => ({ key: `g${v % 3}`, value: v }), { keySerde: str, valueSerde: int })
-        .reduce((a, b) => a + b, (a, b) => a - b)
+        .reduce(
+          (a, b) => a + b,
+          (a, b) => a - b,
+        )
         .toStream()
         .to('out', { keySerde: str, valueSerde: int });
       return builder.build();

@@ -42,7 +42,10 @@ export const nullKeyTopologies: ConformanceTopology[] = [
       .to('out', { keySerde: str, valueSerde: long });
   }),
   withNullKeys('null-key-repartition', ['out'], (builder) => {
-    builder.stream<string, Int>('in', { keySerde: str, valueSerde: int }).repartition({ keySerde: str, valueSerde: int }).to('out', { keySerde: str, valueSerde: int });
+    builder
+      .stream<string, Int>('in', { keySerde: str, valueSerde: int })
+      .repartition({ keySerde: str, valueSerde: int })
+      .to('out', { keySerde: str, valueSerde: int });
   }),
   withNullKeys(
     'null-key-stream-stream-left',
@@ -50,7 +53,9 @@ export const nullKeyTopologies: ConformanceTopology[] = [
     (builder) => {
       const left = builder.stream<string, Int>('left', { keySerde: str, valueSerde: int });
       const right = builder.stream<string, Int>('right', { keySerde: str, valueSerde: int });
-      left.leftJoin(right, joined, JoinWindows.ofTimeDifferenceAndGrace(5000, 1000), { keySerde: str, valueSerde: int, otherValueSerde: int }).to('out', { keySerde: str, valueSerde: str });
+      left
+        .leftJoin(right, joined, JoinWindows.ofTimeDifferenceAndGrace(5000, 1000), { keySerde: str, valueSerde: int, otherValueSerde: int })
+        .to('out', { keySerde: str, valueSerde: str });
     },
     ['left', 'right'],
   ),

@@ -1,4 +1,13 @@
-import { NO_HEADERS, Stores, StreamsBuilder, Topology, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord } from '../../../../lib/index.ts';
+import {
+  NO_HEADERS,
+  Stores,
+  StreamsBuilder,
+  Topology,
+  type KeyValueStore,
+  type Processor,
+  type ProcessorContext,
+  type StreamRecord,
+} from '../../../../lib/index.ts';
 import type { ConformanceTopology } from '../conformance-topology.ts';
 import { int, str } from './serdes.ts';
 

@@ -70,8 +70,7 @@ export const statelessTopologies: ConformanceTopology[] = [
         .branch((_k, v) => v !== null && v < 7)
         .defaultBranch();
       branches['split-1']!.to('out-low', { keySerde: str, valueSerde: int });
-      branches['split-2']!
-        .mapValues((v): Int => v! + 100)
+      branches['split-2']!.mapValues((v): Int => v! + 100)
         .merge(branches['split-0']!)
         .to('out-merged', { keySerde: str, valueSerde: int });
       return builder.build();

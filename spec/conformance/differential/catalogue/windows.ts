@@ -1,4 +1,14 @@
-import { BufferConfig, SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows, type KTable, type Serde, type Windowed } from '../../../../lib/index.ts';
+import {
+  BufferConfig,
+  SessionWindows,
+  SlidingWindows,
+  StreamsBuilder,
+  Suppressed,
+  TimeWindows,
+  type KTable,
+  type Serde,
+  type Windowed,
+} from '../../../../lib/index.ts';
 import type { ConformanceTopology } from '../conformance-topology.ts';
 import { int, long, orNull, str, windowedKey } from './serdes.ts';
 
@@ -34,16 +44,34 @@ const SECOND = 1000;
 
 /** Tumbling, hopping, sliding and session windows, grace, suppress and emit-on-window-close. */
 export const windowTopologies: ConformanceTopology[] = [
-  windowed('window-tumbling-count', (builder) => toOut(grouped(builder).windowedBy(TimeWindows.ofSizeAndGrace(10 * SECOND, 2 * SECOND)).count(), long)),
+  windowed('window-tumbling-count', (builder) =>
+    toOut(
+      grouped(builder)
+        .windowedBy(TimeWindows.ofSizeAndGrace(10 * SECOND, 2 * SECOND))
+        .count(),
+      long,
+    ),
+  ),
   windowed('window-hopping-aggregate', (builder) =>
     toOut(
       grouped(builder)
         .windowedBy(TimeWindows.ofSizeAndGrace(10 * SECOND, SECOND).advanceBy(5 * SECOND))
-        .aggregate(() => 0, (_k, v, agg: number) => agg + orNull(v), { valueSerde: int }),
+        .aggregate(
+          () => 0,
+          (_k, v, agg: number) => agg + orNull(v),
+          { valueSerde: int },
+        ),
       int,
     ),
   ),
-  windowed('window-sliding-count', (builder) => toOut(grouped(builder).windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(5 * SECOND, 2 * SECOND)).count(), long)),
+  windowed('window-sliding-count', (builder) =>
+    toOut(
+      grouped(builder)
+        .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(5 * SECOND, 2 * SECOND))
+        .count(),
+      long,
+    ),
+  ),
   windowed('window-sliding-reduce', (builder) =>
     toOut(
       grouped(builder)
@@ -52,7 +80,14 @@ export const windowTopologies: ConformanceTopology[] = [
       int,
     ),
   ),
-  windowed('window-session-count', (builder) => toOut(grouped(builder).windowedBy(SessionWindows.ofInactivityGapAndGrace(5 * SECOND, SECOND)).count(), long)),
+  windowed('window-session-count', (builder) =>
+    toOut(
+      grouped(builder)
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(5 * SECOND, SECOND))
+        .count(),
+      long,
+    ),
+  ),
   windowed('window-session-aggregate', (builder) =>
     toOut(
       grouped(builder)
