@@ -38,6 +38,7 @@ export class TaskMetrics {
   private readonly punctuateSensor: Sensor | undefined;
   private readonly latencies: { readonly latency: EndToEndLatency; readonly source: boolean; readonly process: Sensor | undefined }[] = [];
   private closed = false;
+  private readonly groups: object[] = [];
 
   constructor(
     scope: TaskMetricsScope | undefined,
@@ -81,6 +82,28 @@ export class TaskMetrics {
     return latency;
   }
 
+  /**
+   * The runtime task's buffered records (Kafka Streams' PartitionGroup): `enforced-processing-rate/total`
+   * (times it went on without a partition it was waiting for) and `active-buffer-count` (records
+   * buffered), both DEBUG as in Kafka; read when measured, nothing per record.
+   */
+  partitionGroup(group: { readonly enforcedProcessing: number; readonly size: number }): void {
+    const sensor = this.registry.sensor(this, 'enforced-processing', 'DEBUG');
+    if (!sensor) return;
+    addRateOfSumAndSum(sensor, TASK_GROUP, this.tags, 'enforced-processing', 'times the task processed records while a partition it was waiting for had none');
+    let recorded = 0;
+    this.registry.onMeasure(group, (now) => {
+      if (group.enforcedProcessing > recorded) sensor.record(group.enforcedProcessing - recorded, now);
+      recorded = group.enforcedProcessing;
+    });
+    this.registry.add(
+      { group: TASK_GROUP, name: 'active-buffer-count', tags: this.tags, description: 'The number of records the task has fetched and not processed yet' },
+      () => group.size,
+      this,
+    );
+    this.groups.push(group);
+  }
+
   /** The store as the task should hold it: metered at DEBUG, reporting its key count at any level. */
   meterStore<S extends StateStore>(store: S): S {
     return meterStore(store, this.registry, this, this.threadId, this.taskId) as S;
@@ -119,6 +142,7 @@ export class TaskMetrics {
     this.closed = true;
     this.sync(this.registry.now());
     this.registry.remove(this);
+    for (const group of this.groups) this.registry.remove(group);
     this.thread?.taskClosed();
   }
 }

@@ -77,6 +77,7 @@ export class RuntimeTask {
   ) {
     this.records = new PartitionGroup(partitions, maxTaskIdleMs);
     this.task = new StreamTask(options((record) => this.outputs.push(record)));
+    this.task.context.metrics.partitionGroup(this.records);
     this.subscription = this.input.pipe(this.task.pipeline).subscribe(
       new CallbackSubscriber<TaskOutput>({
         next: (record) => this.outputs.push(record),
