@@ -154,13 +154,6 @@ export class RuntimeTask {
     return end < 0 ? undefined : end;
   }
 
-  /** Runs one record through the task; false once the task has failed. */
-  process(record: TaskInput): boolean {
-    if (this.failure) return false;
-    this.input.next(record);
-    return this.failure === undefined;
-  }
-
   /**
    * Processes buffered records, oldest first, for as long as the partition group lets the task
    * go on (it may have to wait for a partition); returns how many it processed.

@@ -76,7 +76,7 @@ export class StreamThread {
   /** Fetching pauses for a partition whose task has this many of its records buffered. */
   private readonly bufferLimit: number;
   /** Partitions whose fetching this thread paused (their buffers are full), by `topic:partition`. */
-  private readonly paused = new Set<string>();
+  private readonly paused = new Map<string, TopicPartition>();
   /** Tasks idling on an empty partition (`maxTaskIdleMs`), with the timer that looks again. */
   private readonly idleTimers = new Map<RuntimeTask, NodeJS.Timeout>();
   private readonly health: TaskHealth;
@@ -90,8 +90,6 @@ export class StreamThread {
   private consumerRestarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly taskTimeoutMs: number;
-  /** Commits made because a heartbeat announced a rebalance. */
-  commitsBeforeRebalance = 0;
 
   constructor(private readonly options: StreamThreadOptions) {
     const { config, kafka } = options;
@@ -431,7 +429,6 @@ export class StreamThread {
       await send();
     } catch (error) {
       if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS' && this.options.processing()) {
-        this.commitsBeforeRebalance++;
         await this.commitAll().catch((commitError) =>
           this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
         );
@@ -475,7 +472,7 @@ export class StreamThread {
   private pause(queue: RecordQueue): void {
     const key = topicPartitionKey(queue);
     if (this.paused.has(key)) return;
-    this.paused.add(key);
+    this.paused.set(key, queue);
     this.consumer.pause([{ topic: queue.topic, partitions: [queue.partition] }]);
   }
 
@@ -485,10 +482,7 @@ export class StreamThread {
   }
 
   private resumeAll(): void {
-    for (const key of [...this.paused]) {
-      const at = key.lastIndexOf(':');
-      this.resume({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)) });
-    }
+    for (const partition of [...this.paused.values()]) this.resume(partition);
   }
 
   /**
@@ -498,18 +492,29 @@ export class StreamThread {
    * one task within a minute fail the instance.
    */
   private reviveTask(task: RuntimeTask, reason: string): void {
-    if (this.tasks.active.get(task.id) !== task || !this.options.processing()) return;
-    try {
-      this.health.revived(task.id, reason);
-    } catch (error) {
-      this.options.onFailure(asStreamsException(error, `Task ${task.id} failed`));
-      return;
-    }
+    if (!this.options.processing() || !this.mayStartAgain(task, reason)) return;
     this.logger.warn(`Starting task ${task.id} again from its last commit: ${reason}`);
     const committed = task.lastCommitted();
-    for (const queue of task.records.partitions) this.resume(queue);
     this.tasks.revive(task);
     this.seekCommitted(committed);
+  }
+
+  /**
+   * Whether the task, still this thread's, may be started again (revived, or dropped for a
+   * fence): false, with the instance failed, once that happened too often within a minute (a
+   * broker that keeps refusing its transactions would have it start again forever). Its paused
+   * partitions are resumed: the task created next starts with an empty buffer.
+   */
+  private mayStartAgain(task: RuntimeTask, reason: string): boolean {
+    if (this.tasks.active.get(task.id) !== task) return false;
+    try {
+      this.health.revived(task.id, reason);
+    } catch (tooOften) {
+      this.options.onFailure(asStreamsException(tooOften, `Task ${task.id} failed`));
+      return false;
+    }
+    for (const queue of task.records.partitions) this.resume(queue);
+    return true;
   }
 
   /** Has kafkajs fetch these partitions again from the committed offsets (from the start when none is). */
@@ -583,13 +588,13 @@ export class StreamThread {
   }
 
   /** What a stalled task waits for, or undefined when it has no input to process. */
-  private stallOf(task: RuntimeTask, ends: ReadonlyMap<string, number> | unknown): string | undefined {
+  private stallOf(task: RuntimeTask, ends: unknown): string | undefined {
     if (task.restoring) return task.restoreWaiting === undefined ? 'its restore makes no progress' : `restoring, which keeps failing: ${task.restoreWaiting}`;
     if (!(ends instanceof Map)) return `the broker does not answer (${errorMessage(ends)})`;
     const behind: string[] = [];
     for (const queue of task.records.partitions) {
       const processed = Math.max(task.nextOffset(queue.topic, queue.partition), task.committedOffset(queue.topic, queue.partition) ?? 0);
-      const end = (ends as ReadonlyMap<string, number>).get(topicPartitionKey(queue)) ?? queue.endOffset;
+      const end = ends.get(topicPartitionKey(queue)) ?? queue.endOffset;
       if (end > processed || queue.size > 0) {
         const paused = this.paused.has(topicPartitionKey(queue)) ? ', fetching paused' : '';
         behind.push(`${queue.topic}[${queue.partition}] ${end - processed} records behind, ${queue.size} buffered${paused}`);
@@ -605,16 +610,8 @@ export class StreamThread {
    * it fetches again from the committed offsets, creating the task anew if it is still its own.
    */
   private taskMigrated(task: RuntimeTask, error: TaskMigratedException): void {
-    if (this.tasks.active.get(task.id) !== task) return;
-    try {
-      // A broker that keeps answering a task's transactions so would have it start again forever.
-      this.health.revived(task.id, error.message);
-    } catch (tooOften) {
-      this.options.onFailure(asStreamsException(tooOften, `Task ${task.id} failed`));
-      return;
-    }
+    if (!this.mayStartAgain(task, error.message)) return;
     this.logger.warn(`${error.message}; dropping it and joining the group again`);
-    for (const queue of task.records.partitions) this.resume(queue);
     this.tasks.dropActive(task);
     this.requestRejoin(`task ${task.id} was fenced`);
     // kafkajs keeps a seek until it fetches the partition, after a rejoin too: fetching again
