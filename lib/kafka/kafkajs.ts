@@ -1,19 +1,28 @@
 import type * as KafkaJS from 'kafkajs';
 import { dropAbortedMessages } from './aborted-messages-filter.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
-import { loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
+import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
+import { BuiltFromOriginal, loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
+import { produceRequests, type ProduceRequests } from './produce-request.ts';
+import { frameRequest } from './request-frame.ts';
 
 // Every value this library takes from kafkajs comes through kafkajs() (type imports may come from
 // 'kafkajs' directly). It is this library's own copy of kafkajs, loaded on first use:
-// - with two of its internal modules replaced, the read_committed fix (aborted-messages-filter.ts)
-//   and the linear grouping of produce requests (partition-grouping.ts). Being a private copy, the
-//   replacements hold whatever the app imported first, and the app's kafkajs stays as it is;
+// - with some of its internal modules replaced: the read_committed fix (aborted-messages-filter.ts),
+//   the linear grouping of produce requests (partition-grouping.ts), and the encoding of produce
+//   requests (produce-request.ts) and of every request's frame (request-frame.ts), both in one
+//   Buffer. Being a private copy, the replacements hold whatever the app imported first, and the
+//   app's kafkajs stays as it is;
 // - on first use only, so that a program that never talks to a broker (the test driver, a
 //   bundle without kafkajs' sources) never loads kafkajs at all.
 
 const REPLACEMENTS = {
   'kafkajs/src/consumer/filterAbortedMessages.js': dropAbortedMessages,
   'kafkajs/src/producer/groupMessagesPerPartition.js': groupMessagesPerPartition,
+  // Fetched record batches decoded in place, without a Long or a Decoder per record (record-batch-decoder.ts).
+  'kafkajs/src/protocol/recordBatch/v0/decoder.js': decodeRecordBatch,
+  'kafkajs/src/protocol/requests/produce/index.js': new BuiltFromOriginal((stock) => produceRequests(stock as ProduceRequests)),
+  'kafkajs/src/protocol/request.js': frameRequest,
 };
 
 let copy: PrivateModuleCopy<typeof KafkaJS> | undefined;
@@ -27,6 +36,8 @@ export function kafkajs(): typeof KafkaJS {
 export function privateKafkajs(): PrivateModuleCopy<typeof KafkaJS> {
   if (!copy) {
     copy = loadPrivateCopy<typeof KafkaJS>('kafkajs', REPLACEMENTS);
+    // The copy's codecs (a codec registered on kafkajs().CompressionCodecs decodes with it too).
+    bindRecordBatchDecoder({ codecs: copy.exports.CompressionCodecs, PartialMessageError: copy.exports.KafkaJSPartialMessageError });
     forwardAssignmentUserData(copy.exports.AssignerProtocol);
   }
   return copy;

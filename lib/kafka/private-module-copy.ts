@@ -9,8 +9,13 @@ export interface PrivateModuleCopy<T> {
   module(id: string): unknown;
 }
 
+/** A replacement built from the module it replaces (to fall back on it for some calls). */
+export class BuiltFromOriginal {
+  constructor(readonly build: (original: unknown) => unknown) {}
+}
+
 /**
- * Loads `packageName` afresh, with `replacements` (module id -> exports) put in place of some of
+ * Loads `packageName` afresh, with `replacements` (module id -> exports, or a BuiltFromOriginal) put in place of some of
  * its internal modules before anything requires them, then puts Node's module cache back exactly
  * as it was. So the replacements hold whether or not the app loaded the package first, and the
  * app's own copy (loaded before or after) is never touched. CommonJS only: modules that require
@@ -26,8 +31,8 @@ export function loadPrivateCopy<T>(packageName: string, replacements: Readonly<R
     for (const path of appCopy.keys()) delete cache[path];
     for (const [id, replacement] of Object.entries(replacements)) {
       const path = libraryRequire.resolve(id);
-      libraryRequire(path);
-      cache[path]!.exports = replacement;
+      const original: unknown = libraryRequire(path);
+      cache[path]!.exports = replacement instanceof BuiltFromOriginal ? replacement.build(original) : replacement;
     }
     const exports = libraryRequire(packageName) as T;
     for (const path of ofPackage()) ours.set(path, cache[path]!);
