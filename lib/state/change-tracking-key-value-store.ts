@@ -2,13 +2,14 @@ import type { KeyValue } from '../processor/record.ts';
 import type { TimestampedKeyValueStore } from './timestamped-key-value-store.ts';
 import type { StateStoreContext } from './state-store.ts';
 import type { InMemoryKeyValueStore } from './in-memory-key-value-store.ts';
+import type { EncodedKeyAccess } from './internal/encoded-key-access.ts';
 
 /**
  * Remembers which keys changed since the last drain, so that a commit can write each changed
  * key once (to the changelog topic and to the store's Keyv backend) with its latest value.
  * Restoration writes go to the inner store directly and are not tracked.
  */
-export class ChangeTrackingKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V> {
+export class ChangeTrackingKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V>, EncodedKeyAccess<K, V> {
   /** Changed keys by the inner store's encoding of them (which tells equal keys apart). */
   private dirty = new Map<unknown, K>();
 
@@ -40,6 +41,22 @@ export class ChangeTrackingKeyValueStore<K, V> implements TimestampedKeyValueSto
 
   timestampOf(key: K): number | undefined {
     return this.inner.timestampOf(key);
+  }
+
+  encodeKey(key: K): unknown {
+    return this.inner.encodeKey(key);
+  }
+
+  getEncoded(encoded: unknown): V | undefined {
+    return this.inner.getEncoded(encoded);
+  }
+
+  timestampOfEncoded(encoded: unknown): number | undefined {
+    return this.inner.timestampOfEncoded(encoded);
+  }
+
+  putEncodedWithTimestamp(key: K, encoded: unknown, value: V | null, timestamp: number): void {
+    this.dirty.set(this.inner.putKeyedWithTimestamp(key, value, timestamp, encoded), key);
   }
 
   putIfAbsent(key: K, value: V): V | undefined {

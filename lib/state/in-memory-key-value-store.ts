@@ -3,6 +3,7 @@ import type { KeyValue } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { keyComparator } from './internal/key-order.ts';
 import { storeKeyEncoder } from './internal/store-key.ts';
+import type { EncodedKeyAccess } from './internal/encoded-key-access.ts';
 import type { TimestampedKeyValueStore } from './timestamped-key-value-store.ts';
 import type { StateStoreContext } from './state-store.ts';
 
@@ -11,7 +12,7 @@ import type { StateStoreContext } from './state-store.ts';
  * reads and writes per record. Values are kept as objects, not bytes, so a get costs no
  * deserialization; the serdes serve ordering, object keys and (later layers) persistence.
  */
-export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V> {
+export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V>, EncodedKeyAccess<K, V> {
   readonly persistent = false;
   private readonly values = new Map<unknown, V>();
   /** Row timestamps, made at the first putWithTimestamp (stores of the DSL's tables use them). */
@@ -52,9 +53,26 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return this.timestamps?.get(this.encode(key));
   }
 
+  encodeKey(key: K): unknown {
+    return this.encode(key);
+  }
+
+  getEncoded(encoded: unknown): V | undefined {
+    this.assertOpen();
+    return this.values.get(encoded);
+  }
+
+  timestampOfEncoded(encoded: unknown): number | undefined {
+    return this.timestamps?.get(encoded);
+  }
+
+  putEncodedWithTimestamp(key: K, encoded: unknown, value: V | null, timestamp: number): void {
+    this.putKeyedWithTimestamp(key, value, timestamp, encoded);
+  }
+
   /** `putWithTimestamp` that returns the key as this store's `Map` holds it (see putKeyed). */
-  putKeyedWithTimestamp(key: K, value: V | null, timestamp: number): unknown {
-    const encoded = this.putKeyed(key, value, false);
+  putKeyedWithTimestamp(key: K, value: V | null, timestamp: number, knownEncoding?: unknown): unknown {
+    const encoded = this.putKeyed(key, value, false, knownEncoding);
     const timestamps = (this.timestamps ??= new Map());
     if (value === null || value === undefined) timestamps.delete(encoded);
     else timestamps.set(encoded, timestamp);
@@ -65,10 +83,10 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
    * `put` that returns the key as this store's `Map` holds it, so that a wrapper tracking changed
    * keys need not encode it a second time (windowed keys are encoded by serializing them).
    */
-  putKeyed(key: K, value: V | null, untimed = true): unknown {
+  putKeyed(key: K, value: V | null, untimed = true, knownEncoding?: unknown): unknown {
     this.assertOpen();
     if (key === null || key === undefined) throw new InvalidStateStoreException(`Store ${this.name} cannot hold a null key`);
-    const encoded = this.encode(key);
+    const encoded = knownEncoding === undefined ? this.encode(key) : knownEncoding;
     // A put without a timestamp leaves the row's time unknown, not stale.
     if (untimed && this.timestamps !== undefined) this.timestamps.delete(encoded);
     if (value === null || value === undefined) {

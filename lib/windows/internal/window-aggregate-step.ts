@@ -1,7 +1,8 @@
 import { StreamsException } from '../../errors.ts';
+import { encodedKeyAccess, type EncodedKeyAccess } from '../../state/internal/encoded-key-access.ts';
 import { storeKeyEncoder } from '../../state/internal/store-key.ts';
 import type { KeyValueStore } from '../../state/key-value-store.ts';
-import { timestampedStore } from '../../state/timestamped-key-value-store.ts';
+import { timestampedStore, type TimestampedKeyValueStore } from '../../state/timestamped-key-value-store.ts';
 import type { Change } from '../../ktable/change.ts';
 import { nodeStep } from '../../kstream/internal/record-step.ts';
 import type { TimeWindows } from '../time-windows.ts';
@@ -21,25 +22,35 @@ export function windowAggregateStep<K, V, VA>(
 ) {
   return nodeStep<K, V, Windowed<K>, Change<VA>>((node) => {
     const store = timestampedStore(node.store<KeyValueStore<Windowed<K>, VA>>(storeName));
+    // Each window's key is encoded once per record, not at the get, the timestamp and the put.
+    const fast = encodedKeyAccess<Windowed<K>, VA>(store);
+    const encoded = fast ?? plainAccess(store);
+    // A delete as store.delete does it (only a window still held is written, as null); a store
+    // without encoded access (a metered one) gets store.delete itself.
+    const remove = fast
+      ? (key: Windowed<K>, id: unknown): void => {
+          if (fast.getEncoded(id) !== undefined) fast.putEncodedWithTimestamp(key, id, null, -1);
+        }
+      : (key: Windowed<K>): void => void store.delete(key);
     const task = node.task;
     const encodeKey = storeKeyEncoder<K>(undefined, storeName);
     const forward = task.changeForwarder<Windowed<K>, VA>(storeName, (windowed) => {
       const key = encodeKey(windowed.key);
       return `${typeof key}:${String(key)}@${windowed.window.start}`;
     });
-    /** Windows in the store by start time, so closed ones can be removed in order. */
-    const open = new Map<number, Windowed<K>[]>();
-    const track = (key: Windowed<K>): void => {
-      const keys = open.get(key.window.start) ?? [];
-      keys.push(key);
-      open.set(key.window.start, keys);
+    /** Windows in the store by start time, with their store encoding, so closed ones can be removed in order. */
+    const open = new Map<number, TrackedWindow<K>[]>();
+    const track = (key: Windowed<K>, id: unknown): void => {
+      const keys = open.get(key.window.start);
+      if (keys) keys.push({ key, id });
+      else open.set(key.window.start, [{ key, id }]);
     };
     // Windows restored into the store (changelog, Keyv) are indexed at the first record.
     let indexed = false;
     const expire = (): void => {
       for (const [start, keys] of open) {
         if (start + retentionMs > task.streamTime) continue;
-        for (const key of keys) store.delete(key);
+        for (const { key, id } of keys) remove(key, id);
         open.delete(start);
       }
     };
@@ -51,7 +62,7 @@ export function windowAggregateStep<K, V, VA>(
       }
       // As KStreamWindowAggregate, only a null key is skipped: a null value is aggregated too.
       if (!indexed) {
-        for (const entry of store.all()) track(entry.key);
+        for (const entry of store.all()) track(entry.key, encoded.encodeKey(entry.key));
         indexed = true;
       }
       const closeTime = task.streamTime - windows.graceMs;
@@ -65,14 +76,31 @@ export function windowAggregateStep<K, V, VA>(
           continue;
         }
         const key: Windowed<K> = { key: record.key, window };
-        const oldAggregate = store.get(key);
-        if (oldAggregate === undefined) track(key);
+        const id = encoded.encodeKey(key);
+        const oldAggregate = encoded.getEncoded(id);
+        if (oldAggregate === undefined) track(key, id);
         const newAggregate = fold(record.key, record.value as V, oldAggregate);
-        const timestamp = oldAggregate === undefined ? record.timestamp : Math.max(record.timestamp, store.timestampOf(key) ?? record.timestamp);
-        store.putWithTimestamp(key, newAggregate, timestamp);
+        const timestamp = oldAggregate === undefined ? record.timestamp : Math.max(record.timestamp, encoded.timestampOfEncoded(id) ?? record.timestamp);
+        encoded.putEncodedWithTimestamp(key, id, newAggregate, timestamp);
         forward({ key, value: { newValue: newAggregate, oldValue: oldAggregate ?? null }, timestamp, headers: record.headers }, out);
       }
       expire();
     };
   });
+}
+
+interface TrackedWindow<K> {
+  readonly key: Windowed<K>;
+  /** The key as the store encodes it. */
+  readonly id: unknown;
+}
+
+/** Encoded access over a store that has none: the "encoding" is the key itself. */
+function plainAccess<K, V>(store: TimestampedKeyValueStore<K, V>): EncodedKeyAccess<K, V> {
+  return {
+    encodeKey: (key) => key,
+    getEncoded: (key) => store.get(key as K),
+    timestampOfEncoded: (key) => store.timestampOf(key as K),
+    putEncodedWithTimestamp: (key, _encoded, value, timestamp) => store.putWithTimestamp(key, value, timestamp),
+  };
 }
