@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import type { Message } from 'kafkajs';
 import { dropAbortedMessages } from '../../lib/kafka/aborted-messages-filter.ts';
@@ -79,6 +80,17 @@ describe('kafkajs as this library loads it', () => {
       }));`;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() });
     expect(JSON.parse(stdout)).to.deep.equal({ kept: ['4'], appFilterUntouched: true, separateCopy: true });
+  });
+
+  it("keeps a module kafkajs requires on first use (a request version) inside the private copy, apart from the app's", () => {
+    type Protocol = { protocol(args: { version: number }): (args: object) => { request: { apiVersion: number } } };
+    const produce = privateKafkajs().module('kafkajs/src/protocol/requests/produce/index.js') as Protocol;
+    expect(produce.protocol({ version: 6 })({ acks: -1, timeout: 1000, topicData: [] }).request.apiVersion).to.equal(6);
+    const ours = privateKafkajs().module('kafkajs/src/protocol/requests/produce/v6/request.js');
+    const appRequire = createRequire(import.meta.url);
+    expect(ours).to.be.a('function');
+    expect(appRequire('kafkajs/src/protocol/requests/produce/v6/request.js')).not.to.equal(ours);
+    expect(privateKafkajs().module('kafkajs/src/protocol/requests/produce/v3/request.js')).to.be.a('function');
   });
 
   it('is not loaded by importing the library or its testing entry point, only on first use', async () => {
