@@ -10,11 +10,13 @@ export type { Emitter };
  * the Subscriber constructor.
  */
 class StepSubscriber<T, R> extends Subscriber<T> {
+  /** `out` is where values go (the head of a line of steps), `destination` gets errors and completion. */
   constructor(
-    private readonly out: Subscriber<R>,
+    destination: Subscriber<R>,
     private readonly onValue: (value: T, out: Emitter<R>) => void,
+    private readonly out: Emitter<R> = destination,
   ) {
-    super(out);
+    super(destination);
   }
 
   protected override _next(value: T): void {
@@ -45,8 +47,6 @@ export function stepsOperator<T>(steps: readonly ((value: T, out: Emitter<T>) =>
         const downstream = emit;
         emit = { next: (value) => step(value, downstream) };
       }
-      const first = steps[0]!;
-      const head = emit;
-      return source.subscribe(new StepSubscriber<T, T>(subscriber, (value) => first(value, head)));
+      return source.subscribe(new StepSubscriber<T, T>(subscriber, steps[0]!, emit));
     });
 }

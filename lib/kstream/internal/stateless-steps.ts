@@ -1,59 +1,91 @@
 import type { KeyValue } from '../../processor/record.ts';
 import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
-import { recordStep } from './record-step.ts';
+import { selfGuardedStep } from './record-step.ts';
 
 // The stateless KStream operators. Each builds a new record object field by field rather than
-// with a spread: this is the per-record hot path.
+// with a spread, and catches its own errors (selfGuardedStep): this is the per-record hot path.
 
 export function filterStep<K, V>(predicate: (key: K, value: V) => boolean, negate: boolean): NodeImplementation {
-  return recordStep<K, V, K, V>((record, out) => {
-    if (!predicate(record.key, record.value) === negate) out.next(record);
+  return selfGuardedStep<K, V, K, V>((node) => (record, out) => {
+    try {
+      if (!predicate(record.key, record.value) === negate) out.next(record);
+    } catch (error) {
+      node.error(error);
+    }
   });
 }
 
 export function mapValuesStep<K, V, VR>(mapper: (value: V, key: K) => VR): NodeImplementation {
-  return recordStep<K, V, K, VR>((r, out) => out.next({ key: r.key, value: mapper(r.value, r.key), timestamp: r.timestamp, headers: r.headers }));
+  return selfGuardedStep<K, V, K, VR>((node) => (r, out) => {
+    try {
+      out.next({ key: r.key, value: mapper(r.value, r.key), timestamp: r.timestamp, headers: r.headers });
+    } catch (error) {
+      node.error(error);
+    }
+  });
 }
 
 export function mapStep<K, V, KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>): NodeImplementation {
-  return recordStep<K, V, KR, VR>((r, out) => {
-    const pair = mapper(r.key, r.value);
-    if (pair === null || typeof pair !== 'object' || !('key' in pair)) {
-      throw new TypeError(`map must return a { key, value } object, got ${pair === null ? 'null' : typeof pair}`);
+  return selfGuardedStep<K, V, KR, VR>((node) => (r, out) => {
+    try {
+      const pair = mapper(r.key, r.value);
+      if (pair === null || typeof pair !== 'object' || !('key' in pair)) {
+        throw new TypeError(`map must return a { key, value } object, got ${pair === null ? 'null' : typeof pair}`);
+      }
+      out.next({ key: pair.key, value: pair.value, timestamp: r.timestamp, headers: r.headers });
+    } catch (error) {
+      node.error(error);
     }
-    out.next({ key: pair.key, value: pair.value, timestamp: r.timestamp, headers: r.headers });
   });
 }
 
 export function flatMapStep<K, V, KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>): NodeImplementation {
-  return recordStep<K, V, KR, VR>((r, out) => {
-    const pairs = mapper(r.key, r.value);
-    if (pairs === null || pairs === undefined || typeof (pairs as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new TypeError('flatMap must return an iterable of { key, value } objects');
+  return selfGuardedStep<K, V, KR, VR>((node) => (r, out) => {
+    try {
+      const pairs = mapper(r.key, r.value);
+      if (pairs === null || pairs === undefined || typeof (pairs as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+        throw new TypeError('flatMap must return an iterable of { key, value } objects');
+      }
+      for (const pair of pairs) out.next({ key: pair.key, value: pair.value, timestamp: r.timestamp, headers: r.headers });
+    } catch (error) {
+      node.error(error);
     }
-    for (const pair of pairs) out.next({ key: pair.key, value: pair.value, timestamp: r.timestamp, headers: r.headers });
   });
 }
 
 export function flatMapValuesStep<K, V, VR>(mapper: (value: V, key: K) => Iterable<VR>): NodeImplementation {
-  return recordStep<K, V, K, VR>((r, out) => {
-    const values = mapper(r.value, r.key);
-    if (values === null || values === undefined || typeof (values as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new TypeError('flatMapValues must return an iterable of values');
+  return selfGuardedStep<K, V, K, VR>((node) => (r, out) => {
+    try {
+      const values = mapper(r.value, r.key);
+      if (values === null || values === undefined || typeof (values as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+        throw new TypeError('flatMapValues must return an iterable of values');
+      }
+      for (const value of values) out.next({ key: r.key, value, timestamp: r.timestamp, headers: r.headers });
+    } catch (error) {
+      node.error(error);
     }
-    for (const value of values) out.next({ key: r.key, value, timestamp: r.timestamp, headers: r.headers });
   });
 }
 
 export function selectKeyStep<K, V, KR>(selector: (key: K, value: V) => KR): NodeImplementation {
-  return recordStep<K, V, KR, V>((r, out) => out.next({ key: selector(r.key, r.value), value: r.value, timestamp: r.timestamp, headers: r.headers }));
+  return selfGuardedStep<K, V, KR, V>((node) => (r, out) => {
+    try {
+      out.next({ key: selector(r.key, r.value), value: r.value, timestamp: r.timestamp, headers: r.headers });
+    } catch (error) {
+      node.error(error);
+    }
+  });
 }
 
 /** peek when the node has children, foreach when it has none: the action runs either way. */
 export function peekStep<K, V>(action: (key: K, value: V) => void): NodeImplementation {
-  return recordStep<K, V, K, V>((record, out) => {
-    action(record.key, record.value);
-    out.next(record);
+  return selfGuardedStep<K, V, K, V>((node) => (record, out) => {
+    try {
+      action(record.key, record.value);
+      out.next(record);
+    } catch (error) {
+      node.error(error);
+    }
   });
 }
 

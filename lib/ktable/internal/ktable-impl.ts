@@ -1,7 +1,7 @@
 import type { KeyValue } from '../../processor/record.ts';
 import type { InternalStreamsBuilder, KnownSerdes } from '../../kstream/internal/internal-streams-builder.ts';
 import { KStreamImpl } from '../../kstream/internal/kstream-impl.ts';
-import { recordStep } from '../../kstream/internal/record-step.ts';
+import { selfGuardedStep } from '../../kstream/internal/record-step.ts';
 import type { KStream } from '../../kstream/kstream.ts';
 import type { Grouped, Materialized } from '../../kstream/options.ts';
 import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
@@ -268,7 +268,13 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     this.builder.addProcessor(
       nodeName,
       [this.nodeName],
-      recordStep<K, Change<V>, K, V | null>((r, out) => out.next({ key: r.key, value: r.value.newValue, timestamp: r.timestamp, headers: r.headers })),
+      selfGuardedStep<K, Change<V>, K, V | null>((node) => (r, out) => {
+        try {
+          out.next({ key: r.key, value: r.value.newValue, timestamp: r.timestamp, headers: r.headers });
+        } catch (error) {
+          node.error(error);
+        }
+      }),
     );
     return new KStreamImpl<K, V | null>(this.builder, nodeName, this.serdes, false);
   }
