@@ -2,7 +2,6 @@ import type * as KafkaJS from 'kafkajs';
 import { dropAbortedMessages } from './aborted-messages-filter.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
 import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
-import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
 import { BuiltFromOriginal, loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
 import { produceRequests, type ProduceRequests } from './produce-request.ts';
 import { frameRequest } from './request-frame.ts';
@@ -22,8 +21,6 @@ const REPLACEMENTS = {
   'kafkajs/src/producer/groupMessagesPerPartition.js': groupMessagesPerPartition,
   // Fetched record batches decoded in place, without a Long or a Decoder per record (record-batch-decoder.ts).
   'kafkajs/src/protocol/recordBatch/v0/decoder.js': decodeRecordBatch,
-  // Fetched record batches decoded in place, without a Long or a Decoder per record (record-batch-decoder.ts).
-  'kafkajs/src/protocol/recordBatch/v0/decoder.js': decodeRecordBatch,
   'kafkajs/src/protocol/requests/produce/index.js': new BuiltFromOriginal((stock) => produceRequests(stock as ProduceRequests)),
   'kafkajs/src/protocol/request.js': frameRequest,
 };
@@ -39,8 +36,6 @@ export function kafkajs(): typeof KafkaJS {
 export function privateKafkajs(): PrivateModuleCopy<typeof KafkaJS> {
   if (!copy) {
     copy = loadPrivateCopy<typeof KafkaJS>('kafkajs', REPLACEMENTS);
-    // The copy's codecs (a codec registered on kafkajs().CompressionCodecs decodes with it too).
-    bindRecordBatchDecoder({ codecs: copy.exports.CompressionCodecs, PartialMessageError: copy.exports.KafkaJSPartialMessageError });
     // The copy's codecs (a codec registered on kafkajs().CompressionCodecs decodes with it too).
     bindRecordBatchDecoder({ codecs: copy.exports.CompressionCodecs, PartialMessageError: copy.exports.KafkaJSPartialMessageError });
     forwardAssignmentUserData(copy.exports.AssignerProtocol);
