@@ -1,6 +1,7 @@
 import type * as KafkaJS from 'kafkajs';
 import { dropAbortedMessages } from './aborted-messages-filter.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
+import { createPartitioner, murmur2 } from './key-partitioner.ts';
 import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
 import { BuiltFromOriginal, loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
 import { produceRequests, type ProduceRequests } from './produce-request.ts';
@@ -23,6 +24,9 @@ const REPLACEMENTS = {
   'kafkajs/src/protocol/recordBatch/v0/decoder.js': decodeRecordBatch,
   'kafkajs/src/protocol/requests/produce/index.js': new BuiltFromOriginal((stock) => produceRequests(stock as ProduceRequests)),
   'kafkajs/src/protocol/request.js': frameRequest,
+  // Java's murmur2 and kafkajs' partitioner in 32-bit arithmetic, same partitions (key-partitioner.ts).
+  'kafkajs/src/producer/partitioners/default/murmur2.js': murmur2,
+  'kafkajs/src/producer/partitioners/legacy/partitioner.js': createPartitioner,
 };
 
 let copy: PrivateModuleCopy<typeof KafkaJS> | undefined;

@@ -28,17 +28,20 @@ export async function sendRecords(sender: BatchSender, records: readonly Produce
     while (end < records.length && end - start < MAX_RECORDS && (end === start || bytes + sizeOf(records[end]!) <= MAX_BYTES)) bytes += sizeOf(records[end++]!);
     const chunk = records.slice(start, end);
     start = end;
-    const counts = new Map<string, number>();
+    // Records per partition, by topic then partition (no string key per record).
+    const counts = new Map<string, number[]>();
     for (const record of chunk) {
       if (record.partition === undefined) continue;
-      const key = topicPartitionKey({ topic: record.topic, partition: record.partition });
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      let perPartition = counts.get(record.topic);
+      if (!perPartition) counts.set(record.topic, (perPartition = []));
+      perPartition[record.partition] = (perPartition[record.partition] ?? 0) + 1;
     }
     const metadata = await sender.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
     for (const entry of metadata) {
-      const key = topicPartitionKey({ topic: entry.topicName, partition: entry.partition });
-      const count = counts.get(key);
-      if (count !== undefined && entry.baseOffset !== undefined) lastOffsets.set(key, Number(entry.baseOffset) + count - 1);
+      const count = counts.get(entry.topicName)?.[entry.partition];
+      if (count !== undefined && entry.baseOffset !== undefined) {
+        lastOffsets.set(topicPartitionKey({ topic: entry.topicName, partition: entry.partition }), Number(entry.baseOffset) + count - 1);
+      }
     }
   }
   return lastOffsets;
