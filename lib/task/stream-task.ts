@@ -270,6 +270,17 @@ export class StreamTask {
     const valueSerde = wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper);
     const location = () => task.location(node.name);
     const e2e = task.metrics.endToEndLatency(node.name, false);
+    if (fixedTopic && !node.partitioner && !serialized) {
+      // The common in-process sink: no topic or partition to choose, nothing to serialize.
+      return (record, out) => {
+        try {
+          e2e.record(record.timestamp);
+          out.next({ topic: fixedTopic, key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers });
+        } catch (error) {
+          runtime.error(error);
+        }
+      };
+    }
     return (record, out) => {
       try {
         const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);

@@ -116,6 +116,8 @@ class TopologyRunner {
   private readonly deliverers = new Map<string, (key: unknown, value: unknown, timestamp: number, headers: RecordHeaders) => void>();
   /** Per output topic: its output Observable, then the task that reads it, if any. */
   private readonly routes = new Map<string, (record: TaskOutput) => void>();
+  private lastTopic: string | undefined;
+  private lastRoute: ((record: TaskOutput) => void) | undefined;
   private readonly subscriptions: Subscription[] = [];
   private tasksLeft: number;
   private failed = false;
@@ -193,6 +195,8 @@ class TopologyRunner {
 
   /** Sends a task's output to its topic's Observable, then to the task reading that topic, if any. */
   route(record: TaskOutput): void {
+    // Most runs write one topic: its route is kept at hand.
+    if (record.topic === this.lastTopic) return this.lastRoute!(record);
     let route = this.routes.get(record.topic);
     if (!route) {
       const output = this.outputSubject(record.topic);
@@ -200,6 +204,8 @@ class TopologyRunner {
       route = deliver ? (r) => (output.next(r), deliver(r.key, r.value, r.timestamp, r.headers)) : (r) => output.next(r);
       this.routes.set(record.topic, route);
     }
+    this.lastTopic = record.topic;
+    this.lastRoute = route;
     route(record);
   }
 
