@@ -44,8 +44,9 @@ export function estimateSize(value: unknown, depth = 0): number {
   if (typeof value !== 'object') return 8;
   if (depth >= MAX_DEPTH) return DEEP_GUESS;
   if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + estimateSize(item, depth + 1) + 8, 16);
+  // for-in with an own-property check counts what Object.entries would, without its arrays per put.
   let size = 16;
-  for (const [field, inner] of Object.entries(value)) size += field.length + estimateSize(inner, depth + 1);
+  for (const field in value) if (Object.hasOwn(value, field)) size += field.length + estimateSize((value as Record<string, unknown>)[field], depth + 1);
   return size;
 }
 
