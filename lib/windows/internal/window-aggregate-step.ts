@@ -40,16 +40,25 @@ export function windowAggregateStep<K, V, VA>(
     });
     /** Windows in the store by start time, with their store encoding, so closed ones can be removed in order. */
     const open = new Map<number, TrackedWindow<K>[]>();
+    /** The earliest start in `open`: until stream time reaches its expiry, no window expires. */
+    let earliest = Infinity;
     const track = (key: Windowed<K>, id: unknown): void => {
-      const keys = open.get(key.window.start);
+      const start = key.window.start;
+      const keys = open.get(start);
       if (keys) keys.push({ key, id });
-      else open.set(key.window.start, [{ key, id }]);
+      else open.set(start, [{ key, id }]);
+      if (start < earliest) earliest = start;
     };
     // Windows restored into the store (changelog, Keyv) are indexed at the first record.
     let indexed = false;
     const expire = (): void => {
+      if (earliest + retentionMs > task.streamTime) return;
+      earliest = Infinity;
       for (const [start, keys] of open) {
-        if (start + retentionMs > task.streamTime) continue;
+        if (start + retentionMs > task.streamTime) {
+          if (start < earliest) earliest = start;
+          continue;
+        }
         for (const { key, id } of keys) remove(key, id);
         open.delete(start);
       }
