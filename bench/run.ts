@@ -9,7 +9,7 @@
  *   npm run bench -- --profile                      then a --cpu-prof run of our slowest workload
  *   npm run bench -- --profile-only count:exactly_once_v2
  *   npm run bench -- --systems kafkats-flow --merge   re-run some cases, keep the rest of results/latest.json
- *   npm run bench -- --threads 2 --systems rx-kafka-streams,kafka-streams   two stream threads each (results/threads-2.*)
+ *   npm run bench -- --threads 1 --java-threads 1,2   our stream threads (default 1,2: a case each), Java's (default 1)
  *   --commit-interval-ms 1000 (at-least-once), --eos-commit-interval-ms 100, --runs 3, --warmup-runs 1
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -48,14 +48,17 @@ const { values: flags } = parseArgs({
     'keep-going': { type: 'boolean', default: false },
     merge: { type: 'boolean', default: false },
     'profile-only': { type: 'string' },
-    threads: { type: 'string', default: '1' },
+    threads: { type: 'string', default: '1,2' },
+    'java-threads': { type: 'string', default: '1' },
   },
 });
 const records = Number(flags.records);
-// Stream threads of the Streams systems: ours on worker threads, Java's num.stream.threads.
-const threads = Number(flags.threads);
-// Results with more threads go beside the one-thread results, not over them.
-const resultName = threads === 1 ? 'latest' : `threads-${threads}`;
+// Stream threads of the Streams systems, each count a case of its own (a `threads` column):
+// ours (`--threads 1,2`: on worker threads past one) and Java's num.stream.threads (`--java-threads`).
+const threadCounts = (list: string): number[] => list.split(',').map(Number);
+const ourThreads = threadCounts(flags.threads);
+const javaThreads = threadCounts(flags['java-threads']);
+const resultName = 'latest';
 const valueBytes = Number(flags['value-bytes']);
 const runs = Number(flags.runs);
 const warmupRuns = Number(flags['warmup-runs']);
@@ -69,23 +72,22 @@ interface Case {
   readonly workload: Workload;
   readonly system: System;
   readonly guarantee: Guarantee;
+  readonly threads: number;
   /** Set when the system has no such workload: reported, never run. */
   readonly unsupported?: string;
 }
 
 const ALOS: Guarantee = 'at_least_once';
 const EOS: Guarantee = 'exactly_once_v2';
+const STREAMS_SYSTEMS = ['rx-kafka-streams', 'kafka-streams', 'kafkats-flow'] as const;
+const threadsOf = (system: System): number[] => (system === 'rx-kafka-streams' ? ourThreads : system === 'kafka-streams' ? javaThreads : [1]);
+const streamsCases = (workload: Workload, guarantees: Guarantee[]): Case[] =>
+  STREAMS_SYSTEMS.flatMap((system) => threadsOf(system).flatMap((threads) => guarantees.map((guarantee) => ({ workload, system, guarantee, threads }))));
 const ALL_CASES: Case[] = [
-  { workload: 'consume', system: 'kafkajs', guarantee: ALOS },
-  { workload: 'consume-produce', system: 'kafkajs', guarantee: ALOS },
-  ...(['passthrough', 'count'] as const).flatMap((workload) =>
-    (['rx-kafka-streams', 'kafka-streams', 'kafkats-flow'] as const).flatMap((system) => [ALOS, EOS].map((guarantee) => ({ workload, system, guarantee }))),
-  ),
-  ...(['windowed-count', 'stream-table-join'] as const).flatMap((workload) => [
-    { workload, system: 'rx-kafka-streams' as const, guarantee: ALOS },
-    { workload, system: 'kafka-streams' as const, guarantee: ALOS },
-    { workload, system: 'kafkats-flow' as const, guarantee: ALOS },
-  ]),
+  { workload: 'consume', system: 'kafkajs', guarantee: ALOS, threads: 1 },
+  { workload: 'consume-produce', system: 'kafkajs', guarantee: ALOS, threads: 1 },
+  ...(['passthrough', 'count'] as const).flatMap((workload) => streamsCases(workload, [ALOS, EOS])),
+  ...(['windowed-count', 'stream-table-join'] as const).flatMap((workload) => streamsCases(workload, [ALOS])),
 ];
 
 /**
@@ -155,6 +157,13 @@ function commandFor(system: System, settings: WorkerSettings, nodeFlags: string[
   return { file: process.execPath, args: [...nodeFlags, '--import', 'tsx', worker, JSON.stringify(settings)] };
 }
 
+/** The commit measured, `+changes` when the tree differs from it. */
+function commit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const changed = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'lib', 'bench'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  return changed ? `${head}+changes` : head;
+}
+
 function machine(): Record<string, string | number> {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   return {
@@ -196,7 +205,7 @@ async function main(): Promise<void> {
         table: topics.table,
         commitIntervalMs: c.guarantee === EOS ? eosCommitIntervalMs : commitIntervalMs,
         records,
-        threads,
+        threads: c.threads,
       };
     };
 
@@ -204,8 +213,8 @@ async function main(): Promise<void> {
     // A system too slow to finish one case in time is not run further under that guarantee (unless --keep-going).
     const timedOut = new Map<string, string>();
     for (const c of cases) {
-      const name = `${c.workload} / ${SYSTEM_LABELS[c.system]} / ${c.guarantee}`;
-      const skip = c.unsupported ?? unavailable.get(c.system) ?? timedOut.get(`${c.system}/${c.guarantee}`);
+      const name = `${c.workload} / ${SYSTEM_LABELS[c.system]} / ${c.guarantee}${c.threads > 1 ? ` / ${c.threads} threads` : ''}`;
+      const skip = c.unsupported ?? unavailable.get(c.system) ?? timedOut.get(`${c.system}/${c.guarantee}/${c.threads}`);
       if (skip) {
         log(`${name}: ${skip}`);
         results.push(summarize({ ...c, status: skip, runs: [], warmupRuns: [] }));
@@ -227,7 +236,7 @@ async function main(): Promise<void> {
           status = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
           log(`${name}: ${status}`);
           if (error instanceof TimeoutError && !flags['keep-going'])
-            timedOut.set(`${c.system}/${c.guarantee}`, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
+            timedOut.set(`${c.system}/${c.guarantee}/${c.threads}`, `not run: ${c.workload} ${c.guarantee} did not finish in time`);
           break;
         }
       }
@@ -241,7 +250,7 @@ async function main(): Promise<void> {
       const headlineRecords = commonRecords(final, records);
       const settings = {
         records: headlineRecords,
-        threads,
+        threads: { 'rx-kafka-streams': ourThreads, 'kafka-streams': javaThreads },
         valueBytes,
         partitions: 2,
         keySpace: 10_000,
@@ -255,14 +264,14 @@ async function main(): Promise<void> {
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(
         join(RESULTS, `${resultName}.json`),
-        `${JSON.stringify({ date: new Date().toISOString(), machine: info, settings, results: final }, null, 2)}\n`,
+        `${JSON.stringify({ date: new Date().toISOString(), commit: commit(), machine: info, settings, results: final }, null, 2)}\n`,
       );
       const table = markdownTable(final);
-      const about = `${threads > 1 ? `${threads} stream threads, ` : ''}${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
+      const about = `${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
       const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
       writeFileSync(
         join(RESULTS, `${resultName}.md`),
-        `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`,
+        `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}, commit ${commit()}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`,
       );
       writeFileSync(join(RESULTS, `${resultName}.svg`), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
       log(`\n${table}\n\nwritten: bench/results/${resultName}.json, ${resultName}.md, ${resultName}.svg`);
@@ -285,8 +294,9 @@ async function main(): Promise<void> {
 function mergeWithLatest(results: CaseResult[]): CaseResult[] {
   const path = join(RESULTS, `${resultName}.json`);
   if (!existsSync(path)) return results;
-  const key = (r: CaseResult): string => `${r.workload}/${r.system}/${r.guarantee}`;
-  const previous = (JSON.parse(readFileSync(path, 'utf8')) as { results: CaseResult[] }).results;
+  const key = (r: CaseResult): string => `${r.workload}/${r.system}/${r.guarantee}/${r.threads}`;
+  // Results from before the threads column were all of one thread.
+  const previous = (JSON.parse(readFileSync(path, 'utf8')) as { results: CaseResult[] }).results.map((r) => ({ ...r, threads: r.threads ?? 1 }));
   const now = new Map(results.map((r) => [key(r), r]));
   const merged = previous.map((r) => now.get(key(r)) ?? r);
   return [...merged, ...results.filter((r) => !previous.some((p) => key(p) === key(r)))];
@@ -302,7 +312,7 @@ async function profile(
   const dir = join(RESULTS, 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const c: Case = { workload, system: 'rx-kafka-streams', guarantee };
+  const c: Case = { workload, system: 'rx-kafka-streams', guarantee, threads: 1 };
   const settings = settingsFor(c, `prof-${randomUUID().slice(0, 8)}`);
   log(`\nprofiling ${workload} / ${guarantee} (node --cpu-prof) ...`);
   const run = await measure(admin, commandFor('rx-kafka-streams', settings, ['--cpu-prof', `--cpu-prof-dir=${dir}`]), settings, log);

@@ -18,6 +18,8 @@ export interface CaseResult {
   readonly workload: Workload;
   readonly system: System;
   readonly guarantee: Guarantee;
+  /** Stream threads (Streams systems; 1 for the raw clients). */
+  readonly threads: number;
   /** `ok`, or why there is no number: `not supported yet`, `not available: ...`, `failed: ...`. */
   readonly status: string;
   readonly runs: RunResult[];
@@ -28,7 +30,7 @@ export interface CaseResult {
   readonly peakRssMb?: number;
   /** Median over the raw kafkajs median of the baseline (`consume` for consume, else `consume-produce`). */
   readonly ratioToKafkajs?: number;
-  /** Median over Kafka Streams' median, same workload and guarantee. */
+  /** Median over Kafka Streams' one-thread median, same workload and guarantee. */
   readonly ratioToJava?: number;
 }
 
@@ -55,7 +57,7 @@ export function commonRecords(results: CaseResult[], fallback: number): number {
 
 export function withRatios(results: CaseResult[]): CaseResult[] {
   const medianOf = (workload: Workload, system: System, guarantee: Guarantee): number | undefined =>
-    results.find((r) => r.workload === workload && r.system === system && r.guarantee === guarantee)?.median;
+    results.find((r) => r.workload === workload && r.system === system && r.guarantee === guarantee && r.threads === 1)?.median;
   const round = (x: number): number => Math.round(x * 100) / 100;
   return results.map((r) => {
     if (r.median === undefined) return r;
@@ -71,14 +73,14 @@ const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.to
 
 export function markdownTable(results: CaseResult[]): string {
   const lines = [
-    '| workload | system | guarantee | records/s (median) | min | max | runs | records | peak RSS | vs raw kafkajs | vs Kafka Streams |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | system | guarantee | threads | records/s (median) | min | max | runs | records | peak RSS | vs raw kafkajs | vs Kafka Streams (1 thread) |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const rate = r.median === undefined ? r.status : `**${fmt(r.median)}**`;
     const rss = r.peakRssMb === undefined ? '' : `${r.peakRssMb} MB`;
     lines.push(
-      `| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${fmt(recordsOf(r))} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`,
+      `| ${r.workload} | ${SYSTEM_LABELS[r.system]} | ${guaranteeLabel(r.guarantee)} | ${r.threads} | ${rate} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length || ''} | ${fmt(recordsOf(r))} | ${rss} | ${ratio(r.ratioToKafkajs)} | ${ratio(r.ratioToJava)} |`,
     );
   }
   return lines.join('\n');
@@ -112,7 +114,7 @@ export function svgChart(results: CaseResult[], title: string, subtitle: string)
     y += 20;
     for (const r of results.filter((x) => x.workload === workload)) {
       const records = recordsOf(r);
-      const label = `${SYSTEM_LABELS[r.system]} ${guaranteeLabel(r.guarantee)}${records !== undefined && records !== usual ? ` (${fmt(records)} records)` : ''}`;
+      const label = `${SYSTEM_LABELS[r.system]} ${guaranteeLabel(r.guarantee)}${r.threads > 1 ? `, ${r.threads} threads` : ''}${records !== undefined && records !== usual ? ` (${fmt(records)} records)` : ''}`;
       body.push(`<text x="${left - 8}" y="${y + 13}" text-anchor="end">${escapeXml(label)}</text>`);
       if (r.median === undefined) {
         body.push(`<text x="${left + 4}" y="${y + 13}" fill="#868e96" font-style="italic">${escapeXml(r.status)}</text>`);

@@ -9,8 +9,8 @@ type BatchSender = { sendBatch(batch: { topicMessages: ReturnType<typeof toTopic
 // partition's batch over its max message size (1 MB by default), and a bounded request keeps
 // latency bounded. (Stock kafkajs regroups a request's messages at a cost that grows with the
 // square of their number; lib/kafka/kafkajs.ts makes that linear, so bigger requests pay off.)
-const MAX_RECORDS = 2000;
-const MAX_BYTES = 512 * 1024;
+const MAX_RECORDS = 8000;
+const MAX_BYTES = 960 * 1024;
 
 const sizeOf = (record: ProducedRecord<unknown, unknown>): number =>
   ((record.key as Buffer | null)?.length ?? 0) + ((record.value as Buffer | null)?.length ?? 0) + 64;
