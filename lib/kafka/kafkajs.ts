@@ -1,5 +1,6 @@
 import type * as KafkaJS from 'kafkajs';
 import { dropAbortedMessages } from './aborted-messages-filter.ts';
+import { Batch } from './fetched-batch.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
 import { createPartitioner, murmur2 } from './key-partitioner.ts';
 import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
@@ -22,6 +23,8 @@ const REPLACEMENTS = {
   'kafkajs/src/producer/groupMessagesPerPartition.js': groupMessagesPerPartition,
   // Fetched record batches decoded in place, without a Long or a Decoder per record (record-batch-decoder.ts).
   'kafkajs/src/protocol/recordBatch/v0/decoder.js': decodeRecordBatch,
+  // A fetch's records filtered by offset without a Long per record (fetched-batch.ts).
+  'kafkajs/src/consumer/batch.js': Batch,
   'kafkajs/src/protocol/requests/produce/index.js': new BuiltFromOriginal((stock) => produceRequests(stock as ProduceRequests)),
   'kafkajs/src/protocol/request.js': frameRequest,
   // Java's murmur2 and kafkajs' partitioner in 32-bit arithmetic, same partitions (key-partitioner.ts).
