@@ -85,11 +85,18 @@ export async function restoreChangelogs(
       eachBatch: async ({ batch }) => {
         const state = byPartition.get(topicPartitionKey(batch));
         if (!state) return;
+        const messages = batch.messages as KafkaMessage[];
+        if (messages.length === 0) return;
+        // A fetch from before the seek landed may still arrive: only the wanted range counts.
+        // Offsets ascend within a fetch, so a fetch whose ends are in range is in range throughout.
+        const { from, to } = state.request;
+        const inRange = Number(messages[0]!.offset) >= from && Number(messages[messages.length - 1]!.offset) < to;
         let applied = 0;
-        for (const message of batch.messages as KafkaMessage[]) {
-          const offset = Number(message.offset);
-          // A fetch from before the seek landed may still arrive: only the wanted range counts.
-          if (offset < state.request.from || offset >= state.request.to) continue;
+        for (const message of messages) {
+          if (!inRange) {
+            const offset = Number(message.offset);
+            if (offset < from || offset >= to) continue;
+          }
           state.request.apply(message.key, message.value);
           state.restored++;
           // Yield now and then: the main consumer's heartbeats must not starve during a long restore.

@@ -97,8 +97,11 @@ export class StandbyUpdater {
         if (!followed) return;
         // A fetch from before the seek landed may still arrive: what the stores have is skipped.
         const next = followed.task.stores.positions().get(followed.topic) ?? 0;
-        for (const message of batch.messages as KafkaMessage[]) {
-          if (Number(message.offset) >= next) followed.task.stores.restore(followed.topic, message.key, message.value);
+        const messages = batch.messages as KafkaMessage[];
+        // Offsets ascend within a fetch: from its first record on, every one is new.
+        const allNew = messages.length > 0 && Number(messages[0]!.offset) >= next;
+        for (const message of messages) {
+          if (allNew || Number(message.offset) >= next) followed.task.stores.restore(followed.topic, message.key, message.value);
         }
       },
     });
