@@ -25,6 +25,11 @@ export class AtLeastOnceCommitter {
    * their offsets committable: this instance would commit offsets of partitions it no longer owns.
    */
   private readonly dropped = new WeakSet<RuntimeTask>();
+  /**
+   * The first send that failed for good. No later send goes out (their offsets would be committed
+   * past the failed records), and the next send or commit fails with it.
+   */
+  private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly producer: Producer,
@@ -44,6 +49,10 @@ export class AtLeastOnceCommitter {
     return Promise.all([...tasks].map((task) => this.sendTask(task, flush)));
   }
 
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
   private sendTask(task: RuntimeTask, flush: boolean): Promise<unknown> {
     const { outputs, offsets } = task.takeWork(flush);
     const drain = flush ? task.stores.drain(Date.now()) : NOTHING_TO_LOG;
@@ -54,11 +63,15 @@ export class AtLeastOnceCommitter {
       // Dropped meanwhile: whoever runs it next processes these records again, and its outputs
       // must not overtake theirs.
       if (this.dropped.has(task)) return;
+      this.throwIfFailed();
       let lastOffsets: Map<string, number>;
       try {
         lastOffsets = await sendRecords(this.producer, records);
       } catch (error) {
-        if (!isRecoverable(error)) throw error;
+        if (!isRecoverable(error)) {
+          this.failure ??= { error };
+          throw error;
+        }
         this.dropped.add(task);
         this.onSendFailed(task, error);
         return;
@@ -78,6 +91,7 @@ export class AtLeastOnceCommitter {
   /** Commits the acknowledged offsets, then writes the stores' acknowledged changes to Keyv. */
   async commit(tasks: readonly RuntimeTask[], clean = false): Promise<void> {
     await Promise.all(this.sending.values());
+    this.throwIfFailed();
     if (this.acknowledged.size > 0) {
       const offsets = [...this.acknowledged.values()];
       this.acknowledged.clear();

@@ -82,8 +82,8 @@ class AtLeastOnceTaskCommitter implements Committer {
       await this.options.metrics.timeCommit(() => committer.commit(ready));
     } else {
       // Between commits a batch's outputs go out on their own, alongside other tasks' sends.
-      // What other tasks emitted meanwhile (wall-clock punctuators) goes too, unawaited: a
-      // failed send surfaces at the next commit, which waits for every task's sends.
+      // What other tasks emitted meanwhile (wall-clock punctuators) goes too, unawaited: a send
+      // that fails for good fails the next send and the next commit, which waits for every send.
       const others = readyTasks().filter((other) => other !== task && other.outputs.length > 0);
       if (others.length > 0) void committer.send(others, false).catch(() => {});
       await committer.send([task], false);

@@ -45,6 +45,24 @@ function taskWithWork(id: string, offset: string): RuntimeTask {
   } as unknown as RuntimeTask;
 }
 
+/** A task that emits one output per `emit(offset)` of input partition `clicks` 0. */
+function taskEmitting(id: string): RuntimeTask & { emit(offset: string): void } {
+  let work: ReturnType<RuntimeTask['takeWork']> = { outputs: [], offsets: [] };
+  return {
+    id,
+    emit(offset: string) {
+      work.outputs.push({ topic: 'counts', key: Buffer.from('k'), value: Buffer.from(offset), timestamp: 0, headers: {} });
+      work.offsets = [{ topic: 'clicks', partition: 0, offset, metadata: '' }];
+    },
+    takeWork: () => {
+      const taken = work;
+      work = { outputs: [], offsets: [] };
+      return taken;
+    },
+    stores: { drain: () => ({ records: [], acknowledged: () => {} }), committedInput: () => {}, persist: async () => {} },
+  } as unknown as RuntimeTask & { emit(offset: string): void };
+}
+
 const persistence = { persisted: () => {}, persistFailed: () => {} };
 
 describe('AtLeastOnceCommitter', () => {
@@ -108,5 +126,29 @@ describe('AtLeastOnceCommitter', () => {
     await committer.send([taskWithWork('0_0', '6')], false).catch((e: unknown) => (error = e));
     expect((error as Error).message).to.equal('Message too large');
     expect(failed).to.deep.equal([]);
+  });
+
+  it('after a send that fails for good, sends nothing more, and fails the next send and the commit with that error', async () => {
+    let sends = 0;
+    const producer = {
+      sendBatch: async () => {
+        if (sends++ === 0) throw Object.assign(new Error('Message too large'), { type: 'MESSAGE_TOO_LARGE', retriable: false });
+        return [];
+      },
+    } as unknown as Producer;
+    const commits: TopicOffsets[][] = [];
+    const consumer = { commitOffsets: async (offsets: TopicOffsets[]) => void commits.push(offsets) } as unknown as Consumer;
+    const committer = new AtLeastOnceCommitter(producer, consumer, logger, persistence, () => {});
+    const task = taskEmitting('0_0');
+    task.emit('6');
+    // Unawaited, as the sends of tasks other than the one whose batch it is.
+    void committer.send([task], false).catch(() => {});
+    task.emit('7');
+    const next = await committer.send([task], false).catch((e: Error) => e);
+    expect(next).to.be.an('error').with.property('message', 'Message too large');
+    const commit = await committer.commit([task]).catch((e: Error) => e);
+    expect(commit).to.be.an('error').with.property('message', 'Message too large');
+    expect(sends, 'the later records are not sent').to.equal(1);
+    expect(commits, 'no offset past the failed records').to.deep.equal([]);
   });
 });
