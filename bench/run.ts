@@ -157,12 +157,18 @@ function commandFor(system: System, settings: WorkerSettings, nodeFlags: string[
   return { file: process.execPath, args: [...nodeFlags, '--import', 'tsx', worker, JSON.stringify(settings)] };
 }
 
-/** The commit measured, `+changes` when the tree differs from it. */
+/** The commit measured, `+changes` when the code differed from it (the results themselves aside). */
 function commit(): string {
   const head = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
-  const changed = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'lib', 'bench'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const changed = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'lib', 'bench', ':!bench/results'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.trim();
   return changed ? `${head}+changes` : head;
 }
+
+// Taken before the first run: the code measured is the code there then.
+const measuredCommit = commit();
 
 function machine(): Record<string, string | number> {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -264,14 +270,14 @@ async function main(): Promise<void> {
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(
         join(RESULTS, `${resultName}.json`),
-        `${JSON.stringify({ date: new Date().toISOString(), commit: commit(), machine: info, settings, results: final }, null, 2)}\n`,
+        `${JSON.stringify({ date: new Date().toISOString(), commit: measuredCommit, machine: info, settings, results: final }, null, 2)}\n`,
       );
       const table = markdownTable(final);
       const about = `${headlineRecords.toLocaleString('en')} records of ${valueBytes} bytes (other counts in the records column), 2 partitions, median of ${runs} runs (+${warmupRuns} discarded; see the runs column), commit interval ${commitIntervalMs} ms (EOS ${eosCommitIntervalMs} ms), acks all`;
       const where = `${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, ${info.java}, Kafka ${KAFKA_VERSION}`;
       writeFileSync(
         join(RESULTS, `${resultName}.md`),
-        `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}, commit ${commit()}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`,
+        `# Benchmark results\n\n${about}.\n\nMeasured on ${where}, ${new Date().toISOString().slice(0, 10)}, commit ${measuredCommit}.\n\n${table}\n\n![records/s](${resultName}.svg)\n`,
       );
       writeFileSync(join(RESULTS, `${resultName}.svg`), svgChart(final, 'records/s, median (whiskers: min..max)', `${about}; ${where}`));
       log(`\n${table}\n\nwritten: bench/results/${resultName}.json, ${resultName}.md, ${resultName}.svg`);
