@@ -11,11 +11,11 @@ import { frameRequest } from './request-frame.ts';
 
 // Every value this library takes from kafkajs comes through kafkajs() (type imports may come from
 // 'kafkajs' directly). It is this library's own copy of kafkajs, loaded on first use:
-// - with some of its internal modules replaced: the read_committed fix (aborted-messages-filter.ts),
-//   the linear grouping of produce requests (partition-grouping.ts), and the encoding of produce
-//   requests (produce-request.ts) and of every request's frame (request-frame.ts), both in one
-//   Buffer. Being a private copy, the replacements hold whatever the app imported first, and the
-//   app's kafkajs stays as it is;
+// - with some of its internal modules replaced (REPLACEMENTS, each saying why): the read_committed
+//   fix, the linear grouping of produce requests, produce requests and request frames written in
+//   one Buffer, record batches decoded in place, a 32-bit murmur2 partitioner, and a commit before
+//   the consumer joins its group again. Being a private copy, the replacements hold whatever the
+//   app imported first, and the app's kafkajs stays as it is;
 // - on first use only, so that a program that never talks to a broker (the test driver, a
 //   bundle without kafkajs' sources) never loads kafkajs at all.
 
@@ -26,6 +26,7 @@ const REPLACEMENTS = {
   'kafkajs/src/protocol/recordBatch/v0/decoder.js': decodeRecordBatch,
   // A fetch's records filtered by offset without a Long per record (fetched-batch.ts).
   'kafkajs/src/consumer/batch.js': Batch,
+  // Produce requests and every request's frame written in one Buffer (produce-request.ts, request-frame.ts).
   'kafkajs/src/protocol/requests/produce/index.js': new BuiltFromOriginal((stock) => produceRequests(stock as ProduceRequests)),
   'kafkajs/src/protocol/request.js': frameRequest,
   // Java's murmur2 and kafkajs' partitioner in 32-bit arithmetic, same partitions (key-partitioner.ts).
