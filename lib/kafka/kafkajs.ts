@@ -2,7 +2,6 @@ import type * as KafkaJS from 'kafkajs';
 import { dropAbortedMessages } from './aborted-messages-filter.ts';
 import { Batch } from './fetched-batch.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
-import { commitBeforeRejoining } from './commit-before-rejoining.ts';
 import { createPartitioner, murmur2 } from './key-partitioner.ts';
 import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
 import { BuiltFromOriginal, loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
@@ -32,8 +31,6 @@ const REPLACEMENTS = {
   // Java's murmur2 and kafkajs' partitioner in 32-bit arithmetic, same partitions (key-partitioner.ts).
   'kafkajs/src/producer/partitioners/default/murmur2.js': murmur2,
   'kafkajs/src/producer/partitioners/legacy/partitioner.js': createPartitioner,
-  // A stream thread commits when any heartbeat finds the group rebalancing (commit-before-rejoining.ts).
-  'kafkajs/src/consumer/runner.js': new BuiltFromOriginal((Runner) => commitBeforeRejoining(Runner as Parameters<typeof commitBeforeRejoining>[0])),
 };
 
 let copy: PrivateModuleCopy<typeof KafkaJS> | undefined;
