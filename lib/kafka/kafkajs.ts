@@ -12,8 +12,7 @@ import { frameRequest } from './request-frame.ts';
 // 'kafkajs' directly). It is this library's own copy of kafkajs, loaded on first use:
 // - with some of its internal modules replaced (REPLACEMENTS, each saying why): the read_committed
 //   fix, the linear grouping of produce requests, produce requests and request frames written in
-//   one Buffer, record batches decoded in place, a 32-bit murmur2 partitioner, and a commit before
-//   the consumer joins its group again. Being a private copy, the replacements hold whatever the
+//   one Buffer, record batches decoded in place, and a 32-bit murmur2 partitioner. Being a private copy, the replacements hold whatever the
 //   app imported first, and the app's kafkajs stays as it is;
 // - on first use only, so that a program that never talks to a broker (the test driver, a
 //   bundle without kafkajs' sources) never loads kafkajs at all.
