@@ -1,3 +1,4 @@
+import { committingBeforeRejoining } from '../kafka/commit-before-rejoining.ts';
 import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { KeyvBackendException, StreamsException, TaskMigratedException, asStreamsException, errorMessage } from '../errors.ts';
 import { rejoinGroupError } from '../kafka/group-membership.ts';
@@ -304,7 +305,10 @@ export class StreamThread {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.config.maxConcurrentTasks ?? 4,
-      eachBatch: (payload) => this.trackBatch(this.processBatch(payload)),
+      eachBatch: committingBeforeRejoining(
+        (payload) => this.trackBatch(this.processBatch(payload)),
+        () => this.commitBeforeRejoining(),
+      ),
     };
   }
 
@@ -398,13 +402,13 @@ export class StreamThread {
     const ready = task.ready.then(() => (restored = true));
     while (!restored) {
       await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (!restored) await this.heartbeat(heartbeat);
+      if (!restored) await heartbeat();
     }
     // A member stopped longer than its session timeout is out of the group without knowing it.
     // A heartbeat first (kafkajs sends it only once per heartbeat interval) tells it before it
     // processes records its partitions' new owners process too, as Kafka's consumer polls the
     // coordinator before it returns records.
-    await this.heartbeat(heartbeat);
+    await heartbeat();
     // Stale by now: a rebalance or a seek came in between, or the task was dropped or started again.
     if (!isRunning() || isStale() || !processing() || this.tasks.active.get(task.id) !== task) return;
     const queue = task.records.queue(batch.topic, batch.partition)!;
@@ -414,27 +418,21 @@ export class StreamThread {
     resolveOffset(batch.lastOffset());
     if (queue.size >= this.bufferLimit) this.pause(queue);
     await this.drain(task);
-    if (this.tasks.active.get(task.id) === task && !task.failure) await this.heartbeat(heartbeat);
+    if (this.tasks.active.get(task.id) === task && !task.failure) await heartbeat();
   }
 
   /**
-   * Heartbeats; when the answer is that the group rebalances, first commits what the tasks
-   * processed (Kafka Streams commits on revocation), then lets kafkajs join again. With kafkajs'
-   * eager protocol every task is revoked: uncommitted work of a task that moves would otherwise
-   * be processed again by its new owner. Only a rebalance this heartbeat discovers gets the
-   * commit; one kafkajs discovers in its own heartbeat between batches does not.
+   * kafkajs' runner calls this when a heartbeat (the handler's or its own between batches) finds
+   * the group rebalancing, before it joins again (commit-before-rejoining.ts): what the tasks
+   * processed is committed, as Kafka Streams commits on revocation. With kafkajs' eager protocol
+   * every task is revoked: uncommitted work of a task that moves would be processed again by its
+   * new owner.
    */
-  private async heartbeat(send: () => Promise<void>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if ((error as { type?: unknown }).type === 'REBALANCE_IN_PROGRESS' && this.options.processing()) {
-        await this.commitAll().catch((commitError) =>
-          this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
-        );
-      }
-      throw error;
-    }
+  private async commitBeforeRejoining(): Promise<void> {
+    if (!this.options.processing()) return;
+    await this.commitAll().catch((commitError) =>
+      this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
+    );
   }
 
   /** Has the task process what its partition group lets it, then sends its outputs (and commits when due). */
