@@ -1,6 +1,6 @@
 import type { RecordMetadata } from 'kafkajs';
 import { toTopicMessages } from '../kafka/kafka-records.ts';
-import type { ProducedRecord } from '../processor/record.ts';
+import { NO_HEADERS, type ProducedRecord, type RecordHeaders } from '../processor/record.ts';
 import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
 type BatchSender = { sendBatch(batch: { topicMessages: ReturnType<typeof toTopicMessages>; acks?: number }): Promise<RecordMetadata[]> };
@@ -12,8 +12,23 @@ type BatchSender = { sendBatch(batch: { topicMessages: ReturnType<typeof toTopic
 const MAX_RECORDS = 8000;
 const MAX_BYTES = 960 * 1024;
 
+const byteLength = (bytes: Buffer | string | null | undefined): number =>
+  bytes == null ? 0 : typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+
+// A header costs its name, its value and a few bytes of lengths; headers can be as large as values.
+function headersSize(headers: RecordHeaders): number {
+  if (headers === NO_HEADERS) return 0;
+  let size = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    const values = Array.isArray(value) ? value : [value];
+    for (const one of values) size += Buffer.byteLength(name) + byteLength(one) + 8;
+  }
+  return size;
+}
+
 const sizeOf = (record: ProducedRecord<unknown, unknown>): number =>
-  ((record.key as Buffer | null)?.length ?? 0) + ((record.value as Buffer | null)?.length ?? 0) + 64;
+  byteLength(record.key as Buffer | null) + byteLength(record.value as Buffer | null) + headersSize(record.headers) + 64;
 
 /**
  * Sends records in order, in requests of bounded size, with acks from all replicas; returns the
