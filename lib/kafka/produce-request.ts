@@ -1,4 +1,5 @@
 import { crc32c } from './crc32c.ts';
+import { NO_COMPRESSION, RECORD_BATCH_MAGIC, TRANSACTIONAL_FLAG } from './record-batch-format.ts';
 
 // kafkajs encodes a produce request through generic code: an Encoder (a growing Buffer) per
 // record, per header and per batch, copied into the next one up; 64-bit varints through a Long
@@ -45,10 +46,7 @@ export interface ProduceRequests {
   protocol(args: { version: number }): ((args: ProduceRequestArgs) => { request: KafkajsRequest; response: unknown }) | undefined;
 }
 
-const NO_COMPRESSION = 0;
 const FIRST_BATCH_VERSION = 3; // v3 brought record batches (magic 2); v4-v7 send the same body
-const MAGIC = 2;
-const TRANSACTIONAL_ATTRIBUTE = 0x10;
 // baseOffset .. record count: the part of a batch before its first record.
 const BATCH_HEADER_BYTES = 61;
 // baseOffset and batchLength are not counted in batchLength; the CRC covers attributes onward.
@@ -93,7 +91,7 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number): Buf
   const transactionalId = args.transactionalId ?? null;
   const producerId = toBigInt(args.producerId ?? -1);
   const producerEpoch = args.producerEpoch ?? 0;
-  const attributes = transactionalId === null ? 0 : TRANSACTIONAL_ATTRIBUTE;
+  const attributes = transactionalId === null ? 0 : TRANSACTIONAL_FLAG;
 
   // Pass one: every size.
   let records = 0;
@@ -149,7 +147,7 @@ export function encodeProduceRequest(args: ProduceRequestArgs, now: number): Buf
       at = buffer.writeBigInt64BE(0n, at); // baseOffset: the broker assigns offsets
       at += 4; // batchLength, below
       at = buffer.writeInt32BE(0, at); // partitionLeaderEpoch (kafkajs sends 0)
-      at = buffer.writeInt8(MAGIC, at);
+      at = buffer.writeInt8(RECORD_BATCH_MAGIC, at);
       at += 4; // CRC, below
       at = buffer.writeInt16BE(attributes, at);
       at = buffer.writeInt32BE(messages.length - 1, at); // lastOffsetDelta

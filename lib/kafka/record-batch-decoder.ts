@@ -4,6 +4,8 @@
 // place with plain numbers, falling back on BigInt only past 2^53, and gives every record and
 // batch exactly the fields, order and values kafkajs' recordBatch/v0/decoder.js gives them.
 
+import { COMPRESSION_CODEC_MASK, CONTROL_FLAG, LOG_APPEND_TIME_FLAG, TRANSACTIONAL_FLAG } from './record-batch-format.ts';
+
 /** What kafkajs' Decoder holds: the fetch response's records and where the next batch starts. */
 export interface KafkajsDecoder {
   buffer: Buffer;
@@ -43,10 +45,6 @@ export interface DecodedRecord {
   batchContext: BatchContext;
 }
 
-const TIMESTAMP_TYPE_FLAG_MASK = 0x8;
-const TRANSACTIONAL_FLAG_MASK = 0x10;
-const CONTROL_FLAG_MASK = 0x20;
-const COMPRESSION_CODEC_MASK = 0x07;
 const CREATE_TIME = 0;
 const LOG_APPEND_TIME = 1;
 const TWO_32 = 2 ** 32;
@@ -84,14 +82,14 @@ export async function decodeRecordBatch(fetchDecoder: KafkajsDecoder): Promise<B
     firstOffset: String(firstOffsetParts),
     firstTimestamp: String(firstTimestampParts),
     partitionLeaderEpoch,
-    inTransaction: (attributes & TRANSACTIONAL_FLAG_MASK) > 0,
-    isControlBatch: (attributes & CONTROL_FLAG_MASK) > 0,
+    inTransaction: (attributes & TRANSACTIONAL_FLAG) > 0,
+    isControlBatch: (attributes & CONTROL_FLAG) > 0,
     lastOffsetDelta,
     producerId,
     producerEpoch,
     firstSequence,
     maxTimestamp,
-    timestampType: (attributes & TIMESTAMP_TYPE_FLAG_MASK) > 0 ? LOG_APPEND_TIME : CREATE_TIME,
+    timestampType: (attributes & LOG_APPEND_TIME_FLAG) > 0 ? LOG_APPEND_TIME : CREATE_TIME,
   };
   const batchContext: BatchContext = { ...recordContext, magicByte };
   const count = source.readInt32BE(begin + 45);
