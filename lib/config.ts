@@ -19,6 +19,10 @@ export interface StreamsConfig extends MetricsSettings {
   readonly deserializationExceptionHandler?: ExceptionHandlerOption;
   /** What to do when a user function throws. Default `'fail'`. */
   readonly processingExceptionHandler?: ExceptionHandlerOption;
+  /**
+   * Where log lines go. Default: stderr at `info` for the Kafka runtime (`KafkaStreams`), and at `warn` for
+   * `TopologyTestDriver` and `runTopology`.
+   */
   readonly logger?: Logger;
   /** A record with a negative timestamp: `'fail'` (default), `'log-and-skip'`, or `'use-partition-time'`. */
   readonly invalidTimestamp?: InvalidTimestampPolicy;

@@ -1,10 +1,16 @@
 /** Where a failure happened: as much of it as is known. */
 export interface ErrorLocation {
+  /** The task that was running, as Kafka Streams' `TaskId` (e.g. `0_1`: sub-topology 0, partition 1). */
   readonly taskId?: string;
+  /** The processor node that failed, by its name in the topology. */
   readonly nodeName?: string;
+  /** The state store involved, by name. */
   readonly storeName?: string;
+  /** The topic of the record being read or written. */
   readonly topic?: string;
+  /** The partition of that record; shown only with `topic`. */
   readonly partition?: number;
+  /** The offset of that record; shown only with `topic`. */
   readonly offset?: number;
 }
 
@@ -26,7 +32,9 @@ function describeLocation(location: ErrorLocation): string {
  * The root of every error rx-kafka-streams raises; `location` says where it happened.
  */
 export class StreamsException extends Error {
+  /** The class's own name (`'StreamsException'`, `'TopologyException'`, ...), for logs and checks that cannot use `instanceof`. */
   override readonly name: string = 'StreamsException';
+  /** Where the failure happened; also appended to `message` as `(at task 0_1, processor ...)`. Empty when nothing is known. */
   readonly location: ErrorLocation;
 
   constructor(message: string, options: { cause?: unknown; location?: ErrorLocation } = {}) {

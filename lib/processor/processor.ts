@@ -7,6 +7,7 @@ import type { RecordContext, StreamRecord } from './record.ts';
  * punctuations and learn where the current record came from.
  */
 export interface ProcessorContext<KForward = unknown, VForward = unknown> {
+  /** The application's `applicationId` from the config. */
   readonly applicationId: string;
   /** `<subTopology>_<partition>`, as Kafka Streams names tasks. */
   readonly taskId: string;
@@ -14,11 +15,17 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   forward<K extends KForward, V extends VForward>(record: StreamRecord<K, V>, childName?: string): void;
   /** A store connected to this processor (or a global store); throws naming the store otherwise. */
   getStateStore<S extends StateStore>(name: string): S;
+  /**
+   * Calls `punctuator` every `intervalMs` milliseconds (at least 1) of stream time or of wall-clock time, as Kafka Streams'
+   * `ProcessorContext.schedule`. A stream-time schedule first fires on the first record; a schedule that missed several
+   * intervals fires once. A punctuator that throws goes to the processing exception handler.
+   */
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
   /** The topic, partition and offset of the record being processed; undefined inside a punctuation. */
   recordMetadata(): RecordContext | undefined;
   /** The largest record timestamp this task has seen, or -1 before the first record. */
   currentStreamTimeMs(): number;
+  /** The host's clock in milliseconds since the epoch: the wall clock under the Kafka runtime, the driver's own clock in tests. */
   currentSystemTimeMs(): number;
   /** Asks for a commit as soon as possible (the runtime commits on its interval anyway). */
   commit(): void;
@@ -43,8 +50,11 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
  * ```
  */
 export interface Processor<KIn, VIn, KOut = never, VOut = never> {
+  /** Called once when the task starts, before any record; keep `context` to forward records and reach stores. Throwing fails the task. */
   init?(context: ProcessorContext<KOut, VOut>): void;
+  /** Called for each record from the parent nodes. Throwing goes to the processing exception handler. */
   process(record: StreamRecord<KIn, VIn>): void;
+  /** Called once when the task closes, to release what `init` took; an error thrown here is logged, not raised. */
   close?(): void;
 }
 

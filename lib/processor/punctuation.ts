@@ -6,5 +6,6 @@ export type Punctuator = (timestamp: number) => void;
 
 /** Stops a schedule. */
 export interface Cancellable {
+  /** Stops the schedule: its punctuator is not called again. */
   cancel(): void;
 }

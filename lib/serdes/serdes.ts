@@ -27,12 +27,19 @@ const jsonSerde = new JsonSerde<unknown>();
  * ```
  */
 export const Serdes = {
+  /** UTF-8 text, as Kafka's `Serdes.String()`. */
   String: (): Serde<string> => stringSerde,
+  /** Any JSON value as UTF-8 JSON text; `T` is not checked when reading. Writing a bigint or a cycle throws. */
   Json: <T>(): Serde<T> => jsonSerde as Serde<T>,
+  /** A 32-bit signed integer, 4 bytes big-endian, as Kafka's `Serdes.Integer()`; other numbers throw RangeError. */
   Int: (): Serde<number> => intSerde,
+  /** A 64-bit signed integer as `bigint`, 8 bytes big-endian, as Kafka's `Serdes.Long()`; writing also takes a safe-integer number. */
   Long: (): Serde<bigint> => longSerde,
+  /** An IEEE-754 double, 8 bytes big-endian, as Kafka's `Serdes.Double()`. */
   Double: (): Serde<number> => doubleSerde,
+  /** Raw bytes, passed through untouched, as Kafka's `Serdes.ByteArray()`. */
   Buffer: (): Serde<Buffer> => bufferSerde,
+  /** Always null, for keys or values that carry no data, as Kafka's `Serdes.Void()`; any other data throws. */
   Void: (): Serde<null> => voidSerde,
   /** A time-windowed key, byte-compatible with Kafka Streams' TimeWindowedSerde: inner key, then 8-byte window start. */
   Windowed: <K>(inner: Serde<K>, windowSizeMs: number): Serde<Windowed<K>> => new TimeWindowedSerde(inner, windowSizeMs),

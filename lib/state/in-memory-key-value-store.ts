@@ -24,14 +24,18 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
   private open = false;
 
   constructor(
+    /** The store's name, as its builder gives it. */
     readonly name: string,
+    /** Orders the keys by their serialized bytes and encodes object keys; without it, primitives keep their natural order. */
     readonly keySerde?: Serde<K>,
+    /** Not used by the store itself: the layers that persist it (changelog, Keyv) serialize the values with it. */
     readonly valueSerde?: Serde<V>,
   ) {
     this.encode = storeKeyEncoder(keySerde, name);
     this.compare = keyComparator(keySerde, name);
   }
 
+  /** Opens the store; until then, and after `close`, reads and writes throw InvalidStateStoreException. */
   init(_context: StateStoreContext): void {
     this.open = true;
   }
@@ -53,15 +57,18 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return this.timestamps?.get(this.encode(key));
   }
 
+  /** The key as this store's `Map` holds it: primitives as they are, Buffers and objects as a string of their bytes. */
   encodeKey(key: K): unknown {
     return this.encode(key);
   }
 
+  /** `get` by a key already passed through `encodeKey`. */
   getEncoded(encoded: unknown): V | undefined {
     this.assertOpen();
     return this.values.get(encoded);
   }
 
+  /** `timestampOf` by a key already passed through `encodeKey`. */
   timestampOfEncoded(encoded: unknown): number | undefined {
     return this.timestamps?.get(encoded);
   }
@@ -105,6 +112,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return existing;
   }
 
+  /** Puts each entry in turn, as `put` does: a null value deletes its key. */
   putAll(entries: Iterable<KeyValue<K, V | null>>): void {
     for (const entry of entries) this.put(entry.key, entry.value);
   }
@@ -123,6 +131,7 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return this.sortedEntries();
   }
 
+  /** How many keys the store holds (exactly). */
   approximateNumEntries(): number {
     this.assertOpen();
     return this.values.size;
@@ -132,10 +141,12 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     // Nothing buffered: the Map is the store.
   }
 
+  /** Closes the store; its entries stay in memory but cannot be read until `init` opens it again. */
   close(): void {
     this.open = false;
   }
 
+  /** True between `init` and `close`. */
   isOpen(): boolean {
     return this.open;
   }

@@ -9,6 +9,7 @@ export interface ReadOnlyKeyValueStore<K, V> {
   range(from: K, to: K): KeyValue<K, V>[];
   /** Every entry, in the order of the keys' serialized bytes. */
   all(): KeyValue<K, V>[];
+  /** The number of keys the store holds; the stores this library builds count them exactly. */
   approximateNumEntries(): number;
 }
 
@@ -18,6 +19,7 @@ export interface KeyValueStore<K, V> extends StateStore, ReadOnlyKeyValueStore<K
   put(key: K, value: V | null): void;
   /** Stores the value only when the key is absent, and returns the value already there. */
   putIfAbsent(key: K, value: V): V | undefined;
+  /** Puts each entry in turn, as `put` does: a null value deletes its key. */
   putAll(entries: Iterable<KeyValue<K, V | null>>): void;
   /** Removes the key and returns the value it had. */
   delete(key: K): V | undefined;

@@ -41,6 +41,11 @@ class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
  * ```
  */
 export const Stores = {
+  /**
+   * A builder of an in-memory key-value store named `name`, logged and not cached, as Kafka Streams'
+   * `Stores.keyValueStoreBuilder`. The serdes order the keys and write the changelog; without them the
+   * config's `defaultKeySerde` and `defaultValueSerde` write it. Throws TypeError for an empty name.
+   */
   keyValueStoreBuilder<K, V>(name: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): StoreBuilder<KeyValueStore<K, V>> {
     if (!name) throw new TypeError('A store needs a non-empty name');
     return new KeyValueStoreBuilder<K, V>(name, keySerde, valueSerde, true, false);

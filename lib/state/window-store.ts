@@ -11,6 +11,7 @@ export interface ReadOnlyWindowStore<K, V> {
   fetchRange(key: K, timeFrom: number, timeTo: number): KeyValue<Windowed<K>, V>[];
   /** The windows of every key starting in `[timeFrom, timeTo]`, by start time. */
   fetchAll(timeFrom: number, timeTo: number): KeyValue<Windowed<K>, V>[];
+  /** Every window of every key, by start time. */
   all(): KeyValue<Windowed<K>, V>[];
 }
 

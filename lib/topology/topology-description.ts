@@ -6,19 +6,29 @@ import type { SubTopology, TopologyPlan } from './internal/topology-plan.ts';
 
 /** One node as `describe()` shows it. */
 export interface NodeDescription {
+  /** What kind of node it is. */
   readonly type: 'source' | 'processor' | 'sink';
+  /** The node's name in the topology. */
   readonly name: string;
+  /** The topics a source reads, as named in the topology (internal topics without the `<applicationId>-` prefix); sources only. */
   readonly topics?: readonly string[];
+  /** The topic a sink writes; undefined for a sink whose topic a `TopicNameExtractor` picks, and for other nodes. */
   readonly topic?: string;
+  /** The state stores a processor is connected to; processors only. */
   readonly stores?: readonly string[];
+  /** The names of the nodes this one forwards to, in Kafka Streams' order; empty for a sink. */
   readonly successors: readonly string[];
+  /** The names of the nodes that feed this one, in Kafka Streams' order; empty for a source. */
   readonly predecessors: readonly string[];
 }
 
+/** One sub-topology as `describe()` shows it: nodes connected to each other, but not to those of other sub-topologies. */
 export interface SubtopologyDescription {
+  /** The sub-topology's number, the first half of its task ids (`<id>_<partition>`). */
   readonly id: number;
   /** True for the sub-topology that feeds a global store (it creates no tasks). */
   readonly global: boolean;
+  /** Its nodes in Kafka Streams' order: the node with the larger downstream sub-tree first, then by name. */
   readonly nodes: readonly NodeDescription[];
 }
 
@@ -27,12 +37,14 @@ export interface SubtopologyDescription {
  * can be compared line by line, or drawn as a Mermaid flowchart.
  */
 export class TopologyDescription {
+  /** Every sub-topology, global ones included, by id. */
   readonly subtopologies: readonly SubtopologyDescription[];
 
   constructor(graph: TopologyGraph, plan: TopologyPlan) {
     this.subtopologies = [...plan.subTopologies, ...plan.globals].sort((a, b) => a.id - b.id).map((sub) => describeSubTopology(graph, sub));
   }
 
+  /** The description as Kafka Streams' `TopologyDescription.toString()` prints it. */
   toString(): string {
     let text = 'Topologies:\n ';
     for (const sub of this.subtopologies) {

@@ -7,15 +7,23 @@ import { TopologyGraph } from './internal/topology-graph.ts';
 import { planTopology, type TopologyPlan } from './internal/topology-plan.ts';
 import { TopologyDescription } from './topology-description.ts';
 
+/** How a source node reads its topics, as Kafka Streams' `Consumed`. */
 export interface SourceOptions<K, V> {
+  /** Reads the record keys; default the config's `defaultKeySerde`. */
   readonly keySerde?: Serde<K>;
+  /** Reads the record values; default the config's `defaultValueSerde`. */
   readonly valueSerde?: Serde<V>;
+  /** Picks each record's event time; default the timestamp the record carries. */
   readonly timestampExtractor?: TimestampExtractor<K, V>;
 }
 
+/** How a sink node writes its topic, as Kafka Streams' `Produced`. */
 export interface SinkOptions<K, V> {
+  /** Writes the record keys; default the config's `defaultKeySerde`. */
   readonly keySerde?: Serde<K>;
+  /** Writes the record values; default the config's `defaultValueSerde`. */
   readonly valueSerde?: Serde<V>;
+  /** Chooses each record's partition; default the producer's default partitioner (by key). */
   readonly partitioner?: StreamPartitioner<K, V>;
 }
 
@@ -42,6 +50,10 @@ export class Topology {
     graphs.set(this, graph);
   }
 
+  /**
+   * Adds a source node that reads `topics` into the topology. Throws TopologyException when the name is taken, a topic is
+   * empty or listed twice, or another source already reads one of the topics.
+   */
   addSource<K = unknown, V = unknown>(name: string, topics: string | readonly string[], options: SourceOptions<K, V> = {}): this {
     graphOf(this).addSource({
       kind: 'source',
@@ -55,6 +67,10 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Adds a processor node fed by `parentNames` (at least one, none of them a sink); `supplier` makes one processor per task.
+   * Throws TopologyException when the name is taken or a parent is not added yet.
+   */
   addProcessor<KIn, VIn, KOut, VOut>(name: string, supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>, ...parentNames: string[]): this {
     if (typeof supplier !== 'function') throw new TypeError(`Processor ${name} needs a supplier function that returns a new processor`);
     graphOf(this).addProcessor({
@@ -68,6 +84,10 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Adds a sink node that writes what `parentNames` forward to `topic`, or to the topic a `TopicNameExtractor` picks for
+   * each record. Throws TopologyException when the name is taken or a parent is not added yet.
+   */
   addSink<K = unknown, V = unknown>(name: string, topic: string | TopicNameExtractor<K, V>, options: SinkOptions<K, V> = {}, ...parentNames: string[]): this {
     graphOf(this).addSink({
       kind: 'sink',
@@ -90,6 +110,7 @@ export class Topology {
     return this;
   }
 
+  /** Gives a processor access to stores already added with `addStateStore`; global stores need no connecting. */
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
     for (const store of storeNames) graphOf(this).connectStore(processorName, store);
     return this;
@@ -141,6 +162,7 @@ export class Topology {
     return planTopology(graphOf(this));
   }
 
+  /** Validates the topology and describes its sub-topologies, nodes and stores, as Kafka Streams' `Topology.describe()`. */
   describe(): TopologyDescription {
     return new TopologyDescription(graphOf(this), this.plan());
   }
