@@ -4,7 +4,7 @@ import { EndToEndLatency } from './end-to-end-latency.ts';
 import { PROCESSOR_NODE_GROUP, PROCESSOR_NODE_ID_TAG, TASK_GROUP, TASK_ID_TAG, THREAD_ID_TAG } from './metric-groups.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import type { Sensor } from './sensor.ts';
-import { addRateOfSumAndSum } from './sensor-stats.ts';
+import { addAvgAndMax, addRateOfSumAndSum } from './sensor-stats.ts';
 import { meterStore } from './state-store-metrics.ts';
 import type { ThreadMetrics } from './thread-metrics.ts';
 
@@ -25,9 +25,18 @@ export interface TaskMetricsScope {
 export class TaskMetrics {
   /** Punctuations fired. */
   punctuated = 0;
+  /** Milliseconds spent in punctuators (performance.now()), for the thread's `punctuate-ratio`. */
+  punctuatedMs = 0;
+  /**
+   * Records a record's lateness against the stream time it arrives at (`record-lateness-avg/max`,
+   * DEBUG, as Kafka's PartitionGroup records it: 0 for a record that moves stream time on);
+   * undefined at INFO, so the per-record path only checks it.
+   */
+  readonly recordLateness: ((streamTime: number, timestamp: number) => void) | undefined;
   /** The wall-clock time latencies are measured against, refreshed by each sync. */
   systemTimeMs: number;
   private syncedPunctuated = 0;
+  private syncedPunctuatedMs = 0;
   private dropped = 0;
   private readonly registry: MetricsRegistry;
   private readonly threadId: string;
@@ -56,6 +65,11 @@ export class TaskMetrics {
     this.processSensor = process && addRateOfSumAndSum(process, TASK_GROUP, this.tags, 'process', 'calls to process');
     const punctuate = this.registry.sensor(this, 'punctuate', 'DEBUG');
     this.punctuateSensor = punctuate && addRateOfSumAndSum(punctuate, TASK_GROUP, this.tags, 'punctuate', 'calls to punctuate');
+    const lateness = this.registry.sensor(this, 'record-lateness', 'DEBUG');
+    if (lateness) {
+      addAvgAndMax(lateness, TASK_GROUP, this.tags, 'record-lateness', 'lateness of records in ms, their timestamp against the stream time they arrive at');
+      this.recordLateness = (streamTime, timestamp) => lateness.record(timestamp >= streamTime ? 0 : streamTime - timestamp, this.systemTimeMs);
+    }
     this.registry.onMeasure(this, (now) => this.sync(now));
     this.thread?.taskCreated();
   }
@@ -133,6 +147,10 @@ export class TaskMetrics {
     if (processed > 0) this.processSensor?.record(processed, nowMs);
     if (punctuated > 0) this.punctuateSensor?.record(punctuated, nowMs);
     this.thread?.counted(processed, punctuated, nowMs);
+    if (punctuated > 0) {
+      this.thread?.punctuatedFor(this.punctuatedMs - this.syncedPunctuatedMs);
+      this.syncedPunctuatedMs = this.punctuatedMs;
+    }
     return processed;
   }
 

@@ -1,8 +1,10 @@
 import { ConsumerLagMetrics } from './consumer-lag-metrics.ts';
 import { THREAD_GROUP, THREAD_ID_TAG } from './metric-groups.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
+import { LastValue } from './cumulative-stats.ts';
 import { RestoreMetrics, type RestoreReport } from './restore-metrics.ts';
 import type { Sensor } from './sensor.ts';
+import { StandbyMetrics } from './standby-metrics.ts';
 import { addAvgAndMax, addRateAndTotal, addRateOfSumAndSum } from './sensor-stats.ts';
 import type { TaskMetrics } from './task-metrics.ts';
 
@@ -15,15 +17,28 @@ export interface FetchedBatch {
   offsetLag(): string;
 }
 
+/** Time spent on each part of a thread's work since the ratios were last recorded, in ms. */
+interface TimeSpent {
+  process: number;
+  punctuate: number;
+  commit: number;
+}
+
 /**
  * One stream thread's metrics (`stream-thread-metrics`, tag `thread-id`), all at INFO as in
  * Kafka Streams, recorded once per batch or per commit, never per record: process, poll,
- * commit and punctuate rates, totals and latencies, tasks created and closed; plus its
- * consumer's lag and its tasks' restoration.
+ * commit and punctuate rates, totals, latencies and ratios, tasks created and closed; plus its
+ * consumer's lag, its tasks' restoration and its standbys' updates.
+ *
+ * Kafka records the ratios once per iteration of its thread's poll loop. A thread here has no
+ * loop that blocks in poll: kafkajs hands it batches while commits are under way, so each ratio
+ * is the time spent since the last measurement (a `metrics()` call, or `metricsIntervalMs`),
+ * over that time, and `poll-ratio` is the rest, the time it waited for records.
  */
 export class ThreadMetrics {
   readonly consumerLag: ConsumerLagMetrics;
   readonly restore: RestoreMetrics;
+  readonly standby: StandbyMetrics;
   private readonly process: Sensor | undefined;
   private readonly processLatency: Sensor | undefined;
   private readonly processRecords: Sensor | undefined;
@@ -33,10 +48,14 @@ export class ThreadMetrics {
   private readonly punctuate: Sensor | undefined;
   private readonly taskCreatedSensor: Sensor | undefined;
   private readonly taskClosedSensor: Sensor | undefined;
+  private readonly spent: TimeSpent = { process: 0, punctuate: 0, commit: 0 };
+  private ratiosSince: number;
 
+  /** `clock` measures the time spent (ms, sub-millisecond: batches take less than one). */
   constructor(
     readonly registry: MetricsRegistry,
     readonly threadId: string,
+    private readonly clock: () => number = () => performance.now(),
   ) {
     const tags = { [THREAD_ID_TAG]: threadId };
     const sensor = (name: string) => registry.sensor(this, name, 'INFO');
@@ -60,6 +79,15 @@ export class ThreadMetrics {
     registry.add({ group: THREAD_GROUP, name: 'thread-start-time', tags, description: 'The time that the thread was started' }, () => started, this);
     this.consumerLag = new ConsumerLagMetrics(registry, `${threadId}-consumer`);
     this.restore = new RestoreMetrics(registry, threadId);
+    this.standby = new StandbyMetrics(registry, threadId);
+    this.ratiosSince = clock();
+    const ratios = (['process', 'punctuate', 'poll', 'commit'] as const).map((part) => {
+      const ratio = sensor(`${part}-ratio`);
+      const what = part === 'poll' ? 'waiting for records from the consumer' : `${part === 'commit' ? 'committing all' : `${part}ing active`} tasks`;
+      ratio?.add({ group: THREAD_GROUP, name: `${part}-ratio`, tags, description: `The fraction of time the thread spent on ${what}` }, new LastValue());
+      return ratio;
+    });
+    if (ratios[0]) registry.onMeasure(this, (now) => this.recordRatios(ratios as Sensor[], now));
   }
 
   /** A thread is the scope of its own tasks' metrics (a TaskMetricsScope with itself as the thread). */
@@ -83,7 +111,11 @@ export class ThreadMetrics {
   timeProcessing(task: TaskMetrics, processing: (nowMs: number) => void): void {
     const started = this.registry.now();
     task.sync(started);
+    const busySince = this.clock();
+    const punctuatedBefore = task.punctuatedMs;
     processing(started);
+    // Stream-time punctuations fire while processing; their time counts as punctuating.
+    this.spent.process += this.clock() - busySince - (task.punctuatedMs - punctuatedBefore);
     const now = this.registry.now();
     const processed = task.sync(now);
     if (processed === 0) return;
@@ -100,10 +132,34 @@ export class ThreadMetrics {
   /** Times a commit of the thread's tasks: commit rate, total and latency. */
   async timeCommit<T>(commit: () => Promise<T>): Promise<T> {
     const started = this.registry.now();
-    const result = await commit();
-    const now = this.registry.now();
-    this.commit?.record(now - started, now);
-    return result;
+    const busySince = this.clock();
+    try {
+      return await commit();
+    } finally {
+      this.spent.commit += this.clock() - busySince;
+      const now = this.registry.now();
+      this.commit?.record(now - started, now);
+    }
+  }
+
+  /** A task's punctuators ran this long since its last sync, in ms (called by its TaskMetrics). */
+  punctuatedFor(ms: number): void {
+    this.spent.punctuate += ms;
+  }
+
+  private recordRatios([process, punctuate, poll, commit]: Sensor[], nowMs: number): void {
+    const now = this.clock();
+    const elapsed = now - this.ratiosSince;
+    if (elapsed <= 0) return;
+    const spent = this.spent;
+    // Commits overlap processing (kafkajs hands over batches meanwhile): each ratio is capped at 1.
+    const ratio = (ms: number) => Math.min(1, ms / elapsed);
+    process!.record(ratio(spent.process), nowMs);
+    punctuate!.record(ratio(spent.punctuate), nowMs);
+    commit!.record(ratio(spent.commit), nowMs);
+    poll!.record(Math.max(0, 1 - ratio(spent.process + spent.punctuate + spent.commit)), nowMs);
+    spent.process = spent.punctuate = spent.commit = 0;
+    this.ratiosSince = now;
   }
 
   taskCreated(): void {
@@ -121,6 +177,7 @@ export class ThreadMetrics {
   close(): void {
     this.consumerLag.close();
     this.restore.close();
+    this.standby.close();
     this.registry.remove(this);
   }
 }

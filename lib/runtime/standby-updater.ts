@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { StreamsException, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { StandbyMetrics } from '../metrics/standby-metrics.ts';
 import { topicPartitionKey } from '../kafka/topic-partition.ts';
 import { helperGroupId } from './internal-topics.ts';
 import type { StandbyTask } from './standby-task.ts';
@@ -34,6 +35,7 @@ export class StandbyUpdater {
     private readonly exactlyOnce: boolean,
     private readonly logger: Logger,
     private readonly onFailure: (error: StreamsException) => void,
+    private readonly metrics: StandbyMetrics,
   ) {}
 
   /** Starts following the task's changelogs from where its stores are. */
@@ -55,6 +57,7 @@ export class StandbyUpdater {
   /** Stops following the task's changelogs; its stores stay as they are. */
   remove(task: StandbyTask): void {
     this.wanted.delete(task);
+    this.metrics.removed(task.id);
     for (const [key, followed] of this.followed) {
       if (followed.task !== task) continue;
       this.followed.delete(key);
@@ -100,9 +103,13 @@ export class StandbyUpdater {
         const messages = batch.messages as KafkaMessage[];
         // Offsets ascend within a fetch: from its first record on, every one is new.
         const allNew = messages.length > 0 && Number(messages[0]!.offset) >= next;
+        let applied = 0;
         for (const message of messages) {
-          if (allNew || Number(message.offset) >= next) followed.task.stores.restore(followed.topic, message.key, message.value);
+          if (!allNew && Number(message.offset) < next) continue;
+          followed.task.stores.restore(followed.topic, message.key, message.value);
+          applied++;
         }
+        this.metrics.updated(followed.task.id, applied);
       },
     });
     for (const topic of this.changelogTopics) {

@@ -147,6 +147,7 @@ export class StreamThread {
       exactlyOnce,
       this.logger,
       options.onFailure,
+      options.metrics.standby,
     );
     this.tasks = new TaskManager({
       config,

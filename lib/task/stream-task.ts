@@ -200,6 +200,7 @@ export class StreamTask {
     task.current = input;
     const record = this.readRecord(input, source);
     if (record !== undefined) {
+      task.metrics.recordLateness?.(task.streamTime, record.timestamp);
       task.advanceStreamTime(record.timestamp);
       // What metrics cost per record: a latency sum (which counts it too), moved into sensors per batch.
       source.e2e.record(record.timestamp);

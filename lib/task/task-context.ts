@@ -208,12 +208,14 @@ export class TaskContext {
     const previous = this.current;
     this.current = undefined;
     this.metrics.punctuated++;
+    const started = performance.now();
     try {
       punctuator(time);
     } catch (error) {
       this.processingError(error, nodeName);
     } finally {
       this.current = previous;
+      this.metrics.punctuatedMs += performance.now() - started;
     }
   };
 

@@ -98,6 +98,18 @@ describe('TopologyTestDriver metrics', () => {
     expect(metricSum(metrics, { group: 'stream-task-metrics', name: 'dropped-records-rate' })).to.be.closeTo(2 / 30, 1e-9);
   });
 
+  it("at DEBUG has each task's record-lateness: how far behind its stream time a record arrives, 0 for one that moves it on", () => {
+    driver = new TopologyTestDriver(countByKey(), { logger: consoleLogger('nothing'), metricsRecordingLevel: 'DEBUG' }, 10_000);
+    const input = driver.createInputTopic('in', S, S);
+    // Stream time 100, then 50 arrives 50 behind, 200 moves it on, 180 arrives 20 behind.
+    for (const timestamp of [100, 50, 200, 180]) input.pipeInput('a', 'x', timestamp);
+    const task = { 'thread-id': 'main', 'task-id': '0_0' };
+    expect(value(driver.metrics(), 'stream-task-metrics', 'record-lateness-max', task)).to.equal(50);
+    expect(value(driver.metrics(), 'stream-task-metrics', 'record-lateness-avg', task)).to.equal(70 / 4);
+    driver.close();
+    expect(findMetrics(run('INFO').metrics(), { group: 'stream-task-metrics', name: 'record-lateness-max' }), 'not at INFO').to.deep.equal([]);
+  });
+
   it('measures rates on the mocked wall clock', () => {
     run('DEBUG', 0);
     driver.advanceWallClockTime(90_000);

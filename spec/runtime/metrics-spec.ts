@@ -78,12 +78,19 @@ describe('KafkaStreams metrics on a broker', function () {
     expect(thread(metrics, 'poll-total')).to.be.greaterThan(0);
     expect(thread(metrics, 'task-created-total')).to.equal(2);
     expect(thread(metrics, 'commit-latency-max')).to.be.a('number').and.not.NaN;
+    // Fractions of the time since the last measurement; the thread processed and committed meanwhile.
+    for (const part of ['process', 'punctuate', 'commit', 'poll']) expect(thread(metrics, `${part}-ratio`), `${part}-ratio`).to.be.within(0, 1);
+    const ratioSum = ['process', 'punctuate', 'commit', 'poll'].reduce((sum, part) => sum + thread(metrics, `${part}-ratio`), 0);
+    expect(ratioSum).to.be.at.least(1 - 1e-9);
 
     // Per task: what each processed adds up to the records produced, one task per partition.
     const tasks = findMetrics(metrics, { group: 'stream-task-metrics', name: 'process-total', tags: { 'thread-id': threadId } });
     expect(tasks.map((m) => m.tags['task-id']).sort()).to.deep.equal(['0_0', '0_1']);
     expect(tasks.reduce((sum, m) => sum + (m.value as number), 0)).to.equal(RECORDS);
     expect(metricSum(metrics, { group: 'stream-task-metrics', name: 'dropped-records-total' })).to.equal(0);
+    const lateness = findMetrics(metrics, { group: 'stream-task-metrics', name: 'record-lateness-max', tags: { 'thread-id': threadId } });
+    expect(lateness.map((m) => m.tags['task-id']).sort()).to.deep.equal(['0_0', '0_1']);
+    for (const m of lateness) expect(m.value).to.be.a('number').and.at.least(0);
 
     // The store, by state-id, in each task: every record read a count and wrote one.
     for (const taskId of ['0_0', '0_1']) {

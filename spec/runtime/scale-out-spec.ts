@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KafkaStreams, Serdes, StreamsBuilder, TopologyTestDriver, consoleLogger, type Topology } from '../../lib/index.ts';
+import { KafkaStreams, Serdes, StreamsBuilder, TopologyTestDriver, consoleLogger, findMetrics, type Topology } from '../../lib/index.ts';
 import type { KafkaStreamsConfig } from '../../lib/runtime/kafka-streams-config.ts';
 import { KafkaTestContext, waitFor, type ReadRecord } from '../support/kafka-helpers.ts';
 
@@ -205,7 +205,7 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
       const out = kafka.name('counts');
       await Promise.all([kafka.createTopic(input, 4), kafka.createTopic(out, 4)]);
       const topology = (): Topology => countTopology(input, out);
-      const first = instance(topology(), { processingGuarantee, numStandbyReplicas: 1, applicationServer: 'localhost:7101' });
+      const first = instance(topology(), { processingGuarantee, numStandbyReplicas: 1, applicationServer: 'localhost:7101', metricsRecordingLevel: 'DEBUG' });
       const second = instance(topology(), { processingGuarantee, numStandbyReplicas: 1, applicationServer: 'localhost:7102' });
       let restoredOnFirst = 0;
       first.restoration$.subscribe((progress) => {
@@ -248,6 +248,11 @@ describe('KafkaStreams scaled out: instances sharing an application id', functio
         30_000,
         () => `first holds ${counted(first, true)} of ${keys} with its standbys`,
       );
+      // What its standbys applied, per standby task (update-total, DEBUG).
+      const updated = findMetrics(first.metrics(), { group: 'stream-task-metrics', name: 'update-total' });
+      expect(updated).to.not.be.empty;
+      expect(first.standbyTasks()).to.include.members(updated.map((m) => m.tags['task-id']!));
+      expect(updated.reduce((sum, m) => sum + (m.value as number), 0)).to.be.greaterThan(0);
       const movedKeys = second
         .store<string, number>('counts')
         .all()
