@@ -3,9 +3,13 @@ export type MetricTags = Readonly<Record<string, string>>;
 
 /** What identifies a metric, as Kafka's MetricName: a group, a name and tags, with a description. */
 export interface MetricName {
+  /** The metric group, e.g. `stream-thread-metrics` or `stream-task-metrics`. */
   readonly group: string;
+  /** The metric's name within its group, e.g. `process-rate` or `dropped-records-total`. */
   readonly name: string;
+  /** The tags that tell apart the metrics of one group and name, e.g. `thread-id` and `task-id`. */
   readonly tags: MetricTags;
+  /** What the metric measures, in words. */
   readonly description: string;
 }
 
@@ -15,6 +19,7 @@ export interface MetricName {
  * A windowed average or extreme with no event in the window is `NaN`, as Kafka reports it.
  */
 export interface MetricValue extends MetricName {
+  /** The value at the time of the snapshot. */
   readonly value: number | string;
 }
 

@@ -2,8 +2,11 @@ import type { MetricTags, MetricValue } from './metric-name.ts';
 
 /** Which metrics to pick: a group and name, and optionally tags they must all carry. */
 export interface MetricQuery {
+  /** The group the metrics must be in, e.g. `stream-task-metrics`. */
   readonly group: string;
+  /** The name the metrics must have, e.g. `dropped-records-total`. */
   readonly name: string;
+  /** Tags every picked metric must carry with these values (it may carry others too); none picks every metric of the group and name. */
   readonly tags?: MetricTags;
 }
 

@@ -3,6 +3,7 @@ import type { MetricValue } from './metric-name.ts';
 
 /** Anything with metrics: a KafkaStreams instance, a TopologyTestDriver. */
 export interface MetricsSource {
+  /** A snapshot of every metric; `registerMetrics` takes one per scrape. */
   metrics(): readonly MetricValue[];
 }
 

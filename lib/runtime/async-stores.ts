@@ -11,9 +11,13 @@ import type { StoreRead } from './worker-messages.ts';
  * threads on workers or not.
  */
 export interface AsyncReadOnlyKeyValueStore<K, V> {
+  /** The value for the key, or undefined when no task of the store has it. */
   get(key: K): Promise<V | undefined>;
+  /** Entries with `from <= key <= to` from every task of the store, in the order of the keys' serialized bytes. */
   range(from: K, to: K): Promise<KeyValue<K, V>[]>;
+  /** Every entry of every task of the store, in the order of the keys' serialized bytes. */
   all(): Promise<KeyValue<K, V>[]>;
+  /** The number of entries, summed over the tasks: an estimate, as Kafka Streams' `approximateNumEntries()`. */
   approximateNumEntries(): Promise<number>;
 }
 

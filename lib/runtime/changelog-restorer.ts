@@ -16,12 +16,22 @@ export interface RestoreRequest {
 
 const STALL_MS = 20_000;
 
+/** Restoration progress of one changelog partition, reported after each batch of it is restored. */
 export interface RestoreProgress {
+  /** The changelog topic. */
   readonly topic: string;
+  /** The changelog partition. */
   readonly partition: number;
+  /** Records applied to the store so far. */
   readonly restored: number;
+  /**
+   * Offsets to restore: the end offset less the one restoring started from. Transaction markers
+   * and compacted-away records count in it, so `restored` may end below it.
+   */
   readonly total: number;
+  /** Records restored per second since restoring started, rounded. */
   readonly recordsPerSecond: number;
+  /** Whether the partition has been restored up to its end offset. */
   readonly done: boolean;
 }
 

@@ -9,6 +9,10 @@ export type { DeadLetterQueue } from '../task/dead-letter.ts';
 /** `'fail'`, `'log-and-continue'`, a handler function, or `{ deadLetterTopic }`. */
 export type RuntimeExceptionHandlerOption = TaskExceptionHandlerOption;
 
+/**
+ * The settings of a {@link KafkaStreams} instance: the StreamsConfig a topology runs with (application id, serdes...),
+ * plus how to reach Kafka and how the runtime commits, restores, replicates and paces its tasks.
+ */
 export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserializationExceptionHandler' | 'processingExceptionHandler'> {
   /** Any kafkajs client config: brokers, SSL, SASL, retry... */
   readonly kafka: KafkaConfig;
@@ -86,11 +90,22 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
   readonly taskStallTimeoutMs?: number;
   /** How many partitions are processed at once (their I/O overlaps). Default 4. */
   readonly maxConcurrentTasks?: number;
+  /**
+   * What to do with a record whose bytes a serde cannot read, as Kafka Streams'
+   * `deserialization.exception.handler`. Default `'fail'`; `{ deadLetterTopic }` produces the
+   * record as read to that topic, with `__streams.errors.*` headers, and goes on.
+   */
   readonly deserializationExceptionHandler?: RuntimeExceptionHandlerOption;
+  /**
+   * What to do when a user function throws, as Kafka Streams' `processing.exception.handler`.
+   * Default `'fail'`; `{ deadLetterTopic }` produces the input record to that topic, with
+   * `__streams.errors.*` headers, and goes on.
+   */
   readonly processingExceptionHandler?: RuntimeExceptionHandlerOption;
   /** kafkajs' own log level. Default 'warn'. */
   readonly kafkaLogLevel?: LogLevel;
   /** Overrides for the group consumer (session timeout, heartbeat, max wait...). */
   readonly consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** Overrides for the thread's producer under at-least-once; exactly-once's per-task transactional producers do not use them. */
   readonly producer?: Partial<ProducerConfig>;
 }

@@ -35,25 +35,37 @@ import { canTransition, type StreamsState } from './streams-state.ts';
 
 /** Restoration progress of one changelog partition of one task. */
 export interface TaskRestoreProgress extends RestoreProgress {
+  /** The task whose stores are restored, e.g. `0_1`. */
   readonly taskId: string;
 }
 
 /** One task of a local stream thread (Kafka Streams' TaskMetadata). */
 export interface TaskMetadata {
+  /** The task's id, `<sub-topology>_<partition>` (e.g. `0_1`), as Kafka Streams' `TaskMetadata.taskId()`. */
   readonly taskId: string;
   /** Its source partitions (active) or changelog partitions (standby). */
   readonly topicPartitions: readonly TopicPartition[];
   /** Per source partition, the offset committed last, as far as this instance knows. */
-  readonly committedOffsets: readonly (TopicPartition & { readonly offset: number })[];
+  readonly committedOffsets: readonly (TopicPartition & {
+    /** The committed offset: the next one the group reads from this partition. */
+    readonly offset: number;
+  })[];
   /** Per source partition, the end offset as of the last fetch. */
-  readonly endOffsets: readonly (TopicPartition & { readonly offset: number })[];
+  readonly endOffsets: readonly (TopicPartition & {
+    /** The partition's end offset: the offset its next record will get. */
+    readonly offset: number;
+  })[];
 }
 
 /** One stream thread of this instance and its tasks (Kafka Streams' ThreadMetadata). */
 export interface ThreadMetadata {
+  /** The thread's name, `<applicationId>-<processId>-StreamThread-<n>`, as Kafka Streams' `ThreadMetadata.threadName()`. */
   readonly threadName: string;
+  /** The thread's state: CREATED, STARTING, PARTITIONS_REVOKED, RUNNING, PENDING_SHUTDOWN or DEAD. */
   readonly threadState: StreamThreadState;
+  /** The tasks the thread processes, as `ThreadMetadata.activeTasks()`. */
   readonly activeTasks: readonly TaskMetadata[];
+  /** The standby replicas the thread keeps current from their changelogs, as `ThreadMetadata.standbyTasks()`; they have no offsets. */
   readonly standbyTasks: readonly TaskMetadata[];
 }
 
@@ -168,6 +180,7 @@ export class KafkaStreams {
     );
   }
 
+  /** The instance's current state, as Kafka Streams' `KafkaStreams.state()`; `state$` emits each change. */
   get state(): StreamsState {
     return this.stateSubject.value;
   }

@@ -5,6 +5,7 @@ import type { StateStore } from '../state/state-store.ts';
 import type { TopologyGraph } from '../topology/internal/topology-graph.ts';
 import type { StreamThread } from './stream-thread.ts';
 
+/** Which copies of a store `KafkaStreams.store()` and `asyncStore()` read, as Kafka Streams' `StoreQueryParameters`. */
 export interface StoreQueryOptions {
   /**
    * Also read the store's standby replicas here, and tasks still restoring: values may be behind

@@ -12,22 +12,31 @@ import { taskId, taskLayout, type SubTopologyTopics, type TaskLayout } from './a
 
 /** Where an instance serves interactive queries: its `applicationServer`. */
 export interface HostInfo {
+  /** The host name or IP address (an IPv6 one in brackets), as in Kafka Streams' `HostInfo.host()`. */
   readonly host: string;
+  /** The port, 1 to 65535, as in Kafka Streams' `HostInfo.port()`. */
   readonly port: number;
 }
 
 /** One instance of the application and what it hosts (Kafka Streams' StreamsMetadata). */
 export interface StreamsMetadata {
+  /** Where the instance serves interactive queries, as Kafka Streams' `StreamsMetadata.hostInfo()`. */
   readonly hostInfo: HostInfo;
+  /** The stores of its active tasks, sorted, global stores left out, as `StreamsMetadata.stateStoreNames()`. */
   readonly stateStoreNames: readonly string[];
+  /** The source partitions of its active tasks, as `StreamsMetadata.topicPartitions()`. */
   readonly topicPartitions: readonly TopicPartition[];
+  /** The stores it keeps standby replicas of, sorted, as `StreamsMetadata.standbyStateStoreNames()`. */
   readonly standbyStateStoreNames: readonly string[];
+  /** The source partitions of its standby tasks, as `StreamsMetadata.standbyTopicPartitions()`. */
   readonly standbyTopicPartitions: readonly TopicPartition[];
 }
 
 /** Which instance to ask for a key of a store (Kafka Streams' KeyQueryMetadata). */
 export interface KeyQueryMetadata {
+  /** The instance whose active task holds the key (this instance, for a global store), as `KeyQueryMetadata.activeHost()`. */
   readonly activeHost: HostInfo;
+  /** The instances with a standby replica of that task, which may be behind; empty for a global store. */
   readonly standbyHosts: readonly HostInfo[];
   /** The partition the key belongs to, as the producer's default partitioner computes it; -1 for a global store. */
   readonly partition: number;
