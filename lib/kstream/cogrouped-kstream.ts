@@ -13,6 +13,12 @@ import type { Materialized } from './options.ts';
  * ```
  */
 export interface CogroupedKStream<K, VA> {
+  /** Adds another grouped stream, with its own aggregator, to the shared aggregate; its key must be the same. */
   cogroup<V>(grouped: KGroupedStream<K, V>, aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA>;
+  /**
+   * Finishes the cogroup: one table whose aggregate per key starts as `initializer()`. The store's value
+   * serde is `materialized.valueSerde`, else the config's `defaultValueSerde`; the inputs must be
+   * co-partitioned, as for a join.
+   */
   aggregate(initializer: () => VA, materialized?: Materialized<K, VA>, name?: string): KTable<K, VA>;
 }

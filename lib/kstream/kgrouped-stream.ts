@@ -11,7 +11,15 @@ import type { CogroupedKStream } from './cogrouped-kstream.ts';
 export interface KGroupedStream<K, V> {
   /** Records per key (records with a null value are not counted, as in Kafka Streams). */
   count(materialized?: Materialized<K, number>, name?: string): KTable<K, number>;
+  /**
+   * Combines each key's values with the reducer, a key's first value being its first aggregate; the
+   * store's value serde defaults to the stream's. Records with a null value are skipped.
+   */
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  /**
+   * Folds each key's values into an aggregate that starts as `initializer()`. Records with a null value
+   * are skipped; give `materialized.valueSerde` for the aggregate (else the config's `defaultValueSerde`).
+   */
   aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, materialized?: Materialized<K, VA>, name?: string): KTable<K, VA>;
   /** Starts a cogroup: this grouped stream with its aggregator; add more with `.cogroup(...)`, finish with `.aggregate(...)`. */
   cogroup<VA>(aggregator: (key: K, value: V, aggregate: VA) => VA): CogroupedKStream<K, VA>;

@@ -13,7 +13,12 @@ export interface KTable<K, V> {
   readonly queryableStoreName: string | undefined;
   /** Keeps rows for which the predicate holds; a row that stops matching is deleted downstream. */
   filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  /** Drops rows for which the predicate holds; a row that starts matching is deleted downstream. */
   filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, name?: string): KTable<K, V>;
+  /**
+   * Replaces each row's value, keeping its key; a delete stays a delete. With `materialized`, the
+   * result gets a store of its own.
+   */
   mapValues<VR>(mapper: (value: V, key: K) => VR, materialized?: Materialized<K, VR>, name?: string): KTable<K, VR>;
   /**
    * The table's updates as a stream: each update is a record, a delete is a null value (hence

@@ -9,8 +9,11 @@
  */
 export class JoinWindows {
   private constructor(
+    /** How many milliseconds before a record the other stream's records may be, to join it. */
     readonly beforeMs: number,
+    /** How many milliseconds after a record the other stream's records may be, to join it. */
     readonly afterMs: number,
+    /** Milliseconds of stream time past a window's end during which out-of-order records are still joined; 0 for none. */
     readonly graceMs: number,
   ) {
     for (const [name, value] of [
@@ -22,10 +25,15 @@ export class JoinWindows {
     }
   }
 
+  /** Records join when at most `differenceMs` milliseconds apart, either way, with no grace (as Kafka Streams' `JoinWindows.ofTimeDifferenceWithNoGrace`). */
   static ofTimeDifferenceWithNoGrace(differenceMs: number): JoinWindows {
     return new JoinWindows(differenceMs, differenceMs, 0);
   }
 
+  /**
+   * Records join when at most `differenceMs` milliseconds apart, either way; out-of-order records are
+   * accepted until stream time is `graceMs` past the window (as Kafka Streams' `JoinWindows.ofTimeDifferenceAndGrace`).
+   */
   static ofTimeDifferenceAndGrace(differenceMs: number, graceMs: number): JoinWindows {
     return new JoinWindows(differenceMs, differenceMs, graceMs);
   }

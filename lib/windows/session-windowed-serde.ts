@@ -7,8 +7,12 @@ import type { Windowed } from './windowed.ts';
  * then the session end and start, 8 bytes big-endian each.
  */
 export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
-  constructor(readonly inner: Serde<K>) {}
+  constructor(
+    /** Serde of the record key inside the windowed key. */
+    readonly inner: Serde<K>,
+  ) {}
 
+  /** The inner key's bytes followed by the session end and start; null stays null. */
   serialize(topic: string, data: Windowed<K> | null): Buffer | null {
     if (data === null || data === undefined) return null;
     const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
@@ -19,6 +23,7 @@ export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
     return bytes;
   }
 
+  /** Reads the inner key, the session end and start. Throws a RangeError on fewer than 16 bytes. */
   deserialize(topic: string, data: Buffer | null): Windowed<K> {
     if (data === null) return null as unknown as Windowed<K>;
     if (data.length < 16) throw new RangeError(`A session-windowed key needs at least 16 bytes, got ${data.length}`);

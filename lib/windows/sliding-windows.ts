@@ -10,7 +10,9 @@
  */
 export class SlidingWindows {
   private constructor(
+    /** The most milliseconds apart two records may be to fall in one window; also each window's size. */
     readonly timeDifferenceMs: number,
+    /** Milliseconds of stream time past a window's end during which out-of-order records still update it; 0 for none. */
     readonly graceMs: number,
   ) {
     if (!(Number.isInteger(timeDifferenceMs) && timeDifferenceMs > 0))
@@ -18,10 +20,18 @@ export class SlidingWindows {
     if (!(Number.isInteger(graceMs) && graceMs >= 0)) throw new RangeError(`Grace must be a whole number of ms >= 0, got ${graceMs}`);
   }
 
+  /**
+   * Sliding windows over records at most `timeDifferenceMs` milliseconds apart, with no grace: a record is
+   * dropped once stream time is past every window it falls in (as Kafka Streams' `SlidingWindows.ofTimeDifferenceWithNoGrace`).
+   */
   static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): SlidingWindows {
     return new SlidingWindows(timeDifferenceMs, 0);
   }
 
+  /**
+   * Sliding windows over records at most `timeDifferenceMs` milliseconds apart that still take out-of-order
+   * records until stream time is `graceMs` past a window's end (as Kafka Streams' `SlidingWindows.ofTimeDifferenceAndGrace`).
+   */
   static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): SlidingWindows {
     return new SlidingWindows(timeDifferenceMs, graceMs);
   }

@@ -6,8 +6,17 @@ export interface BufferConfig {
   readonly whenFull: 'shut-down' | 'emit-early';
 }
 
+/**
+ * Buffer configurations for `Suppressed`, as Kafka Streams' `Suppressed.BufferConfig`.
+ *
+ * ```ts
+ * Suppressed.untilTimeLimit(60_000, BufferConfig.maxRecords(10_000, 'emit-early'));
+ * ```
+ */
 export const BufferConfig = {
+  /** A buffer with no limit on the keys it holds (as `BufferConfig.unbounded()`); it never fills up. */
   unbounded: (): BufferConfig => ({ whenFull: 'shut-down' }),
+  /** A buffer of at most `maxRecords` keys (a positive whole number); when full it shuts down (default) or emits early. */
   maxRecords: (maxRecords: number, whenFull: BufferConfig['whenFull'] = 'shut-down'): BufferConfig => {
     if (!(Number.isInteger(maxRecords) && maxRecords > 0)) throw new RangeError(`maxRecords must be a positive whole number, got ${maxRecords}`);
     return { maxRecords, whenFull };
@@ -16,8 +25,20 @@ export const BufferConfig = {
 
 /** What `KTable.suppress` holds back, and until when. */
 export type Suppressed =
-  | { readonly kind: 'until-window-closes'; readonly buffer: BufferConfig }
-  | { readonly kind: 'until-time-limit'; readonly timeLimitMs: number; readonly buffer: BufferConfig };
+  | {
+      /** Holds each window's updates until it closes. */
+      readonly kind: 'until-window-closes';
+      /** How many keys may be held; must shut down when full. */
+      readonly buffer: BufferConfig;
+    }
+  | {
+      /** Holds each key's updates for a time limit. */
+      readonly kind: 'until-time-limit';
+      /** Milliseconds of stream time a key's first held update waits before the latest value is emitted. */
+      readonly timeLimitMs: number;
+      /** How many keys may be held, and what to do when full. */
+      readonly buffer: BufferConfig;
+    };
 
 /**
  * Suppression of intermediate table updates, as Kafka Streams' `Suppressed`.

@@ -8,10 +8,12 @@ import type { Windowed } from './windowed.ts';
  */
 export class TimeWindowedSerde<K> implements Serde<Windowed<K>> {
   constructor(
+    /** Serde of the record key inside the windowed key. */
     readonly inner: Serde<K>,
     private readonly windowSizeMs: number,
   ) {}
 
+  /** The inner key's bytes followed by the window start; null stays null. */
   serialize(topic: string, data: Windowed<K> | null): Buffer | null {
     if (data === null || data === undefined) return null;
     const key = this.inner.serialize(topic, data.key) ?? Buffer.alloc(0);
@@ -21,6 +23,7 @@ export class TimeWindowedSerde<K> implements Serde<Windowed<K>> {
     return bytes;
   }
 
+  /** Reads the inner key and the window start; the end is start + window size. Throws a RangeError on fewer than 8 bytes. */
   deserialize(topic: string, data: Buffer | null): Windowed<K> {
     if (data === null) return null as unknown as Windowed<K>;
     if (data.length < 8) throw new RangeError(`A time-windowed key needs at least 8 bytes, got ${data.length}`);

@@ -11,8 +11,11 @@ import type { Window } from './windowed.ts';
  */
 export class TimeWindows {
   private constructor(
+    /** Length of each window in milliseconds. */
     readonly sizeMs: number,
+    /** Milliseconds between the starts of consecutive windows; equals `sizeMs` for tumbling windows. */
     readonly advanceMs: number,
+    /** Milliseconds of stream time past a window's end during which out-of-order records still update it; 0 for none. */
     readonly graceMs: number,
   ) {
     if (!(Number.isInteger(sizeMs) && sizeMs > 0)) throw new RangeError(`Window size must be a positive whole number of ms, got ${sizeMs}`);
@@ -22,10 +25,18 @@ export class TimeWindows {
     if (!(Number.isInteger(graceMs) && graceMs >= 0)) throw new RangeError(`Grace must be a whole number of ms >= 0, got ${graceMs}`);
   }
 
+  /**
+   * Tumbling windows of `sizeMs` milliseconds with no grace: once stream time reaches a window's end,
+   * records for it are dropped (as Kafka Streams' `TimeWindows.ofSizeWithNoGrace`).
+   */
   static ofSizeWithNoGrace(sizeMs: number): TimeWindows {
     return new TimeWindows(sizeMs, sizeMs, 0);
   }
 
+  /**
+   * Tumbling windows of `sizeMs` milliseconds that still take out-of-order records until stream time
+   * is `graceMs` past the window's end (as Kafka Streams' `TimeWindows.ofSizeAndGrace`).
+   */
   static ofSizeAndGrace(sizeMs: number, graceMs: number): TimeWindows {
     return new TimeWindows(sizeMs, sizeMs, graceMs);
   }
