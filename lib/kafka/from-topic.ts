@@ -5,12 +5,17 @@ import type { Serde } from '../serdes/serde.ts';
 import { deserializeOrThrow } from '../task/serde-errors.ts';
 import { toConsumedRecord } from './kafka-records.ts';
 
+/** How `fromTopic` reads a topic: as which consumer group, and with which serdes. */
 export interface FromTopicOptions<K, V> {
+  /** The consumer group that reads the topic and commits its offsets. */
   readonly groupId: string;
+  /** Deserializes the records' keys. */
   readonly keySerde: Serde<K>;
+  /** Deserializes the records' values. */
   readonly valueSerde: Serde<V>;
   /** Start from the earliest offset when the group has none committed. Default true. */
   readonly fromBeginning?: boolean;
+  /** kafkajs consumer settings (session timeout, heartbeat, max wait...); `groupId` comes from the option above. */
   readonly consumer?: Omit<ConsumerConfig, 'groupId'>;
 }
 

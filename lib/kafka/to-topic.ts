@@ -5,8 +5,11 @@ import type { Serde } from '../serdes/serde.ts';
 import { serializeOrThrow } from '../task/serde-errors.ts';
 import { toKafkaMessage } from './kafka-records.ts';
 
+/** How `toTopic` writes to a topic: with which serdes, in batches of what size, through which producer settings. */
 export interface ToTopicOptions<K, V> {
+  /** Serializes the records' keys. */
   readonly keySerde: Serde<K>;
+  /** Serializes the records' values. */
   readonly valueSerde: Serde<V>;
   /** Records are sent in batches of at most this many. Default 500. */
   readonly maxBatchSize?: number;
@@ -19,11 +22,17 @@ export interface ToTopicOptions<K, V> {
   readonly producer?: ProducerConfig;
 }
 
+/** A record for `toTopic` to write: a key and a value, and optionally its timestamp, headers and partition. */
 export interface ToTopicRecord<K, V> {
+  /** The key, serialized with `keySerde`. */
   readonly key: K;
+  /** The value, serialized with `valueSerde`. */
   readonly value: V;
+  /** The record's timestamp in milliseconds; default the time its batch is sent. */
   readonly timestamp?: number;
+  /** The record's headers; default none. */
   readonly headers?: RecordHeaders;
+  /** The partition to write to; undefined lets the producer's partitioner choose, by key. */
   readonly partition?: number;
 }
 

@@ -1,6 +1,8 @@
 /** One partition of one topic: the unit Kafka assigns, fetches and commits. */
 export interface TopicPartition {
+  /** The topic's name. */
   readonly topic: string;
+  /** The partition's number, from 0. */
   readonly partition: number;
 }
 

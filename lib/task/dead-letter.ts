@@ -5,6 +5,7 @@ import type { ExceptionHandler } from './exception-handlers.ts';
 
 /** Produce the failed record, as read, to this topic with error headers, then go on. */
 export interface DeadLetterQueue {
+  /** The topic failed records are produced to, with `__streams.errors.*` headers; the runtime does not create it. */
   readonly deadLetterTopic: string;
 }
 

@@ -12,9 +12,13 @@ import type { TestDriverConfig } from './topology-test-driver.ts';
 
 /** A record as `runTopology` takes it: already deserialized; the timestamp defaults to the scheduler's now(). */
 export interface InputRecord<K = unknown, V = unknown> {
+  /** The record's key, as the topology's source reads it. */
   readonly key: K;
+  /** The record's value, as the topology's source reads it. */
   readonly value: V;
+  /** The record's timestamp in milliseconds; default the scheduler's now(). */
   readonly timestamp?: number;
+  /** The record's headers; default none. */
   readonly headers?: RecordHeaders;
 }
 
@@ -25,8 +29,11 @@ export interface RunTopologyOptions extends TestDriverConfig {
 
 /** A running topology: its output topics as Observables and its stores. */
 export interface TopologyRun {
+  /** The keys and values the topology writes to the topic; subscribing starts the run. */
   output<K = unknown, V = unknown>(topic: string): Observable<KeyValue<K, V>>;
+  /** The whole records (timestamp, headers, partition...) the topology writes to the topic; subscribing starts the run. */
   records<K = unknown, V = unknown>(topic: string): Observable<ProducedRecord<K, V>>;
+  /** A read-only view of the store; throws InvalidStateStoreException when the topology has no store of that name. */
   store<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V>;
 }
 

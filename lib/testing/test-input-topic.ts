@@ -16,6 +16,7 @@ export class TestInputTopic<K, V> {
   private readonly autoAdvanceMs: number;
 
   constructor(
+    /** The topic records are piped into. */
     readonly topic: string,
     private readonly driver: InputTopicSink,
     private readonly keySerde: Serde<K>,
@@ -26,6 +27,10 @@ export class TestInputTopic<K, V> {
     this.autoAdvanceMs = options.autoAdvanceMs ?? 0;
   }
 
+  /**
+   * Serializes one record, pipes it into the topic and processes everything it causes, as Kafka's
+   * `TestInputTopic.pipeInput`. Without `timestampMs` it gets the topic's current time.
+   */
   pipeInput(key: K, value: V, timestampMs?: number, headers?: RecordHeaders): void {
     const timestamp = timestampMs ?? this.nextTimestamp();
     this.driver.pipeSerialized(this.topic, this.keySerde.serialize(this.topic, key), this.valueSerde.serialize(this.topic, value), timestamp, headers);
@@ -36,6 +41,10 @@ export class TestInputTopic<K, V> {
     this.pipeInput(null as K, value, timestampMs);
   }
 
+  /**
+   * Pipes the records in order. With `startTimestampMs` the first gets that timestamp and each
+   * next one `advanceMs` (default 0) more; without it each gets the topic's current time.
+   */
   pipeKeyValueList(records: Iterable<KeyValue<K, V>>, startTimestampMs?: number, advanceMs = 0): void {
     let time = startTimestampMs;
     for (const record of records) {
@@ -44,6 +53,7 @@ export class TestInputTopic<K, V> {
     }
   }
 
+  /** Pipes the values in order with null keys, each at the topic's current time. */
   pipeValueList(values: Iterable<V>): void {
     for (const value of values) this.pipeValue(value);
   }

@@ -12,12 +12,14 @@ export interface OutputTopicSource {
 /** Reads, in order, what a topology wrote to one topic, deserialized with the given serdes. */
 export class TestOutputTopic<K, V> {
   constructor(
+    /** The topic this reads. */
     readonly topic: string,
     private readonly driver: OutputTopicSource,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
   ) {}
 
+  /** Takes the next record off the topic, deserialized, as Kafka's `TestOutputTopic.readRecord`; throws when the topic is empty. */
   readRecord(): TestRecord<K, V> {
     const record = this.driver.readOutput(this.topic);
     if (record === undefined) throw new Error(`Empty topic: ${this.topic}`);
@@ -30,25 +32,30 @@ export class TestOutputTopic<K, V> {
     };
   }
 
+  /** Takes the next record off the topic and returns its value; throws when the topic is empty. */
   readValue(): V {
     return this.readRecord().value;
   }
 
+  /** Takes the next record off the topic and returns its key and value; throws when the topic is empty. */
   readKeyValue(): KeyValue<K, V> {
     const { key, value } = this.readRecord();
     return { key, value };
   }
 
+  /** Takes every record left on the topic, in order; empty when there is none. */
   readRecordsToList(): TestRecord<K, V>[] {
     const records: TestRecord<K, V>[] = [];
     while (!this.isEmpty()) records.push(this.readRecord());
     return records;
   }
 
+  /** Takes every record left on the topic and returns their values, in order. */
   readValuesToList(): V[] {
     return this.readRecordsToList().map((record) => record.value);
   }
 
+  /** Takes every record left on the topic and returns their keys and values, in order. */
   readKeyValuesToList(): KeyValue<K, V>[] {
     return this.readRecordsToList().map(({ key, value }) => ({ key, value }));
   }
@@ -63,10 +70,12 @@ export class TestOutputTopic<K, V> {
     return map;
   }
 
+  /** How many records are on the topic, not read yet, as Kafka's `TestOutputTopic.getQueueSize`. */
   getQueueSize(): number {
     return this.driver.queueSize(this.topic);
   }
 
+  /** Whether every record written to the topic so far has been read. */
   isEmpty(): boolean {
     return this.getQueueSize() === 0;
   }

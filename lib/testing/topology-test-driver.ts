@@ -23,7 +23,9 @@ import { TestOutputTopic } from './test-output-topic.ts';
  * `{ deadLetterTopic }`: the failed record, as read, is then output to that topic.
  */
 export interface TestDriverConfig extends Partial<Omit<StreamsConfig, 'deserializationExceptionHandler' | 'processingExceptionHandler'>> {
+  /** What to do with a record whose bytes a serde cannot read: `'fail'` (default), `'log-and-continue'`, a handler, or `{ deadLetterTopic }`. */
   readonly deserializationExceptionHandler?: TaskExceptionHandlerOption;
+  /** What to do when a user function throws: `'fail'` (default), `'log-and-continue'`, a handler, or `{ deadLetterTopic }`. */
   readonly processingExceptionHandler?: TaskExceptionHandlerOption;
 }
 
@@ -40,6 +42,7 @@ export interface TestDriverConfig extends Partial<Omit<StreamsConfig, 'deseriali
  * ```
  */
 export class TopologyTestDriver {
+  /** The config's `applicationId`, default `'topology-test-driver'`: the prefix of internal topic names. */
   readonly applicationId: string;
   private readonly clock: ManualClock;
   private readonly tasks: TaskSet;
@@ -79,6 +82,11 @@ export class TopologyTestDriver {
     }
   }
 
+  /**
+   * A topic to pipe records into, serialized with these serdes, as Kafka's `TopologyTestDriver.createInputTopic`.
+   * `startTimestamp` (ms) is the time of records piped without one, moved on by `autoAdvanceMs` after each;
+   * without it they get the mocked wall-clock time. Throws for a topic the topology does not read.
+   */
   createInputTopic<K, V>(
     topic: string,
     keySerde: Serde<K>,
@@ -89,6 +97,7 @@ export class TopologyTestDriver {
     return new TestInputTopic(topic, this, keySerde, valueSerde, options);
   }
 
+  /** A topic to read what the topology wrote to it, deserialized with these serdes, as Kafka's `TopologyTestDriver.createOutputTopic`. */
   createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
     return new TestOutputTopic(topic, this, keySerde, valueSerde);
   }
@@ -110,12 +119,14 @@ export class TopologyTestDriver {
     this.drain();
   }
 
+  /** The topology's store of that name, as Kafka's `TopologyTestDriver.getStateStore`; throws InvalidStateStoreException when there is none. */
   getStateStore(name: string): StateStore {
     const store = this.tasks.store(name);
     if (store === undefined) throw new InvalidStateStoreException(`No state store named ${name}; the topology has [${this.tasks.storeNames().join(', ')}]`);
     return store;
   }
 
+  /** The key-value store of that name, readable and writable; throws InvalidStateStoreException when there is none or it is another kind. */
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
     const store = this.getStateStore(name);
     if (!isKeyValueStore(store)) throw new InvalidStateStoreException(`State store ${name} is not a key-value store`);
@@ -141,6 +152,7 @@ export class TopologyTestDriver {
     return this.metricsRegistry.snapshot();
   }
 
+  /** Every store of the topology, global ones included, by name, as Kafka's `TopologyTestDriver.getAllStateStores`. */
   getAllStateStores(): Map<string, StateStore> {
     return new Map(this.tasks.storeNames().map((name) => [name, this.tasks.store(name)!]));
   }
@@ -150,10 +162,12 @@ export class TopologyTestDriver {
     return new Set(this.outputs.keys());
   }
 
+  /** Takes the next record written to the topic, still serialized; undefined when none is left. `TestOutputTopic` reads through it. */
   readOutput(topic: string): TaskOutput | undefined {
     return this.outputs.get(topic)?.shift();
   }
 
+  /** How many records written to the topic have not been read yet. */
   queueSize(topic: string): number {
     return this.outputs.get(topic)?.length ?? 0;
   }
