@@ -46,7 +46,7 @@ export class RuntimeTask {
   /** Resolves once the stores are restored; no record is processed before. */
   ready: Promise<void> = Promise.resolve();
   restoring = false;
-  /** While a failed restore waits to be tried again: why it failed. */
+  /** Once a restore attempt failed, until one succeeds: why the last one failed (the retry in flight may fail alike). */
   restoreWaiting: string | undefined;
   lastCommit = Date.now();
   /** Fetched records not processed yet, per input partition; the next one is the oldest. */

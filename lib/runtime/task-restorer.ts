@@ -42,6 +42,7 @@ export class TaskRestorer {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.restoreOnce(task, sourceTopics);
+        task.restoreWaiting = undefined;
         return;
       } catch (error) {
         const failingFor = Date.now() - started;
@@ -61,9 +62,9 @@ export class TaskRestorer {
           `Restoring task ${task.id} failed (${errorMessage(error)}); trying again in ${wait} ms ` +
             `(failing for ${failingFor} ms of taskTimeoutMs ${this.options.taskTimeoutMs})`,
         );
+        // Kept through the next attempt: a liveness check meanwhile names this error, not a stall.
         task.restoreWaiting = errorMessage(error);
         await new Promise((resolve) => setTimeout(resolve, wait));
-        task.restoreWaiting = undefined;
         if (!this.options.running()) throw error;
       }
     }
