@@ -427,12 +427,16 @@ export class StreamThread {
    * the group rebalancing, before it joins again (commit-before-rejoining.ts): what the tasks
    * processed is committed, as Kafka Streams commits on revocation. With kafkajs' eager protocol
    * every task is revoked: uncommitted work of a task that moves would be processed again by its
-   * new owner.
+   * new owner. The runner heartbeats between batches too, outside any batch handler: the commit
+   * is tracked with the batches, so that close() waits for it before it stops the consumer and
+   * the committer's producers, and nothing of it is left running after the thread is closed.
    */
-  private async commitBeforeRejoining(): Promise<void> {
-    if (!this.options.processing()) return;
-    await this.commitAll().catch((commitError) =>
-      this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
+  private commitBeforeRejoining(): Promise<void> {
+    if (!this.options.processing() || this.state === 'PENDING_SHUTDOWN' || this.state === 'DEAD') return Promise.resolve();
+    return this.trackBatch(
+      this.commitAll().catch((commitError) =>
+        this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
+      ),
     );
   }
 
