@@ -1,4 +1,7 @@
 import { stopKafkaIfStartedHere } from './kafka-broker.ts';
+import { openTimers, trackTimers } from './open-timers.ts';
+
+trackTimers();
 
 // How long the run may go on after the last spec: mocha exits when nothing is left open.
 const EXIT_WAIT_MS = 60_000;
@@ -11,11 +14,7 @@ export async function mochaGlobalTeardown(): Promise<void> {
   const timer = setTimeout(() => {
     console.error(`The specs passed or failed, but the process is still alive ${EXIT_WAIT_MS / 1000} s after the last one. Still open:`);
     console.error(`  ${process.getActiveResourcesInfo().join(', ')}`);
-    for (const handle of (
-      process as unknown as { _getActiveHandles(): { constructor: { name: string }; remoteAddress?: string; remotePort?: number }[] }
-    )._getActiveHandles()) {
-      if (handle.remotePort !== undefined) console.error(`  socket to ${handle.remoteAddress}:${handle.remotePort}`);
-    }
+    for (const timer of openTimers()) console.error(`  ${timer}`);
     // Mocha sets the exit code to its failure count on exit; this listener, added after its own, has the last word.
     process.on('exit', () => (process.exitCode = 1));
     process.exit(1);
