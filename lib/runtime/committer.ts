@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { kafkajs } from '../kafka/kafkajs.ts';
 import { TaskMigratedException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -35,7 +35,7 @@ export interface CommitterOptions {
   readonly consumer: Consumer;
   readonly applicationId: string;
   readonly commitIntervalMs: number;
-  readonly producerConfig?: object;
+  readonly producerConfig?: Partial<ProducerConfig>;
   readonly logger: Logger;
   /** A task whose transactional id was taken over: the thread drops it and rejoins. */
   readonly onMigrated: (task: RuntimeTask, error: TaskMigratedException) => void;
@@ -113,7 +113,7 @@ class ExactlyOnceTaskCommitter implements Committer {
   private readonly committer: ExactlyOnceCommitter;
 
   constructor(private readonly options: CommitterOptions) {
-    this.committer = new ExactlyOnceCommitter(options.kafka, options.applicationId, options.persistence);
+    this.committer = new ExactlyOnceCommitter(options.kafka, options.applicationId, options.persistence, options.producerConfig);
   }
 
   async start(): Promise<void> {}

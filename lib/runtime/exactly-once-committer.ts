@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { kafkajs } from '../kafka/kafkajs.ts';
 import { StreamsException, TaskMigratedException, errorMessage } from '../errors.ts';
 import { isProducerFenced } from '../kafka/group-membership.ts';
@@ -20,10 +20,12 @@ export class ExactlyOnceCommitter {
   private readonly producers = new Map<RuntimeTask, Producer>();
   private readonly chains = new Map<RuntimeTask, Promise<void>>();
 
+  /** `producerConfig`: the app's producer settings; those exactly-once depends on are this committer's. */
   constructor(
     private readonly kafka: Kafka,
     private readonly applicationId: string,
     private readonly persistence: StorePersistenceListener,
+    private readonly producerConfig: Partial<ProducerConfig> = {},
   ) {}
 
   /** Connects the task's producer and fences any earlier owner before the task restores (again, when a restore is retried). */
@@ -32,8 +34,11 @@ export class ExactlyOnceCommitter {
       .get(task)
       ?.disconnect()
       .catch(() => {});
+    // As Kafka Streams under exactly-once: the app's settings (a transaction timeout, retries), but
+    // the transactional id, idempotence and one request in flight are not the app's to change.
     const producer = this.kafka.producer({
       createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
+      ...this.producerConfig,
       transactionalId: transactionalId(this.applicationId, task.id),
       idempotent: true,
       maxInFlightRequests: 1,

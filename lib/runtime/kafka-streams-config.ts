@@ -106,6 +106,10 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
   readonly kafkaLogLevel?: LogLevel;
   /** Overrides for the group consumer (session timeout, heartbeat, max wait...). */
   readonly consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
-  /** Overrides for the thread's producer under at-least-once; exactly-once's per-task transactional producers do not use them. */
+  /**
+   * Producer settings: of the thread's producer under at-least-once, of each task's transactional
+   * producer under exactly-once, where `transactionalId`, `idempotent` and `maxInFlightRequests`
+   * stay the library's (as Kafka Streams overrides them).
+   */
   readonly producer?: Partial<ProducerConfig>;
 }
