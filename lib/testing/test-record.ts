@@ -1,6 +1,6 @@
 import type { RecordHeaders } from '../processor/record.ts';
 
-/** A record as a test writes it to, or reads it from, a topic. */
+/** A record as a test reads it from an output topic (`readRecord`, `readRecordsToList`). */
 export interface TestRecord<K, V> {
   /** The topic the record was written to. */
   readonly topic: string;

@@ -128,6 +128,40 @@ describe('TopologyTestDriver', () => {
     });
   });
 
+  describe('pipeRecord and pipeRecordList', () => {
+    it('should pipe each record with its key, value, timestamp and headers, and stamp one without a timestamp with the topic time', () => {
+      driver = new TopologyTestDriver(passThrough(), {}, 0);
+      const input = driver.createInputTopic('in', S, S, { startTimestamp: 500, autoAdvanceMs: 100 });
+      input.pipeRecord({ key: 'a', value: '1', timestamp: 42, headers: { trace: 'x' } });
+      input.pipeRecordList([
+        { key: 'b', value: '2' },
+        { key: null as unknown as string, value: '3', timestamp: 7 },
+        { key: 'c', value: '4' },
+      ]);
+      const out = driver.createOutputTopic('out', S, S).readRecordsToList();
+      expect(out.map(({ key, value, timestamp }) => [key, value, timestamp])).to.deep.equal([
+        ['a', '1', 42],
+        ['b', '2', 500],
+        [null, '3', 7],
+        ['c', '4', 600],
+      ]);
+      expect(out[0]!.headers.trace?.toString()).to.equal('x');
+    });
+  });
+
+  describe('pipeValueList', () => {
+    it('should pipe the values with null keys, stamped from a start time when given one', () => {
+      driver = new TopologyTestDriver(passThrough(), {}, 0);
+      driver.createInputTopic('in', S, S).pipeValueList(['1', '2', '3'], 1000, 10);
+      const out = driver.createOutputTopic('out', S, S).readRecordsToList();
+      expect(out.map(({ key, value, timestamp }) => [key, value, timestamp])).to.deep.equal([
+        [null, '1', 1000],
+        [null, '2', 1010],
+        [null, '3', 1020],
+      ]);
+    });
+  });
+
   describe('TestOutputTopic', () => {
     beforeEach(() => {
       driver = new TopologyTestDriver(passThrough(), {}, 0);
