@@ -1,5 +1,5 @@
 /**
- * Sessions of activity per key: records closer than the inactivity gap to a session join it
+ * Sessions of activity per key: a record at most the inactivity gap away from a session joins it
  * (sessions they bridge merge), and a session is `[first, last]` record time, both inclusive.
  *
  * ```ts
