@@ -23,8 +23,8 @@ interface Session<K, VA> {
  * sessions within the gap of its time, merges them (sessionMerger) into one session spanning all
  * of them and itself, folds itself in, deletes the merged sessions downstream (a null for each)
  * and emits the new one. A record whose merged session ends before stream time minus gap and
- * grace is late and dropped. Only null keys are skipped: a null value is aggregated (count counts
- * it). As Kafka's session store, lookups see only sessions within the store's retention (gap +
+ * grace is late and dropped. A null key fails the task (Kafka skips it; docs/conformance.md D1);
+ * a null value is aggregated (count counts it). As Kafka's session store, lookups see only sessions within the store's retention (gap +
  * grace unless set) of the latest session end written, so a record next to a closed session
  * starts a session of its own. Sessions leave the store once no record could reach them.
  */

@@ -69,7 +69,7 @@ export function windowAggregateStep<K, V, VA>(
           location: task.location(node.name),
         });
       }
-      // As KStreamWindowAggregate, only a null key is skipped: a null value is aggregated too.
+      // As KStreamWindowAggregate, a null value is aggregated too (only its null key is refused).
       if (!indexed) {
         for (const entry of store.all()) track(entry.key, encoded.encodeKey(entry.key));
         indexed = true;
