@@ -5,7 +5,10 @@ export class JsonSerde<T> implements Serde<T> {
   serialize(_topic: string, data: T | null): Buffer | null {
     if (data === null || data === undefined) return null;
     // JSON.stringify throws on bigint and cycles; both are caught by the caller and named there.
-    return Buffer.from(JSON.stringify(data), 'utf8');
+    const text = JSON.stringify(data) as string | undefined;
+    // A function or a symbol has no JSON form: stringify gives undefined rather than throwing.
+    if (text === undefined) throw new TypeError(`a ${typeof data} has no JSON form`);
+    return Buffer.from(text, 'utf8');
   }
 
   deserialize(_topic: string, data: Buffer | null): T {

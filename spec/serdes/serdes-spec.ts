@@ -75,6 +75,8 @@ describe('Serdes', () => {
 
     it('should refuse a value JSON cannot represent', () => {
       expect(() => Serdes.Json<unknown>().serialize('t', { count: 1n })).to.throw(TypeError, /BigInt/);
+      expect(() => Serdes.Json<unknown>().serialize('t', () => 1)).to.throw(TypeError, 'a function has no JSON form');
+      expect(() => Serdes.Json<unknown>().serialize('t', Symbol('s'))).to.throw(TypeError, 'a symbol has no JSON form');
     });
   });
 
