@@ -12,12 +12,16 @@ export interface Callbacks<T> {
  * where the record was pushed instead of later on a timer.
  */
 export class CallbackSubscriber<T> extends Subscriber<T> {
+  /** Looked up once: `_next` runs per record. */
+  private readonly onNext: (value: T) => void;
+
   constructor(private readonly callbacks: Callbacks<T>) {
     super();
+    this.onNext = callbacks.next ?? noop;
   }
 
   protected override _next(value: T): void {
-    this.callbacks.next?.(value);
+    this.onNext(value);
   }
 
   protected override _error(error: unknown): void {
@@ -36,3 +40,5 @@ export class CallbackSubscriber<T> extends Subscriber<T> {
     }
   }
 }
+
+function noop(): void {}

@@ -8,7 +8,7 @@ import type { NodeDef, ProcessorNodeDef, RecordStep, SinkNodeDef, SourceNodeDef 
 import { CallbackSubscriber } from './callback-subscriber.ts';
 import { Fanout } from './fanout.ts';
 import { ProcessorContextImpl } from './processor-context-impl.ts';
-import { recordOperator, stepsOperator, type Emitter } from './record-operator.ts';
+import { recordOperator, stepsOperator, withFieldsForm, type Emitter } from './record-operator.ts';
 import { deserializeOrThrow, serializeOrThrow } from './serde-errors.ts';
 import { TaskContext } from './task-context.ts';
 import { TaskNode } from './task-node.ts';
@@ -111,7 +111,7 @@ export class StreamTask {
         const upstream = node.parents.length === 1 ? chains.get(node.parents[0]!) : undefined;
         const sink = this.sinkStep(node, runtime) as unknown as RecordStep;
         const stream = upstream ? upstream.input.pipe(stepsOperator([...upstream.steps, sink])) : inputOf(node).pipe(recordOperator(sink));
-        terminal(stream, (record) => subscriber.next(record));
+        terminal(stream, subscriber.next.bind(subscriber));
       } else if (node.implementation.type === 'operator') {
         let stream: Observable<AnyRecord>;
         const step = node.implementation.step?.(runtime);
@@ -185,10 +185,21 @@ export class StreamTask {
     };
   }
 
+  /** The source of the last record's topic: most records come from the topic before them. */
+  private lastTopic: string | undefined;
+  private lastSource: SourceEntry | undefined;
+
   private process(input: TaskInput, sources: ReadonlyMap<string, SourceEntry>): void {
     const task = this.context;
     if (task.failure) return;
-    const source = sources.get(input.topic);
+    let source = this.lastSource;
+    if (input.topic !== this.lastTopic || source === undefined) {
+      source = sources.get(input.topic);
+      if (source !== undefined) {
+        this.lastTopic = input.topic;
+        this.lastSource = source;
+      }
+    }
     if (source === undefined) {
       task.fail(
         new StreamsException(
@@ -273,14 +284,27 @@ export class StreamTask {
     const e2e = task.metrics.endToEndLatency(node.name, false);
     if (fixedTopic && !node.partitioner && !serialized) {
       // The common in-process sink: no topic or partition to choose, nothing to serialize.
-      return (record, out) => {
-        try {
-          e2e.record(record.timestamp);
-          out.next({ topic: fixedTopic, key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers });
-        } catch (error) {
-          runtime.error(error);
-        }
-      };
+      return withFieldsForm(
+        (record: AnyRecord, out: Emitter<TaskOutput>) => {
+          try {
+            e2e.record(record.timestamp);
+            out.next({ topic: fixedTopic, key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers });
+          } catch (error) {
+            runtime.error(error);
+          }
+        },
+        {
+          emitsFields: false,
+          run: (key, value, timestamp, headers, out) => {
+            try {
+              e2e.record(timestamp);
+              out.next({ topic: fixedTopic, key, value, timestamp, headers });
+            } catch (error) {
+              runtime.error(error);
+            }
+          },
+        },
+      );
     }
     return (record, out) => {
       try {

@@ -120,7 +120,7 @@ class TopologyRunner {
   private readonly groupOf = new Map<StreamTask, StreamTask[]>();
   private readonly writersLeft = new Map<StreamTask[], number>();
   /** Per topic: where its records go, with the topic's own offset counter. */
-  private readonly deliverers = new Map<string, (key: unknown, value: unknown, timestamp: number, headers: RecordHeaders) => void>();
+  private readonly deliverers = new Map<string, (record: InputRecord) => void>();
   /** Per output topic: its output Observable, then the task that reads it, if any. */
   private readonly routes = new Map<string, (record: TaskOutput) => void>();
   private lastTopic: string | undefined;
@@ -145,8 +145,18 @@ class TopologyRunner {
     for (const [topic, task] of tasks.taskByTopic) {
       const input = this.taskInputs.get(task)!;
       let offset = 0;
-      this.deliverers.set(topic, (key, value, timestamp, headers) => {
-        if (!this.failed) input.next({ topic, partition: 0, offset: offset++, timestamp, key, value, headers });
+      // Takes user inputs and records routed from other tasks alike: one call per record.
+      this.deliverers.set(topic, (record) => {
+        if (!this.failed)
+          input.next({
+            topic,
+            partition: 0,
+            offset: offset++,
+            timestamp: record.timestamp ?? this.scheduler.now(),
+            key: record.key,
+            value: record.value,
+            headers: record.headers ?? NO_HEADERS,
+          });
       });
     }
     const downstreamOf = new Map<StreamTask, Set<StreamTask>>();
@@ -191,7 +201,7 @@ class TopologyRunner {
       this.subscriptions.push(
         input$.subscribe(
           new CallbackSubscriber<InputRecord>({
-            next: (record) => deliver(record.key, record.value, record.timestamp ?? this.scheduler.now(), record.headers ?? NO_HEADERS),
+            next: deliver,
             error: (error) => this.fail(error),
             complete: () => this.writerDone(reader),
           }),
@@ -208,7 +218,7 @@ class TopologyRunner {
     if (!route) {
       const output = this.outputSubject(record.topic);
       const deliver = this.deliverers.get(record.topic);
-      route = deliver ? (r) => (output.next(r), deliver(r.key, r.value, r.timestamp, r.headers)) : (r) => output.next(r);
+      route = deliver ? (r) => (output.next(r), deliver(r)) : (r) => output.next(r);
       this.routes.set(record.topic, route);
     }
     this.lastTopic = record.topic;

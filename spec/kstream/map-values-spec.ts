@@ -167,4 +167,33 @@ describe('KStream.mapValues', () => {
       );
     });
   });
+
+  it('should keep timestamps and headers through a line of filter and mapValues steps, and name the step that threw', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('words')
+        .filter((_key, word) => word !== 'fig')
+        .mapValues((word) => {
+          if (word === 'kiwi') throw new Error('kiwis are out of stock');
+          return word.length;
+        }, 'lengths')
+        .peek(() => {})
+        .mapValues((length) => length * 10)
+        .to('out');
+
+      const input = cold('-a-b-c-|', {
+        a: { ...words.a, timestamp: 500, headers: { source: 'web' } },
+        b: { ...words.b, timestamp: 600 },
+        c: { ...words.c, timestamp: 700 },
+      });
+      const expected = '  -x-#';
+      const error = 'ProcessingException: Processor lengths failed: kiwis are out of stock (at task 0_0, processor lengths, topic words partition 0 offset 1)';
+      expectObservable(runTopology(builder.build(), { words: input }).records('out').pipe(errorText())).toBe(
+        expected,
+        { x: { topic: 'out', key: 'w1', value: 50, timestamp: 500, headers: { source: 'web' } } },
+        error,
+      );
+    });
+  });
 });

@@ -1,28 +1,59 @@
 import type { KeyValue } from '../../processor/record.ts';
+import { withFieldsForm } from '../../task/record-operator.ts';
 import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
 import { selfGuardedStep } from './record-step.ts';
 
 // The stateless KStream operators. Each builds a new record object field by field rather than
 // with a spread, and catches its own errors (selfGuardedStep): this is the per-record hot path.
+// Each also has a fields form (withFieldsForm), the same step taking and emitting a record's
+// fields, so that a line of them (up to the sink) builds no record object in between.
 
 export function filterStep<K, V>(predicate: (key: K, value: V) => boolean, negate: boolean): NodeImplementation {
-  return selfGuardedStep<K, V, K, V>((node) => (record, out) => {
-    try {
-      if (!predicate(record.key, record.value) === negate) out.next(record);
-    } catch (error) {
-      node.error(error);
-    }
-  });
+  return selfGuardedStep<K, V, K, V>((node) =>
+    withFieldsForm(
+      (record, out) => {
+        try {
+          if (!predicate(record.key, record.value) === negate) out.next(record);
+        } catch (error) {
+          node.error(error);
+        }
+      },
+      {
+        emitsFields: true,
+        run: (key, value, timestamp, headers, out) => {
+          try {
+            if (!predicate(key as K, value as V) === negate) out.fields(key, value, timestamp, headers);
+          } catch (error) {
+            node.error(error);
+          }
+        },
+      },
+    ),
+  );
 }
 
 export function mapValuesStep<K, V, VR>(mapper: (value: V, key: K) => VR): NodeImplementation {
-  return selfGuardedStep<K, V, K, VR>((node) => (r, out) => {
-    try {
-      out.next({ key: r.key, value: mapper(r.value, r.key), timestamp: r.timestamp, headers: r.headers });
-    } catch (error) {
-      node.error(error);
-    }
-  });
+  return selfGuardedStep<K, V, K, VR>((node) =>
+    withFieldsForm(
+      (r, out) => {
+        try {
+          out.next({ key: r.key, value: mapper(r.value, r.key), timestamp: r.timestamp, headers: r.headers });
+        } catch (error) {
+          node.error(error);
+        }
+      },
+      {
+        emitsFields: true,
+        run: (key, value, timestamp, headers, out) => {
+          try {
+            out.fields(key, mapper(value as V, key as K), timestamp, headers);
+          } catch (error) {
+            node.error(error);
+          }
+        },
+      },
+    ),
+  );
 }
 
 export function mapStep<K, V, KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>): NodeImplementation {
