@@ -4,8 +4,9 @@
  *
  *   npx tsx bench/restore/run.ts            (ENTRIES=200000 npx tsx bench/restore/run.ts for less)
  *
- * Prints the time from start() to the restoration$ event with done=true, records/s, and the peak
- * RSS (sampled while restoring, and the process' maxRSS). Needs the broker on 127.0.0.1:9092
+ * Prints the time from start() to the restoration$ event with done=true, records/s, the store's
+ * data size (bytes of the keys and values in its changelog) and the peak RSS (sampled while
+ * restoring and during close(), and the process' maxRSS) with its growth as a multiple of that size. Needs the broker on 127.0.0.1:9092
  * (`npm run kafka start`); the bench topics are deleted at the end.
  */
 import { fork } from 'node:child_process';
@@ -35,16 +36,20 @@ const kafka = new Kafka({ clientId: applicationId, brokers: BROKERS, logLevel: l
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const key = (i: number): string => `k${String(i).padStart(7, '0')}`;
 
-async function fillChangelog(): Promise<number> {
+/** Fills the changelog; returns its duration in ms and the bytes of the keys and values written (the store's data size). */
+async function fillChangelog(): Promise<{ ms: number; bytes: number }> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   const started = Date.now();
+  let bytes = 0;
   try {
     const sends = new Set<Promise<unknown>>();
     for (let from = 0; from < ENTRIES; from += RECORDS_PER_SEND) {
       const messages = [];
       for (let i = from; i < Math.min(from + RECORDS_PER_SEND, ENTRIES); i++) {
-        messages.push({ key: keySerde.serialize(changelog, key(i)), value: valueSerde.serialize(changelog, i % 1000), partition: 0 });
+        const message = { key: keySerde.serialize(changelog, key(i))!, value: valueSerde.serialize(changelog, i % 1000)!, partition: 0 };
+        bytes += message.key.length + message.value.length;
+        messages.push(message);
       }
       const send = producer.sendBatch({ topicMessages: [{ topic: changelog, messages }], acks: -1, compression: CompressionTypes.None });
       sends.add(send);
@@ -55,17 +60,17 @@ async function fillChangelog(): Promise<number> {
   } finally {
     await producer.disconnect();
   }
-  return Date.now() - started;
+  return { ms: Date.now() - started, bytes };
 }
 
-/** Runs fillChangelog() in a child process; resolves with its duration in ms. */
-function fillInChild(): Promise<number> {
+/** Runs fillChangelog() in a child process; resolves with what it returned. */
+function fillInChild(): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ['--fill', applicationId], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-    let ms = NaN;
-    child.on('message', (message) => (ms = Number(message)));
+    let filled: { ms: number; bytes: number } | undefined;
+    child.on('message', (message) => (filled = message as { ms: number; bytes: number }));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 && !Number.isNaN(ms) ? resolve(ms) : reject(new Error(`the fill process exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 && filled ? resolve(filled) : reject(new Error(`the fill process exited with ${code}`))));
   });
 }
 
@@ -81,9 +86,12 @@ async function main(): Promise<void> {
       ],
     });
     console.log(`${applicationId}: filling ${changelog} with ${ENTRIES.toLocaleString('en')} entries...`);
-    const fillMs = await fillInChild();
+    const { ms: fillMs, bytes: dataBytes } = await fillInChild();
     const [{ high }] = await admin.fetchTopicOffsets(changelog);
     console.log(`filled in ${(fillMs / 1000).toFixed(1)} s (${Math.round(ENTRIES / (fillMs / 1000)).toLocaleString('en')} records/s), end offset ${high}`);
+    // The store's data size: what its changelog holds, keys plus values (every key once here).
+    console.log(`store data size ${mb(dataBytes)} (${dataBytes.toLocaleString('en')} bytes of keys and values)`);
+    const ratio = (bytes: number): string => `${(bytes / dataBytes).toFixed(1)}x the data`;
 
     const builder = new StreamsBuilder();
     builder
@@ -98,13 +106,16 @@ async function main(): Promise<void> {
     });
 
     global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
+    let atPeak = process.memoryUsage();
     // Also the longest stall of the event loop (gap between ticks): heartbeats (sessionTimeout 10 s) need it to turn.
     let lastTick = Date.now();
     let stall = 0;
     const sampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      const usage = process.memoryUsage();
+      if (usage.rss > rssPeak) [rssPeak, atPeak] = [usage.rss, usage];
       stall = Math.max(stall, Date.now() - lastTick);
       lastTick = Date.now();
     }, 20);
@@ -137,6 +148,8 @@ async function main(): Promise<void> {
     const queryable = Date.now();
     const restoreStall = stall;
     const restorePeak = Math.max(rssPeak, process.memoryUsage().rss);
+    global.gc?.();
+    const heapLive = process.memoryUsage().heapUsed - heapBefore;
     stall = 0;
     const sample = app.store<string, number>(storeName).get(key(ENTRIES - 1));
 
@@ -151,14 +164,21 @@ async function main(): Promise<void> {
     console.log(
       `  store queryable ${queryable - done} ms after done; approximateNumEntries() = ${entries.toLocaleString('en')} (${entries === ENTRIES ? 'OK' : `MISMATCH, expected ${ENTRIES}`}); get(${key(ENTRIES - 1)}) = ${sample}`,
     );
-    console.log(`  RSS before start ${mb(rssBefore)}, peak while restoring ${mb(restorePeak)} (+${mb(restorePeak - rssBefore)})`);
+    console.log(
+      `  RSS before start ${mb(rssBefore)}, peak while restoring ${mb(restorePeak)} (+${mb(restorePeak - rssBefore)}, ${ratio(restorePeak - rssBefore)}; data ${mb(dataBytes)})`,
+    );
+    console.log(
+      `  at the peak: heapUsed ${mb(atPeak.heapUsed)}, heapTotal ${mb(atPeak.heapTotal)}, arrayBuffers ${mb(atPeak.arrayBuffers)}; ` +
+        `heap grown by ${mb(heapLive)} once done (${global.gc ? 'after a collection' : 'run with node --expose-gc to collect first'})`,
+    );
 
     const closing = Date.now();
     await app.close();
     const closeMs = Date.now() - closing;
     clearInterval(sampler);
     console.log(
-      `  close() took ${closeMs} ms (its commit writes the restored entries behind to Keyv); peak RSS by then ${mb(rssPeak)}, process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+      `  close() took ${closeMs} ms (its commit writes the restored entries behind to Keyv, here an in-memory one in this process); ` +
+        `peak RSS by then ${mb(rssPeak)} (+${mb(rssPeak - rssBefore)}, ${ratio(rssPeak - rssBefore)}), process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
     );
     console.log(`  longest event-loop stall: ${restoreStall.toFixed(0)} ms while restoring, ${stall} ms in close()`);
     if (entries !== ENTRIES || sample !== (ENTRIES - 1) % 1000) process.exitCode = 1;

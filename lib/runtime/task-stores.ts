@@ -1,10 +1,10 @@
 import Keyv from 'keyv';
 import { StreamsException } from '../errors.ts';
-import { NO_HEADERS, type ProducedRecord } from '../processor/record.ts';
+import { NO_HEADERS, type KeyValue, type ProducedRecord } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { ChangeTrackingKeyValueStore } from '../state/change-tracking-key-value-store.ts';
 import { InMemoryKeyValueStore } from '../state/in-memory-key-value-store.ts';
-import { KeyvBackend, type KeyvFactory, type StoreCheckpoint } from '../state/keyv-backend.ts';
+import { KeyvBackend, WRITE_CHUNK, type KeyvFactory, type StoreCheckpoint } from '../state/keyv-backend.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { StoreBuilder } from '../state/store-builder.ts';
 import { changelogTopicName } from './internal-topics.ts';
@@ -24,7 +24,11 @@ interface PersistedStore {
   /** True when the changelog is the store's source topic: read on restore, never written. */
   readonly sourceChangelog: boolean;
   readonly backend: KeyvBackend;
-  /** Changes whose changelog records are acknowledged (or that have no changelog), waiting for Keyv. */
+  /**
+   * Changes whose changelog records are acknowledged (or that have no changelog), waiting for
+   * Keyv, by base64 of the key. Restored records are not here: the store tracks their keys
+   * (ChangeTrackingKeyValueStore.takeRestored), as copies of their bytes would double the memory.
+   */
   pending: Map<string, [Buffer, Buffer | null]>;
   /** The last acknowledged changelog offset. */
   checkpoint: number;
@@ -153,8 +157,8 @@ export class TaskStores {
   restore(topic: string, key: Buffer | null, value: Buffer | null): void {
     for (const persisted of this.stores.values()) {
       if (persisted.changelogTopic !== topic || key === null) continue;
-      this.apply(persisted, key, value);
-      persisted.pending.set(key.toString('base64'), [key, value]);
+      const deserialized = persisted.keySerde.deserialize(topic, key);
+      persisted.store.restore(deserialized, value === null ? null : persisted.valueSerde.deserialize(topic, value));
     }
   }
 
@@ -221,23 +225,52 @@ export class TaskStores {
     return new Set([...this.stores.values()].filter((s) => s.sourceChangelog).map((s) => s.changelogTopic!));
   }
 
-  /** Writes the acknowledged changes and their checkpoint to Keyv. */
+  /**
+   * Writes the acknowledged changes, then the restored entries the backend lacks (in chunks,
+   * serialized from the store as they go), then their checkpoint, to Keyv.
+   */
   async persist(clean = false): Promise<void> {
     for (const persisted of this.stores.values()) {
-      if (persisted.pending.size === 0 && !clean && !persisted.rewrite) continue;
+      const restored = persisted.store.restoredCount();
+      if (persisted.pending.size === 0 && restored === 0 && !clean && !persisted.rewrite) continue;
       const pending = persisted.pending;
       persisted.pending = new Map();
       const checkpoint: StoreCheckpoint = { offset: persisted.checkpoint, clean };
+      // Restored entries taken from the store and not written yet: kept as changes if writing fails.
+      let taken: [Buffer, Buffer | null][] = [];
       try {
         // Its checkpoint gone, the backend lost everything (it restarted empty): changes alone
         // under a new checkpoint would pass for the whole store.
         if (!persisted.rewrite && !(await persisted.backend.hasCheckpoint())) persisted.rewrite = true;
-        const changes = persisted.rewrite ? wholeStore(persisted, pending) : [...pending.values()];
-        await persisted.backend.write(changes, checkpoint);
+        if (persisted.rewrite) {
+          for (const key of persisted.store.forgetRestored()) {
+            const keyBytes = serializeKey(persisted, key);
+            if (keyBytes !== null && !pending.has(keyBytes.toString('base64'))) pending.set(keyBytes.toString('base64'), [keyBytes, null]);
+          }
+          await persisted.backend.write(wholeStore(persisted, pending), checkpoint);
+        } else {
+          await persisted.backend.writeChanges([...pending.values()]);
+          // Entries restored meanwhile (a standby keeps restoring) wait for the next persist.
+          for (let left = restored; left > 0;) {
+            const entries = persisted.store.takeRestored(Math.min(left, WRITE_CHUNK));
+            if (entries.length === 0) break;
+            left -= entries.length;
+            taken = serializeRestored(persisted, entries, pending);
+            await persisted.backend.writeChanges(taken);
+            taken = [];
+            // setMany on an in-memory Keyv never leaves the microtask queue: let the event loop turn.
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          await persisted.backend.writeCheckpoint(checkpoint);
+        }
         persisted.rewrite = false;
       } catch (error) {
         // Not written (or not all of it): kept for the next try, under any newer change of a key.
         for (const [key, entry] of pending) if (!persisted.pending.has(key)) persisted.pending.set(key, entry);
+        for (const entry of taken) {
+          const key = entry[0].toString('base64');
+          if (!persisted.pending.has(key)) persisted.pending.set(key, entry);
+        }
         persisted.rewrite = true;
         throw error;
       }
@@ -252,6 +285,26 @@ export class TaskStores {
     const topic = persisted.changelogTopic ?? persisted.name;
     persisted.store.inner.put(persisted.keySerde.deserialize(topic, key), value === null ? null : persisted.valueSerde.deserialize(topic, value));
   }
+}
+
+function serializeKey(persisted: PersistedStore, key: unknown): Buffer | null {
+  return persisted.keySerde.serialize(persisted.changelogTopic ?? persisted.name, key);
+}
+
+/** Restored entries, serialized, but for keys `pending` has a newer (acknowledged) change of. */
+function serializeRestored(
+  persisted: PersistedStore,
+  entries: readonly KeyValue<unknown, unknown>[],
+  pending: ReadonlyMap<string, unknown>,
+): [Buffer, Buffer | null][] {
+  const topic = persisted.changelogTopic ?? persisted.name;
+  const serialized: [Buffer, Buffer | null][] = [];
+  for (const { key, value } of entries) {
+    const keyBytes = persisted.keySerde.serialize(topic, key);
+    if (keyBytes === null || (pending.size > 0 && pending.has(keyBytes.toString('base64')))) continue;
+    serialized.push([keyBytes, value === null ? null : persisted.valueSerde.serialize(topic, value)]);
+  }
+  return serialized;
 }
 
 /** Every entry of the store, serialized, and the deletes among `pending`: what a backend that may have lost everything needs. */

@@ -68,6 +68,11 @@ export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, 
     return this.values.get(encoded);
   }
 
+  /** The key whose `encodeKey` is `encoded`, while the store holds it. */
+  keyOfEncoded(encoded: unknown): K {
+    return this.encodedKeys.get(encoded) ?? (encoded as K);
+  }
+
   /** `timestampOf` by a key already passed through `encodeKey`. */
   timestampOfEncoded(encoded: unknown): number | undefined {
     return this.timestamps?.get(encoded);

@@ -9,7 +9,8 @@ export interface StoreCheckpoint {
   readonly clean: boolean;
 }
 
-const WRITE_CHUNK = 5000;
+/** Entries per setMany; also how many restored entries a persist serializes at a time. */
+export const WRITE_CHUNK = 5000;
 
 /**
  * How long one call to a backend may take before it counts as failed. Some clients (node-redis)
@@ -98,6 +99,12 @@ export class KeyvBackend {
 
   /** Writes changed entries (null value: delete), then the checkpoint that covers them. */
   async write(changes: readonly [Buffer, Buffer | null][], checkpoint: StoreCheckpoint): Promise<void> {
+    await this.writeChanges(changes);
+    await this.writeCheckpoint(checkpoint);
+  }
+
+  /** Writes changed entries (null value: delete) without a checkpoint: one that covers them must follow. */
+  async writeChanges(changes: readonly [Buffer, Buffer | null][]): Promise<void> {
     try {
       // In chunks, yielding between them: one huge setMany (after a restore, say) would hold the
       // event loop long enough for the consumer to miss its heartbeats and be evicted.
@@ -109,6 +116,14 @@ export class KeyvBackend {
         if (deletes.length > 0) await withTimeout(this.keyv.deleteMany(deletes), 'A delete');
         if (i + WRITE_CHUNK < changes.length) await new Promise((resolve) => setImmediate(resolve));
       }
+    } catch (error) {
+      throw this.failure('write', error);
+    }
+  }
+
+  /** Writes the checkpoint: the changelog offset everything written so far reflects. */
+  async writeCheckpoint(checkpoint: StoreCheckpoint): Promise<void> {
+    try {
       await withTimeout(this.keyv.set(this.checkpointKey, checkpoint), 'Writing the checkpoint');
     } catch (error) {
       throw this.failure('write', error);
