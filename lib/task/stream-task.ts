@@ -32,6 +32,8 @@ interface SourceEntry {
   readonly locate: () => ErrorLocation;
   /** The source node's record-e2e-latency. */
   readonly e2e: EndToEndLatency;
+  /** Nothing to deserialize and no timestamp extractor: a record with a valid timestamp goes on as read. */
+  readonly plain: boolean;
   /** The largest timestamp read from this source's partition so far; -1 before the first. */
   partitionTime: number;
 }
@@ -70,11 +72,10 @@ export class StreamTask {
     const completeOne = (): void => {
       if (--pending === 0) subscriber.complete();
     };
-    const terminal = (stream: Observable<AnyRecord | TaskOutput>, next?: (record: TaskOutput) => void): void => {
+    /** Subscribes a stream that ends in a sink or a childless node: for its errors and completion only. */
+    const terminal = (stream: Observable<unknown>): void => {
       pending++;
-      subscription.add(
-        stream.subscribe(new CallbackSubscriber<unknown>({ next: next as (r: unknown) => void, error: (error) => task.fail(error), complete: completeOne })),
-      );
+      subscription.add(stream.subscribe(new CallbackSubscriber<unknown>({ error: (error) => task.fail(error), complete: completeOne })));
     };
     task.setFailureListener((error) => subscriber.error(error));
 
@@ -103,15 +104,16 @@ export class StreamTask {
           valueSerde: wrapSerde(node.valueSerde ?? this.options.defaultValueSerde, node.valueSerdeWrapper),
           locate: () => task.location(node.name),
           e2e: task.metrics.endToEndLatency(node.name, true),
+          plain: !this.options.serialized && !node.timestampExtractor,
           partitionTime: -1,
         };
         for (const topic of node.topics) sources.set(task.resolveTopic(topic), entry);
       } else if (node.kind === 'sink') {
-        // A sink ends the line of steps before it, if any.
+        // A sink ends the line of steps before it, if any, and writes to the task's output itself.
         const upstream = node.parents.length === 1 ? chains.get(node.parents[0]!) : undefined;
-        const sink = this.sinkStep(node, runtime) as unknown as RecordStep;
+        const sink = this.sinkStep(node, runtime, subscriber) as unknown as RecordStep;
         const stream = upstream ? upstream.input.pipe(stepsOperator([...upstream.steps, sink])) : inputOf(node).pipe(recordOperator(sink));
-        terminal(stream, subscriber.next.bind(subscriber));
+        terminal(stream);
       } else if (node.implementation.type === 'operator') {
         let stream: Observable<AnyRecord>;
         const step = node.implementation.step?.(runtime);
@@ -223,6 +225,10 @@ export class StreamTask {
 
   /** Deserializes and timestamps an input record; undefined when a handler chose to skip it. */
   private readRecord(input: TaskInput, source: SourceEntry): AnyRecord | undefined {
+    if (source.plain && input.timestamp >= 0) {
+      if (input.timestamp > source.partitionTime) source.partitionTime = input.timestamp;
+      return input;
+    }
     const task = this.context;
     const nodeName = source.node.name;
     let key = input.key;
@@ -273,7 +279,8 @@ export class StreamTask {
     return key === input.key && value === input.value && timestamp === input.timestamp ? input : { key, value, timestamp, headers: input.headers };
   }
 
-  private sinkStep(node: SinkNodeDef, runtime: TaskNode): (record: AnyRecord, out: Emitter<TaskOutput>) => void {
+  /** The step of a sink: it writes to `out`, the task's output, rather than to its operator's subscriber (one call less per record). */
+  private sinkStep(node: SinkNodeDef, runtime: TaskNode, out: Emitter<TaskOutput>): (record: AnyRecord) => void {
     const task = this.context;
     const { serialized, partitionCount } = this.options;
     const fixedTopic = typeof node.topic === 'string' ? task.resolveTopic(node.topic) : undefined;
@@ -285,7 +292,7 @@ export class StreamTask {
     if (fixedTopic && !node.partitioner && !serialized) {
       // The common in-process sink: no topic or partition to choose, nothing to serialize.
       return withFieldsForm(
-        (record: AnyRecord, out: Emitter<TaskOutput>) => {
+        (record: AnyRecord) => {
           try {
             e2e.record(record.timestamp);
             out.next({ topic: fixedTopic, key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers });
@@ -295,7 +302,7 @@ export class StreamTask {
         },
         {
           emitsFields: false,
-          run: (key, value, timestamp, headers, out) => {
+          run: (key, value, timestamp, headers) => {
             try {
               e2e.record(timestamp);
               out.next({ topic: fixedTopic, key, value, timestamp, headers });
@@ -306,7 +313,7 @@ export class StreamTask {
         },
       );
     }
-    return (record, out) => {
+    return (record) => {
       try {
         const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);
         if (typeof topic !== 'string' || !topic)
