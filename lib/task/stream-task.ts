@@ -2,7 +2,7 @@ import { Observable, Subscription, share, type OperatorFunction } from 'rxjs';
 import { SerializationException, StreamsException, type ErrorLocation } from '../errors.ts';
 import type { EndToEndLatency } from '../metrics/end-to-end-latency.ts';
 import type { Processor } from '../processor/processor.ts';
-import type { ConsumedRecord, ProducedRecord, StreamRecord } from '../processor/record.ts';
+import type { ConsumedRecord, ProducedRecord, RecordHeaders, StreamRecord } from '../processor/record.ts';
 import type { Serde } from '../serdes/serde.ts';
 import type { NodeDef, ProcessorNodeDef, RecordStep, SinkNodeDef, SourceNodeDef } from '../topology/internal/node-defs.ts';
 import { CallbackSubscriber } from './callback-subscriber.ts';
@@ -313,35 +313,32 @@ export class StreamTask {
         },
       );
     }
-    return (record) => {
+    const write = (recordKey: unknown, recordValue: unknown, timestamp: number, headers: RecordHeaders): void => {
       try {
-        const topic = fixedTopic ?? extractor!(record.key, record.value, task.current);
+        const topic = fixedTopic ?? extractor!(recordKey, recordValue, task.current);
         if (typeof topic !== 'string' || !topic)
           throw new StreamsException(`The topic name extractor of sink ${node.name} returned ${String(topic)}, not a topic name`);
         let partition: number | undefined;
         if (node.partitioner) {
           const count = partitionCount?.(topic) ?? 1;
-          partition = node.partitioner(topic, record.key, record.value, count);
+          partition = node.partitioner(topic, recordKey, recordValue, count);
           if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < count)) {
             throw new StreamsException(`The partitioner of sink ${node.name} chose partition ${partition} for topic ${topic}, which has ${count}`);
           }
         }
-        let key = record.key;
-        let value = record.value;
+        let key = recordKey;
+        let value = recordValue;
         if (serialized) {
           key = serializeOrThrow(requireSerde(keySerde, 'key', node, topic), topic, key, 'key', location);
           value = serializeOrThrow(requireSerde(valueSerde, 'value', node, topic), topic, value, 'value', location);
         }
-        e2e.record(record.timestamp);
-        out.next(
-          partition === undefined
-            ? { topic, key, value, timestamp: record.timestamp, headers: record.headers }
-            : { topic, partition, key, value, timestamp: record.timestamp, headers: record.headers },
-        );
+        e2e.record(timestamp);
+        out.next(partition === undefined ? { topic, key, value, timestamp, headers } : { topic, partition, key, value, timestamp, headers });
       } catch (error) {
         runtime.error(error);
       }
     };
+    return withFieldsForm((record: AnyRecord) => write(record.key, record.value, record.timestamp, record.headers), { emitsFields: false, run: write });
   }
 }
 
