@@ -23,7 +23,9 @@ export class Fanout<T> extends Observable<T> {
 
   next(value: T): void {
     const subscribers = this.subscribers;
-    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
+    // Most have one subscriber (a task's input, a source with one child): no loop for them.
+    if (subscribers.length === 1) subscribers[0]!.next(value);
+    else for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
 
   error(error: unknown): void {
