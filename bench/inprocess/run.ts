@@ -4,7 +4,10 @@
  *
  *   npx tsx bench/inprocess/run.ts
  *
- * Each case runs once to warm up, then 3 times; the median is printed.
+ * Each case runs once to warm up, then RUNS times; the median is printed. Ours and its
+ * hand-written counterpart run in alternation, and their ratio is the median of the ratios of
+ * each pair of runs, so that a change of load on the machine between the two (another process)
+ * moves both sides of a pair alike rather than the ratio.
  * Targets: stateless >= 0.5x hand-written RxJS, count >= 0.3x. The windowed count (the Kafka
  * bench's windowed-count workload) is reported without a target.
  */
@@ -21,7 +24,7 @@ const DISTINCT_KEYS = 1_000;
 const WINDOWED_KEYS = 10_000;
 const WINDOW_SIZE_MS = 1_000;
 const WINDOW_ADVANCE_MS = 500;
-const RUNS = 3;
+const RUNS = 5;
 
 interface Row {
   readonly key: string;
@@ -163,23 +166,52 @@ function driverShop(): number {
   return written;
 }
 
+/** Times one run in records per second, checking how many records came out. */
+function timed(name: string, records: number, expectedOut: number, run: () => number): number {
+  const start = process.hrtime.bigint();
+  const out = run();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (out !== expectedOut) throw new Error(`${name}: expected ${expectedOut} records out, got ${out}`);
+  return records / seconds;
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+function report(name: string, rate: number): void {
+  console.log(`${name.padEnd(44)} ${format(rate).padStart(12)} records/s`);
+}
+
 /** Records per second: one warm-up run, then the median of RUNS timed runs. */
 function measure(name: string, records: number, expectedOut: number, run: () => number): number {
-  const check = (out: number): void => {
-    if (out !== expectedOut) throw new Error(`${name}: expected ${expectedOut} records out, got ${out}`);
-  };
-  check(run());
-  const rates: number[] = [];
+  timed(name, records, expectedOut, run);
+  const rate = median(Array.from({ length: RUNS }, () => timed(name, records, expectedOut, run)));
+  report(name, rate);
+  return rate;
+}
+
+/** Ours against hand-written, a warm-up run of each, then RUNS pairs of runs: the median rates, and the median of the pairs' ratios. */
+function measurePair(
+  ours: { name: string; run: () => number },
+  hand: { name: string; run: () => number },
+  records: number,
+  expectedOut: number,
+): { ours: number; hand: number; ratio: number } {
+  timed(ours.name, records, expectedOut, ours.run);
+  timed(hand.name, records, expectedOut, hand.run);
+  const ourRates: number[] = [];
+  const handRates: number[] = [];
+  const ratios: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    check(run());
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    rates.push(records / seconds);
+    ourRates.push(timed(ours.name, records, expectedOut, ours.run));
+    handRates.push(timed(hand.name, records, expectedOut, hand.run));
+    ratios.push(ourRates[i]! / handRates[i]!);
   }
-  rates.sort((a, b) => a - b);
-  const median = rates[Math.floor(RUNS / 2)]!;
-  console.log(`${name.padEnd(44)} ${format(median).padStart(12)} records/s`);
-  return median;
+  const result = { ours: median(ourRates), hand: median(handRates), ratio: median(ratios) };
+  report(ours.name, result.ours);
+  report(hand.name, result.hand);
+  return result;
 }
 
 function format(rate: number): string {
@@ -187,20 +219,34 @@ function format(rate: number): string {
 }
 
 const kept = input.filter((r) => keep(r.value)).length;
-console.log(`Node ${process.version}; ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs after a warm-up\n`);
-const ourStateless = measure('runTopology filter/mapValues/mapValues', RECORDS, kept, oursStateless);
-const handStateless = measure('hand-written RxJS filter/map/map', RECORDS, kept, rxjsStateless);
-const ourCount = measure('runTopology groupByKey().count()', RECORDS, RECORDS, oursCount);
-const handCount = measure('hand-written RxJS Map-based running count', RECORDS, RECORDS, rxjsCount);
+console.log(
+  `Node ${process.version}; ${RECORDS.toLocaleString('en-US')} records, median of ${RUNS} runs after a warm-up, ratios of ${RUNS} alternating pairs\n`,
+);
+const stateless = measurePair(
+  { name: 'runTopology filter/mapValues/mapValues', run: oursStateless },
+  { name: 'hand-written RxJS filter/map/map', run: rxjsStateless },
+  RECORDS,
+  kept,
+);
+const count = measurePair(
+  { name: 'runTopology groupByKey().count()', run: oursCount },
+  { name: 'hand-written RxJS Map-based running count', run: rxjsCount },
+  RECORDS,
+  RECORDS,
+);
 const windowedOut = rxjsWindowedCount();
-const ourWindowed = measure('runTopology windowedBy(1 s / 500 ms).count()', RECORDS, windowedOut, oursWindowedCount);
-const handWindowed = measure('hand-written RxJS windowed running count', RECORDS, windowedOut, rxjsWindowedCount);
+const windowed = measurePair(
+  { name: 'runTopology windowedBy(1 s / 500 ms).count()', run: oursWindowedCount },
+  { name: 'hand-written RxJS windowed running count', run: rxjsWindowedCount },
+  RECORDS,
+  windowedOut,
+);
 const shop = measure(`TopologyTestDriver shop (${SHOP_ORDERS.toLocaleString('en-US')} orders, serdes)`, SHOP_ORDERS, SHOP_ORDERS, driverShop);
 
-const statelessRatio = ourStateless / handStateless;
-const countRatio = ourCount / handCount;
+const statelessRatio = stateless.ratio;
+const countRatio = count.ratio;
 console.log('');
 console.log(`stateless ours/hand-written: ${statelessRatio.toFixed(2)}x (target >= 0.5x) ${statelessRatio >= 0.5 ? 'ok' : 'BELOW TARGET'}`);
 console.log(`count     ours/hand-written: ${countRatio.toFixed(2)}x (target >= 0.3x) ${countRatio >= 0.3 ? 'ok' : 'BELOW TARGET'}`);
-console.log(`windowed  ours/hand-written: ${(ourWindowed / handWindowed).toFixed(2)}x`);
+console.log(`windowed  ours/hand-written: ${windowed.ratio.toFixed(2)}x`);
 console.log(`driver shop: ${format(shop)} records/s`);

@@ -12,7 +12,7 @@ export interface Callbacks<T> {
  * where the record was pushed instead of later on a timer.
  */
 export class CallbackSubscriber<T> extends Subscriber<T> {
-  /** Looked up once: `_next` runs per record. */
+  /** Looked up once: `_next` runs per record. Called as a plain function, so pass arrows, not methods that use `this`. */
   private readonly onNext: (value: T) => void;
 
   constructor(private readonly callbacks: Callbacks<T>) {

@@ -74,8 +74,9 @@ export function recordOperator<T, R>(onValue: (value: T, out: Emitter<R>) => voi
 
 /**
  * One operator for a line of steps, each emitting straight into the next: the links are built
- * once per subscription, so a record crosses the line as plain function calls. Where a step and
- * the one after it both have a fields form, the record goes between them as its fields.
+ * once per subscription, so a record crosses the line as plain function calls. A step runs in its
+ * fields form when what it emits to takes that form (the next step's fields form, or for a sink
+ * the subscriber), so a line of such steps up to a sink passes records on as their fields.
  */
 export function stepsOperator<T>(steps: readonly Step<T>[]): OperatorFunction<T, T> {
   if (steps.length === 1) return recordOperator(steps[0]!);
