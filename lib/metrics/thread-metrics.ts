@@ -134,11 +134,13 @@ export class ThreadMetrics {
     const started = this.registry.now();
     const busySince = this.clock();
     try {
-      return await commit();
-    } finally {
-      this.spent.commit += this.clock() - busySince;
+      const result = await commit();
+      // As Kafka, a commit counts (rate, total, latency) once it succeeded; its time counts anyway.
       const now = this.registry.now();
       this.commit?.record(now - started, now);
+      return result;
+    } finally {
+      this.spent.commit += this.clock() - busySince;
     }
   }
 

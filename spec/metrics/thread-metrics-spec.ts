@@ -56,7 +56,7 @@ describe('ThreadMetrics: process-, punctuate-, commit- and poll-ratio', () => {
   });
 
   it('count a commit that fails, and cap ratios at 1 when commits overlap processing', async () => {
-    const { thread, task, spend, ratio } = threadOnClock();
+    const { registry, thread, task, spend, ratio } = threadOnClock();
     const failing = thread.timeCommit(async () => {
       spend(80);
       throw new Error('refused');
@@ -64,6 +64,7 @@ describe('ThreadMetrics: process-, punctuate-, commit- and poll-ratio', () => {
     await failing.catch(() => {});
     thread.timeProcessing(task, () => spend(60));
     expect(ratio('commit')).to.equal(80 / 140);
+    expect(registry.snapshot().find((m) => m.name === 'commit-total')?.value, 'a failed commit is no commit').to.equal(0);
     expect(ratio('process')).to.equal(60 / 140);
     expect(ratio('poll')).to.equal(0);
   });
