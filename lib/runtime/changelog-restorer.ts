@@ -59,6 +59,10 @@ export async function restoreChangelogs(
     // generation: 256 KB fetches restore as fast as 1 MB ones with a quarter of them alive at once
     // (bench/restore at 1,000,000 entries: peak RSS over the start about 150 MB instead of 300 MB).
     maxBytesPerPartition: 256 * 1024,
+    // A crash fails this restore (the task restorer tries again with a fresh consumer). Restarted
+    // by kafkajs instead, the consumer could come back after the disconnect below and run on,
+    // unowned, retrying for ever once its broker is gone.
+    retry: { restartOnFailure: async () => false },
   });
   let finish!: () => void;
   let abort!: (error: unknown) => void;

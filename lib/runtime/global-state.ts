@@ -27,6 +27,7 @@ export class GlobalState {
   private consumer: Consumer | undefined;
   private failure: StreamsException | undefined;
   private abortBootstrap: ((error: StreamsException) => void) | undefined;
+  private closed = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -82,7 +83,12 @@ export class GlobalState {
       if (behind.has(key) && lastOffset + 1 >= ends.get(key)!) behind.delete(key);
       if (behind.size === 0) bootstrapped();
     };
-    const consumer = (this.consumer = this.kafka.consumer({ groupId: helperGroupId(this.config.applicationId, 'global', randomUUID()), maxWaitTimeInMs: 100 }));
+    const consumer = (this.consumer = this.kafka.consumer({
+      groupId: helperGroupId(this.config.applicationId, 'global', randomUUID()),
+      maxWaitTimeInMs: 100,
+      // Not once closed: a restart racing close()'s disconnect would leave it running, unowned.
+      retry: { restartOnFailure: async () => !this.closed },
+    }));
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => caughtUp(payload.topic, payload.partition, Number(payload.lastOffset)));
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
@@ -104,6 +110,7 @@ export class GlobalState {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.abortBootstrap?.(new StreamsException('The global stores were closed before they were bootstrapped'));
     await this.consumer?.disconnect().catch(() => {});
     for (const input of new Set(this.inputs.values())) input.complete();

@@ -81,6 +81,8 @@ export class StandbyUpdater {
       groupId: helperGroupId(this.applicationId, 'standby', randomUUID()),
       maxWaitTimeInMs: 100,
       readUncommitted: !this.exactlyOnce,
+      // Not once closed: a restart racing close()'s disconnect would leave it running, unowned.
+      retry: { restartOnFailure: async () => !this.closed },
     }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && !this.closed)

@@ -106,6 +106,13 @@ export class StreamThread {
       sessionTimeout: 10_000,
       maxWaitTimeInMs: 100,
       ...config.consumer,
+      // kafkajs restarts a crashed consumer by itself; never once the thread is shutting down: a
+      // restart racing close()'s disconnect would leave the consumer running, unowned, retrying
+      // for ever once its broker is gone (what kept a spec run from exiting).
+      retry: {
+        ...config.consumer?.retry,
+        restartOnFailure: async (error) => this.mayRestart() && ((await config.consumer?.retry?.restartOnFailure?.(error)) ?? true),
+      },
       groupId: config.applicationId,
       readUncommitted: false,
       partitionAssigners: [
@@ -216,6 +223,12 @@ export class StreamThread {
       });
       consumer.on(consumer.events.CRASH, (event) => {
         if (event.payload.restart) return;
+        // Shutting down, or the instance failed: not restarted (restartOnFailure) and nothing to
+        // report; a start() still waiting for its join gives up.
+        if (!this.mayRestart()) {
+          reject(new StreamsException(`The consumer of ${this.name} crashed while the thread stopped: ${errorMessage(event.payload.error)}`));
+          return;
+        }
         // kafkajs restarts only after errors it calls retriable; a coordinator it cannot find
         // while the broker is down is not one, yet it passes: this thread restarts it then.
         if (isTransientError(event.payload.error) && this.options.processing()) {
@@ -320,12 +333,17 @@ export class StreamThread {
       `The consumer crashed (${errorMessage(cause)}); starting it again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.taskTimeoutMs})`,
     );
     this.restartTimer = setTimeout(() => {
-      if (!this.options.processing()) return;
-      void (async () => {
-        await this.consumer.connect();
-        await this.consumer.run(this.runConfig());
-        this.consumerRestarts = 0;
-      })().catch((error: unknown) => {
+      if (!this.mayRestart()) return;
+      // Tracked with the batches: close() waits for it, and it stops if close() began meanwhile.
+      void this.trackBatch(
+        (async () => {
+          await this.consumer.connect();
+          if (!this.mayRestart()) return;
+          await this.consumer.run(this.runConfig());
+          this.consumerRestarts = 0;
+        })(),
+      ).catch((error: unknown) => {
+        if (!this.mayRestart()) return;
         // Not connected yet: the same path again, until the task timeout.
         const since = this.consumerFailingSince ?? Date.now();
         if (isTransientError(error) && Date.now() - since <= this.taskTimeoutMs) this.restartConsumer(error, Date.now() - since);
@@ -333,6 +351,11 @@ export class StreamThread {
       });
     }, wait);
     this.restartTimer.unref();
+  }
+
+  /** Whether the consumer may be started again: the instance processes and this thread is not shutting down. */
+  private mayRestart(): boolean {
+    return this.options.processing() && this.state !== 'PENDING_SHUTDOWN' && this.state !== 'DEAD';
   }
 
   private clearTimers(): void {
