@@ -33,8 +33,16 @@ export interface FromTopicOptions<K, V> {
  */
 export function fromTopic<K, V>(kafka: Kafka, topic: string, options: FromTopicOptions<K, V>): Observable<GroupedObservable<number, ConsumedRecord<K, V>>> {
   const records$ = new Observable<ConsumedRecord<K, V>>((subscriber) => {
-    const consumer = kafka.consumer({ ...options.consumer, groupId: options.groupId });
     let stopped = false;
+    const consumer = kafka.consumer({
+      ...options.consumer,
+      groupId: options.groupId,
+      // Not once unsubscribed: a restart racing the disconnect would leave the consumer running, unowned.
+      retry: {
+        ...options.consumer?.retry,
+        restartOnFailure: async (error) => !stopped && ((await options.consumer?.retry?.restartOnFailure?.(error)) ?? true),
+      },
+    });
     const start = async (): Promise<void> => {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
