@@ -1,6 +1,6 @@
-import { committingBeforeRejoining } from '../kafka/commit-before-rejoining.ts';
 import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { KeyvBackendException, StreamsException, TaskMigratedException, asStreamsException, errorMessage } from '../errors.ts';
+import { committingBeforeRejoining } from '../kafka/commit-before-rejoining.ts';
 import { rejoinGroupError } from '../kafka/group-membership.ts';
 import { isTransientError } from '../kafka/transient-errors.ts';
 import { topicPartitionKey, type TopicPartition } from '../kafka/topic-partition.ts';
@@ -111,7 +111,7 @@ export class StreamThread {
       // for ever once its broker is gone (what kept a spec run from exiting).
       retry: {
         ...config.consumer?.retry,
-        restartOnFailure: async (error) => this.mayRestart() && ((await config.consumer?.retry?.restartOnFailure?.(error)) ?? true),
+        restartOnFailure: async (error) => this.stillRunning() && ((await config.consumer?.retry?.restartOnFailure?.(error)) ?? true),
       },
       groupId: config.applicationId,
       readUncommitted: false,
@@ -225,7 +225,7 @@ export class StreamThread {
         if (event.payload.restart) return;
         // Shutting down, or the instance failed: not restarted (restartOnFailure) and nothing to
         // report; a start() still waiting for its join gives up.
-        if (!this.mayRestart()) {
+        if (!this.stillRunning()) {
           reject(new StreamsException(`The consumer of ${this.name} crashed while the thread stopped: ${errorMessage(event.payload.error)}`));
           return;
         }
@@ -333,17 +333,17 @@ export class StreamThread {
       `The consumer crashed (${errorMessage(cause)}); starting it again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.taskTimeoutMs})`,
     );
     this.restartTimer = setTimeout(() => {
-      if (!this.mayRestart()) return;
+      if (!this.stillRunning()) return;
       // Tracked with the batches: close() waits for it, and it stops if close() began meanwhile.
       void this.trackBatch(
         (async () => {
           await this.consumer.connect();
-          if (!this.mayRestart()) return;
+          if (!this.stillRunning()) return;
           await this.consumer.run(this.runConfig());
           this.consumerRestarts = 0;
         })(),
       ).catch((error: unknown) => {
-        if (!this.mayRestart()) return;
+        if (!this.stillRunning()) return;
         // Not connected yet: the same path again, until the task timeout.
         const since = this.consumerFailingSince ?? Date.now();
         if (isTransientError(error) && Date.now() - since <= this.taskTimeoutMs) this.restartConsumer(error, Date.now() - since);
@@ -353,8 +353,8 @@ export class StreamThread {
     this.restartTimer.unref();
   }
 
-  /** Whether the consumer may be started again: the instance processes and this thread is not shutting down. */
-  private mayRestart(): boolean {
+  /** The instance processes and this thread is not shutting down: its consumer may start again, its commits go on. */
+  private stillRunning(): boolean {
     return this.options.processing() && this.state !== 'PENDING_SHUTDOWN' && this.state !== 'DEAD';
   }
 
@@ -455,7 +455,7 @@ export class StreamThread {
    * the committer's producers, and nothing of it is left running after the thread is closed.
    */
   private commitBeforeRejoining(): Promise<void> {
-    if (!this.options.processing() || this.state === 'PENDING_SHUTDOWN' || this.state === 'DEAD') return Promise.resolve();
+    if (!this.stillRunning()) return Promise.resolve();
     return this.trackBatch(
       this.commitAll().catch((commitError) =>
         this.logger.warn(`Could not commit before the rebalance, the records since the last commit will be processed again: ${errorMessage(commitError)}`),
