@@ -17,6 +17,14 @@ export interface FetchedBatch {
   offsetLag(): string;
 }
 
+/** What each ratio measures, in recordRatios' order (Kafka's descriptions; poll: what ours measures). */
+const RATIO_WORK = {
+  process: 'processing active tasks',
+  punctuate: 'punctuating active tasks',
+  poll: 'waiting for records from the consumer',
+  commit: 'committing all tasks',
+};
+
 /** Time spent on each part of a thread's work since the ratios were last recorded, in ms. */
 interface TimeSpent {
   process: number;
@@ -81,9 +89,8 @@ export class ThreadMetrics {
     this.restore = new RestoreMetrics(registry, threadId);
     this.standby = new StandbyMetrics(registry, threadId);
     this.ratiosSince = clock();
-    const ratios = (['process', 'punctuate', 'poll', 'commit'] as const).map((part) => {
+    const ratios = Object.entries(RATIO_WORK).map(([part, what]) => {
       const ratio = sensor(`${part}-ratio`);
-      const what = part === 'poll' ? 'waiting for records from the consumer' : `${part === 'commit' ? 'committing all' : `${part}ing active`} tasks`;
       ratio?.add({ group: THREAD_GROUP, name: `${part}-ratio`, tags, description: `The fraction of time the thread spent on ${what}` }, new LastValue());
       return ratio;
     });

@@ -30,6 +30,14 @@ describe('ThreadMetrics: process-, punctuate-, commit- and poll-ratio', () => {
     expect(ratio('poll')).to.equal(0.5);
   });
 
+  it("describe what they measure, as Kafka's do", () => {
+    const { registry } = threadOnClock();
+    const description = (name: string) => registry.snapshot().find((m) => m.name === name)?.description;
+    expect(description('process-ratio')).to.equal('The fraction of time the thread spent on processing active tasks');
+    expect(description('punctuate-ratio')).to.equal('The fraction of time the thread spent on punctuating active tasks');
+    expect(description('commit-ratio')).to.equal('The fraction of time the thread spent on committing all tasks');
+  });
+
   it('count a punctuation that fires while processing as punctuating, not processing', () => {
     const { thread, task, spend, ratio } = threadOnClock();
     thread.timeProcessing(task, () => {
