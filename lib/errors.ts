@@ -86,6 +86,16 @@ export class TaskMigratedException extends StreamsException {
   override readonly name = 'TaskMigratedException';
 }
 
+/**
+ * A task's uncommitted work is lost: its transaction failed for a reason that can pass (the broker
+ * restarting), or its producer was left unusable. Not a failure of the application: the runtime
+ * closes the task and starts it again from its last commit, as Kafka Streams does with its
+ * TaskCorruptedException, until the task has failed for `taskTimeoutMs`.
+ */
+export class TaskCorruptedException extends StreamsException {
+  override readonly name = 'TaskCorruptedException';
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

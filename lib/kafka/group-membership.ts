@@ -25,6 +25,20 @@ export function isProducerFenced(error: unknown): boolean {
 }
 
 /**
+ * True when kafkajs' transaction manager refused a call in the state it is in ("Transaction state
+ * exception: ..."): the producer, not the broker, is stuck (kafkajs stays in COMMITTING or
+ * ABORTING after an EndTxn that failed), so a new producer can go on where it cannot.
+ */
+export function isTransactionStateError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current.name === 'KafkaJSNonRetriableError' && current.message.startsWith('Transaction state exception')) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
  * kafkajs' consumer has no enforceRebalance(). Thrown from an eachBatch handler, this error has
  * its runner join the group again, as when the broker announces a rebalance: it then fetches each
  * assigned partition again from its committed offset.

@@ -3,6 +3,7 @@ import { dropAbortedMessages } from './aborted-messages-filter.ts';
 import { Batch } from './fetched-batch.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
 import { commitBeforeRejoining } from './commit-before-rejoining.ts';
+import { resendingEndTxn } from './end-transaction-resend.ts';
 import { createPartitioner, murmur2 } from './key-partitioner.ts';
 import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
 import { BuiltFromOriginal, loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
@@ -13,8 +14,8 @@ import { frameRequest } from './request-frame.ts';
 // 'kafkajs' directly). It is this library's own copy of kafkajs, loaded on first use:
 // - with some of its internal modules replaced (REPLACEMENTS, each saying why): the read_committed
 //   fix, the linear grouping of produce requests, produce requests and request frames written in
-//   one Buffer, record batches decoded in place, a 32-bit murmur2 partitioner, and a commit before
-//   the consumer joins its group again. Being a private copy, the replacements hold whatever the
+//   one Buffer, record batches decoded in place, a 32-bit murmur2 partitioner, a commit before
+//   the consumer joins its group again, and EndTxn sent again while the coordinator is away. Being a private copy, the replacements hold whatever the
 //   app imported first, and the app's kafkajs stays as it is;
 // - on first use only, so that a program that never talks to a broker (the test driver, a
 //   bundle without kafkajs' sources) never loads kafkajs at all.
@@ -32,6 +33,8 @@ const REPLACEMENTS = {
   // Java's murmur2 and kafkajs' partitioner in 32-bit arithmetic, same partitions (key-partitioner.ts).
   'kafkajs/src/producer/partitioners/default/murmur2.js': murmur2,
   'kafkajs/src/producer/partitioners/legacy/partitioner.js': createPartitioner,
+  // A transaction's EndTxn is sent again while its coordinator cannot be reached (end-transaction-resend.ts).
+  'kafkajs/src/producer/eosManager/index.js': new BuiltFromOriginal((create) => resendingEndTxn(create as Parameters<typeof resendingEndTxn>[0])),
   // A stream thread commits when any heartbeat finds the group rebalancing (commit-before-rejoining.ts).
   'kafkajs/src/consumer/runner.js': new BuiltFromOriginal((Runner) => commitBeforeRejoining(Runner as Parameters<typeof commitBeforeRejoining>[0])),
 };

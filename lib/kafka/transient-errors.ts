@@ -1,8 +1,8 @@
 // Which failures can pass by themselves (the broker restarting, a coordinator moving, a backend
 // reconnecting): a task retries them until its task timeout, instead of failing the instance.
 
-/** kafkajs errors that mean "not reachable now", some of which kafkajs itself calls non-retriable. */
-const TRANSIENT_NAMES = new Set([
+/** kafkajs errors (names as kafkajs 2.2.4's errors.js sets them) that mean "not reachable now", some of which kafkajs itself calls non-retriable. */
+export const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
   'KafkaJSConnectionError',
   'KafkaJSConnectionClosedError',
   'KafkaJSRequestTimeoutError',
@@ -15,19 +15,25 @@ const TRANSIENT_NAMES = new Set([
   'KafkaJSNumberOfRetriesExceeded',
 ]);
 
-/** Broker error codes that say "ask again later". */
-const TRANSIENT_TYPES = new Set([
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  'COORDINATOR_NOT_AVAILABLE',
-  'NOT_COORDINATOR',
+/**
+ * Broker error codes that say "ask again later", by the names kafkajs 2.2.4 gives them
+ * (protocol/error.js keeps Kafka's pre-1.0 names: GROUP_COORDINATOR_NOT_AVAILABLE is Java's
+ * COORDINATOR_NOT_AVAILABLE, NOT_LEADER_FOR_PARTITION its NOT_LEADER_OR_FOLLOWER). Most are
+ * `retriable` in kafkajs too; they are named here for when kafkajs wraps them in an error that is not.
+ */
+export const TRANSIENT_TYPES: ReadonlySet<string> = new Set([
+  'GROUP_LOAD_IN_PROGRESS',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
   'REQUEST_TIMED_OUT',
   'NETWORK_EXCEPTION',
-  'NOT_LEADER_OR_FOLLOWER',
+  'NOT_LEADER_FOR_PARTITION',
   'LEADER_NOT_AVAILABLE',
   'NOT_ENOUGH_REPLICAS',
   'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
   'KAFKA_STORAGE_ERROR',
   'UNKNOWN_TOPIC_OR_PARTITION',
+  'CONCURRENT_TRANSACTIONS',
 ]);
 
 /** Socket errors of Node (and of clients such as Redis' that pass them on). */

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { kafkajs } from '../kafka/kafkajs.ts';
-import { TaskMigratedException } from '../errors.ts';
+import { TaskCorruptedException, TaskMigratedException } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
@@ -134,7 +134,9 @@ class ExactlyOnceTaskCommitter implements Committer {
     await Promise.all(tasks.map((task) => this.commitTask(task, clean)));
   }
 
-  taskDropped(): void {}
+  taskDropped(task: RuntimeTask): void {
+    this.committer.taskDropped(task);
+  }
 
   taskClosed(task: RuntimeTask): Promise<void> {
     return this.committer.taskClosed(task);
@@ -153,7 +155,7 @@ class ExactlyOnceTaskCommitter implements Committer {
       await this.options.metrics.timeCommit(() => this.committer.commit(task, clean));
     } catch (error) {
       if (error instanceof TaskMigratedException) this.options.onMigrated(task, error);
-      else if (isRecoverable(error)) this.options.onCorrupted(task, error);
+      else if (error instanceof TaskCorruptedException || isRecoverable(error)) this.options.onCorrupted(task, error);
       else throw error;
     }
   }

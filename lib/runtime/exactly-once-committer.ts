@@ -1,7 +1,8 @@
 import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { kafkajs } from '../kafka/kafkajs.ts';
-import { StreamsException, TaskMigratedException, errorMessage } from '../errors.ts';
-import { isProducerFenced } from '../kafka/group-membership.ts';
+import { StreamsException, TaskCorruptedException, TaskMigratedException, errorMessage } from '../errors.ts';
+import { isProducerFenced, isTransactionStateError } from '../kafka/group-membership.ts';
+import { isTransientError } from '../kafka/transient-errors.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { sendRecords } from './send-batch.ts';
 import { persistStores, type StorePersistenceListener } from './store-persistence.ts';
@@ -18,7 +19,10 @@ export class ExactlyOnceCommitter {
   // Keyed by the task, not its id: a task dropped and assigned again is a new task whose producer
   // connects while the old one's disconnects.
   private readonly producers = new Map<RuntimeTask, Producer>();
+  // Each task's commits run one after another: a commit starts once the one before it settled.
   private readonly chains = new Map<RuntimeTask, Promise<void>>();
+  // Producers taken out of use whose disconnect waits for the commit under way with them.
+  private readonly retiring = new Set<Producer>();
 
   /** `producerConfig`: the app's producer settings; those exactly-once depends on are this committer's. */
   constructor(
@@ -57,11 +61,12 @@ export class ExactlyOnceCommitter {
     const previous = this.chains.get(task) ?? Promise.resolve();
     const next = previous.then(async () => {
       const producer = this.producers.get(task);
-      // Closed meanwhile (revoked, lost or fenced): its uncommitted work goes with it, by design.
+      // Dropped, closed, or its last transaction failed: its uncommitted work goes with it, by
+      // design (the task starts again from its last commit, or another instance has it).
       if (!producer) return;
       if (records.length > 0 || offsets.length > 0) {
-        const transaction = await producer.transaction();
         try {
+          const transaction = await producer.transaction();
           const lastOffsets = await sendRecords(transaction, records);
           if (offsets.length > 0) {
             const topics = [...new Set(offsets.map((o) => o.topic))].map((topic) => ({
@@ -76,14 +81,12 @@ export class ExactlyOnceCommitter {
           task.stores.committedInput(offsets);
           task.committed(offsets);
         } catch (error) {
-          await transaction.abort().catch(() => {});
-          const location = { taskId: task.id };
-          if (isProducerFenced(error))
-            throw new TaskMigratedException(`Task ${task.id} was fenced: another instance has taken it over (${errorMessage(error)})`, {
-              cause: error,
-              location,
-            });
-          throw new StreamsException(`The transaction of task ${task.id} failed: ${errorMessage(error)}`, { cause: error, location });
+          // Out of use before the failure goes on, so that no commit queued behind this one meets
+          // it: after a failed EndTxn kafkajs' transaction manager stays in COMMITTING or ABORTING,
+          // where every later call fails. No abort either: the task's next producer fences this
+          // one, and its InitProducerId aborts the open transaction on the broker.
+          this.retire(task);
+          throw transactionFailure(task, error);
         }
       }
       task.lastCommit = Date.now();
@@ -97,17 +100,51 @@ export class ExactlyOnceCommitter {
     return next;
   }
 
+  /** The task left this thread: commits queued for it drop their work, and none starts any more. */
+  taskDropped(task: RuntimeTask): void {
+    this.retire(task);
+  }
+
   /** Drops the task's uncommitted work with its producer (an open transaction is aborted by the broker). */
   async taskClosed(task: RuntimeTask): Promise<void> {
-    const producer = this.producers.get(task);
-    this.producers.delete(task);
+    this.retire(task);
     await this.chains.get(task);
     this.chains.delete(task);
-    await producer?.disconnect().catch(() => {});
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.producers.values()].map((producer) => producer.disconnect()));
+    const producers = [...this.producers.values(), ...this.retiring];
     this.producers.clear();
+    await Promise.allSettled(producers.map((producer) => producer.disconnect()));
   }
+
+  /**
+   * Takes the task's producer out of use at once (nothing commits with it any more) and
+   * disconnects it once the commit under way, if any, is done with it.
+   */
+  private retire(task: RuntimeTask): void {
+    const producer = this.producers.get(task);
+    if (!producer) return;
+    this.producers.delete(task);
+    this.retiring.add(producer);
+    void (this.chains.get(task) ?? Promise.resolve())
+      .then(() => producer.disconnect())
+      .catch(() => {})
+      .finally(() => this.retiring.delete(producer));
+  }
+}
+
+/**
+ * What a failed transaction means for its task: fenced, the task is another instance's now;
+ * failed for a reason that can pass, or on a producer kafkajs left in a state it cannot leave,
+ * the task starts again from its last commit with a new producer; anything else (the broker
+ * refusing the records or the transactional id for good) fails the commit.
+ */
+function transactionFailure(task: RuntimeTask, error: unknown): StreamsException {
+  const location = { taskId: task.id };
+  if (isProducerFenced(error))
+    return new TaskMigratedException(`Task ${task.id} was fenced: another instance has taken it over (${errorMessage(error)})`, { cause: error, location });
+  const message = `The transaction of task ${task.id} failed: ${errorMessage(error)}`;
+  if (isTransientError(error) || isTransactionStateError(error)) return new TaskCorruptedException(message, { cause: error, location });
+  return new StreamsException(message, { cause: error, location });
 }

@@ -37,7 +37,7 @@ describe('TaskHealth (task timeout and revival bookkeeping)', () => {
   it('takes broker and store backend outages for recoverable, and other errors not', () => {
     expect(isRecoverable(new StreamsException('The transaction of task 0_0 failed', { cause: refused }))).to.equal(true);
     expect(isRecoverable(Object.assign(new Error('no coordinator'), { name: 'KafkaJSGroupCoordinatorNotFound' }))).to.equal(true);
-    expect(isRecoverable(Object.assign(new Error('loading'), { type: 'COORDINATOR_LOAD_IN_PROGRESS' }))).to.equal(true);
+    expect(isRecoverable(Object.assign(new Error('loading'), { type: 'GROUP_LOAD_IN_PROGRESS' }))).to.equal(true);
     expect(isRecoverable(new KeyvBackendException('Could not write the Keyv backend of store s'))).to.equal(true);
     expect(isRecoverable(Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' }))).to.equal(false);
     expect(isRecoverable(new TypeError('x is undefined'))).to.equal(false);
