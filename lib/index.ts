@@ -25,6 +25,9 @@ export { TopologyDescription, type NodeDescription, type SubtopologyDescription 
 export type { TimestampExtractor, TopicNameExtractor, StreamPartitioner } from './topology/internal/node-defs.ts';
 
 export type { Processor, ProcessorContext, ProcessorSupplier } from './processor/processor.ts';
+export type { ProcessingContext } from './processor/processing-context.ts';
+export type { FixedKeyProcessor, FixedKeyProcessorContext, FixedKeyProcessorSupplier } from './processor/fixed-key-processor.ts';
+export { FixedKeyRecord } from './processor/fixed-key-record.ts';
 export type { PunctuationType, Punctuator, Cancellable } from './processor/punctuation.ts';
 export {
   NO_HEADERS,

@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import type { FixedKeyProcessorSupplier } from '../processor/fixed-key-processor.ts';
 import type { ProcessorSupplier } from '../processor/processor.ts';
 import type { KeyValue, RecordContext, StreamRecord } from '../processor/record.ts';
 import type { TopicNameExtractor } from '../topology/internal/node-defs.ts';
@@ -115,6 +116,14 @@ export interface KStream<K, V> {
   process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut>;
   /** Like `process`, with a name for the processor. */
   processNamed<KOut, VOut>(name: string, supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut>;
+  /**
+   * Runs a fixed-key processor on each record; `storeNames` connects stores to it. The processor may
+   * replace values, timestamps and headers but not keys (it forwards `FixedKeyRecord`s), so, unlike
+   * `process`, this does not mark the stream for repartitioning, and the key serde is kept.
+   */
+  processValues<VOut>(supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNames: string[]): KStream<K, VOut>;
+  /** Like `processValues`, with a name for the processor. */
+  processValuesNamed<VOut>(name: string, supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNames: string[]): KStream<K, VOut>;
   /**
    * Pipes the stream's records through any RxJS operators. The last operator must emit records
    * (`{ key, value, timestamp, headers }`). Operators that wait on timers run on the task's

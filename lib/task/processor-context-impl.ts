@@ -1,5 +1,6 @@
 import type { Fanout } from './fanout.ts';
 import { StreamsException } from '../errors.ts';
+import type { FixedKeyProcessorContext } from '../processor/fixed-key-processor.ts';
 import type { ProcessorContext } from '../processor/processor.ts';
 import type { Cancellable, PunctuationType, Punctuator } from '../processor/punctuation.ts';
 import type { RecordContext, StreamRecord } from '../processor/record.ts';
@@ -8,8 +9,11 @@ import type { TaskNode } from './task-node.ts';
 
 type AnyRecord = StreamRecord<unknown, unknown>;
 
-/** The ProcessorContext of one Processor API node in one task. */
-export class ProcessorContextImpl<KForward, VForward> implements ProcessorContext<KForward, VForward> {
+/**
+ * The context of one Processor API node in one task. It serves fixed-key processors too, as Kafka's
+ * ProcessorContextImpl does: a FixedKeyRecord is a StreamRecord, and the types keep the key fixed.
+ */
+export class ProcessorContextImpl<KForward, VForward> implements ProcessorContext<KForward, VForward>, FixedKeyProcessorContext<KForward, VForward> {
   private readonly allChildren: Fanout<AnyRecord>[];
 
   constructor(

@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import type { FixedKeyProcessorSupplier } from '../../processor/fixed-key-processor.ts';
 import type { ProcessorSupplier } from '../../processor/processor.ts';
 import type { KeyValue, RecordContext } from '../../processor/record.ts';
 import type { TopicNameExtractor } from '../../topology/internal/node-defs.ts';
@@ -19,6 +20,7 @@ import { GlobalKTableImpl } from '../../ktable/internal/global-ktable-impl.ts';
 import { streamGlobalJoinStep } from './stream-global-join-step.ts';
 import { streamTableJoinStep } from './stream-table-join-step.ts';
 import { BranchedKStreamImpl } from './branched-kstream-impl.ts';
+import { fixedKeyProcessorAdapter } from './fixed-key-processor-adapter.ts';
 import type { InternalStreamsBuilder, KnownSerdes } from './internal-streams-builder.ts';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.ts';
 import { pipeStep } from './pipe-step.ts';
@@ -258,12 +260,21 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut> {
-    return this.processAs(this.builder.newProcessorName('KSTREAM-PROCESSOR-'), supplier, storeNames);
+    return this.processAs(this.builder.newProcessorName('KSTREAM-PROCESSOR-'), supplier, storeNames, {}, true);
   }
 
   processNamed<KOut, VOut>(name: string, supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut> {
     this.builder.newProcessorName('KSTREAM-PROCESSOR-');
-    return this.processAs(name, supplier, storeNames);
+    return this.processAs(name, supplier, storeNames, {}, true);
+  }
+
+  processValues<VOut>(supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNames: string[]): KStream<K, VOut> {
+    return this.processValuesAs(this.builder.newProcessorName('KSTREAM-PROCESSVALUES-'), supplier, storeNames);
+  }
+
+  processValuesNamed<VOut>(name: string, supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNames: string[]): KStream<K, VOut> {
+    // Kafka's processValues(supplier, Named) takes the name as it is, burning no generated index.
+    return this.processValuesAs(name, supplier, storeNames);
   }
 
   pipe(...operators: OperatorFunction<any, any>[]): KStream<any, any> {
@@ -275,7 +286,18 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     return this.append('KSTREAM-PIPE-', name, pipeStep(operators), {}, true);
   }
 
-  private processAs<KOut, VOut>(name: string, supplier: ProcessorSupplier<K, V, KOut, VOut>, storeNames: readonly string[]): KStream<KOut, VOut> {
+  /** The key is the one the records came with: it keeps its serde, and a repartition is needed only if one already was. */
+  private processValuesAs<VOut>(name: string, supplier: FixedKeyProcessorSupplier<K, V, VOut>, storeNames: readonly string[]): KStream<K, VOut> {
+    return this.processAs(name, fixedKeyProcessorAdapter(supplier), storeNames, { keySerde: this.serdes.keySerde }, this.repartitionRequired);
+  }
+
+  private processAs<KOut, VOut>(
+    name: string,
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    storeNames: readonly string[],
+    serdes: KnownSerdes<KOut, VOut>,
+    repartitionRequired: boolean,
+  ): KStream<KOut, VOut> {
     this.builder.graph.addProcessor({
       kind: 'processor',
       name,
@@ -285,7 +307,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       implementation: { type: 'processor', supplier: supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown> },
     });
     for (const store of storeNames) this.builder.graph.connectStore(name, store);
-    return new KStreamImpl<KOut, VOut>(this.builder, name, {}, true);
+    return new KStreamImpl<KOut, VOut>(this.builder, name, serdes, repartitionRequired);
   }
 
   // Not named `then`: an object with a then() method is a thenable, and `await stream` would call it
