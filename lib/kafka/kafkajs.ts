@@ -4,6 +4,7 @@ import { Batch } from './fetched-batch.ts';
 import { groupMessagesPerPartition } from './partition-grouping.ts';
 import { commitBeforeRejoining } from './commit-before-rejoining.ts';
 import { resendingEndTxn } from './end-transaction-resend.ts';
+import { keepMemberIdAcrossRestarts } from './member-id-across-restarts.ts';
 import { createPartitioner, murmur2 } from './key-partitioner.ts';
 import { bindRecordBatchDecoder, decodeRecordBatch } from './record-batch-decoder.ts';
 import { BuiltFromOriginal, loadPrivateCopy, type PrivateModuleCopy } from './private-module-copy.ts';
@@ -15,7 +16,8 @@ import { frameRequest } from './request-frame.ts';
 // - with some of its internal modules replaced (REPLACEMENTS, each saying why): the read_committed
 //   fix, the linear grouping of produce requests, produce requests and request frames written in
 //   one Buffer, record batches decoded in place, a 32-bit murmur2 partitioner, a commit before
-//   the consumer joins its group again, and EndTxn sent again while the coordinator is away. Being a private copy, the replacements hold whatever the
+//   the consumer joins its group again, EndTxn sent again while the coordinator is away, and a
+//   restarted consumer joining as the member it was. Being a private copy, the replacements hold whatever the
 //   app imported first, and the app's kafkajs stays as it is;
 // - on first use only, so that a program that never talks to a broker (the test driver, a
 //   bundle without kafkajs' sources) never loads kafkajs at all.
@@ -35,6 +37,10 @@ const REPLACEMENTS = {
   'kafkajs/src/producer/partitioners/legacy/partitioner.js': createPartitioner,
   // A transaction's EndTxn is sent again while its coordinator cannot be reached (end-transaction-resend.ts).
   'kafkajs/src/producer/eosManager/index.js': new BuiltFromOriginal((create) => resendingEndTxn(create as Parameters<typeof resendingEndTxn>[0])),
+  // A consumer restarted after a crash joins as the member it was (member-id-across-restarts.ts).
+  'kafkajs/src/consumer/consumerGroup.js': new BuiltFromOriginal((ConsumerGroup) =>
+    keepMemberIdAcrossRestarts(ConsumerGroup as Parameters<typeof keepMemberIdAcrossRestarts>[0]),
+  ),
   // A stream thread commits when any heartbeat finds the group rebalancing (commit-before-rejoining.ts).
   'kafkajs/src/consumer/runner.js': new BuiltFromOriginal((Runner) => commitBeforeRejoining(Runner as Parameters<typeof commitBeforeRejoining>[0])),
 };

@@ -1,6 +1,14 @@
 // Which failures can pass by themselves (the broker restarting, a coordinator moving, a backend
 // reconnecting): a task retries them until its task timeout, instead of failing the instance.
 
+/**
+ * The longest wait before trying again after an error that can pass (kafkajs' request retries,
+ * consumer restarts, restore attempts): about a second, so that an instance is back within
+ * seconds of its broker, rather than up to kafkajs' default 30 s; how long it keeps trying is
+ * bounded elsewhere (retries, taskTimeoutMs).
+ */
+export const OUTAGE_RETRY_MAX_BACKOFF_MS = 1000;
+
 /** kafkajs errors (names as kafkajs 2.2.4's errors.js sets them) that mean "not reachable now", some of which kafkajs itself calls non-retriable. */
 export const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
   'KafkaJSConnectionError',

@@ -8,6 +8,7 @@ import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
 import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
+import { OUTAGE_RETRY_MAX_BACKOFF_MS } from '../kafka/transient-errors.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
 import type { Serde } from '../serdes/serde.ts';
@@ -161,6 +162,9 @@ export class KafkaStreams {
       logLevel: toKafkajsLogLevel(config.kafkaLogLevel ?? 'warn'),
       logCreator: kafkajsLogCreator(this.logger),
       ...config.kafka,
+      // kafkajs doubles its wait up to 30 s by default: an idempotent producer, which retries
+      // for ever, would then find its broker back only up to 30 s after it returned.
+      retry: { maxRetryTime: OUTAGE_RETRY_MAX_BACKOFF_MS, ...config.kafka.retry },
     });
     this.globalState = new GlobalState(this.kafka, this.graph, this.plan, this.config, this.logger, (error) => this.fail(error));
     this.subTopologyTopics = this.plan.subTopologies.map((sub) => this.topicsOf(sub));

@@ -2,7 +2,7 @@ import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from
 import { KeyvBackendException, StreamsException, TaskMigratedException, asStreamsException, errorMessage } from '../errors.ts';
 import { committingBeforeRejoining } from '../kafka/commit-before-rejoining.ts';
 import { rejoinGroupError } from '../kafka/group-membership.ts';
-import { isTransientError } from '../kafka/transient-errors.ts';
+import { OUTAGE_RETRY_MAX_BACKOFF_MS, isTransientError } from '../kafka/transient-errors.ts';
 import { topicPartitionKey, type TopicPartition } from '../kafka/topic-partition.ts';
 import type { Logger } from '../logger.ts';
 import type { ThreadMetrics } from '../metrics/thread-metrics.ts';
@@ -222,7 +222,11 @@ export class StreamThread {
         resolve();
       });
       consumer.on(consumer.events.CRASH, (event) => {
-        if (event.payload.restart) return;
+        if (event.payload.restart) {
+          // kafkajs starts it again by itself, as the member it was (member-id-across-restarts.ts).
+          this.logger.warn(`The consumer crashed (${errorMessage(event.payload.error)}); kafkajs starts it again`);
+          return;
+        }
         // Shutting down, or the instance failed: not restarted (restartOnFailure) and nothing to
         // report; a start() still waiting for its join gives up.
         if (!this.stillRunning()) {
@@ -326,9 +330,13 @@ export class StreamThread {
     };
   }
 
-  /** Connects the crashed consumer again and runs it, after a pause that grows with each try. */
+  /**
+   * Connects the crashed consumer again and runs it, after 0.5 s, then 1 s between tries: short,
+   * so that the thread is back within a second or so of its broker (the restarts are cheap, and
+   * bounded by taskTimeoutMs).
+   */
   private restartConsumer(cause: unknown, failingFor: number): void {
-    const wait = Math.min(10_000, 500 * 2 ** this.consumerRestarts++);
+    const wait = Math.min(OUTAGE_RETRY_MAX_BACKOFF_MS, 500 * 2 ** this.consumerRestarts++);
     this.logger.warn(
       `The consumer crashed (${errorMessage(cause)}); starting it again in ${wait} ms (failing for ${failingFor} ms of taskTimeoutMs ${this.taskTimeoutMs})`,
     );

@@ -6,6 +6,7 @@ import { whileRetriable } from '../kafka/topic-admin.ts';
 import { restoreChangelogs, type RestoreProgress } from './changelog-restorer.ts';
 import type { Committer } from './committer.ts';
 import { decodeStreamTime, type RuntimeTask } from './runtime-task.ts';
+import { OUTAGE_RETRY_MAX_BACKOFF_MS } from '../kafka/transient-errors.ts';
 
 export interface TaskRestorerOptions {
   readonly kafka: Kafka;
@@ -21,8 +22,8 @@ export interface TaskRestorerOptions {
   readonly taskTimeoutMs: number;
 }
 
-/** Waits between attempts of a restore that failed for a reason that can pass: 0.5 s, doubling, at most 10 s. */
-const RETRY_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 10_000];
+/** Waits between attempts of a restore that failed for a reason that can pass: 0.5 s, then 1 s (so it goes on within a second of the broker's return). */
+const RETRY_BACKOFF_MS = [500, OUTAGE_RETRY_MAX_BACKOFF_MS];
 
 /**
  * Brings a new active task to where its previous owner left it, before its first record: fences
