@@ -61,9 +61,22 @@ export async function createTopicsAndWait(admin: Admin, topics: readonly ITopicC
   try {
     await admin.createTopics({ topics: [...topics], waitForLeaders: false });
   } catch (error) {
+    const errors = (error as { errors?: { topic?: string; type?: string; message?: string }[] }).errors;
+    if (!errors || errors.length === 0) throw error;
     // Another instance of the application created them first: they exist, which is all we want.
-    const errors = (error as { errors?: { type?: string }[] }).errors;
-    if (!errors || errors.length === 0 || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
+    const refused = errors.filter((e) => e.type !== 'TOPIC_ALREADY_EXISTS');
+    if (refused.length > 0) {
+      const asked = (name: string | undefined): string => {
+        const topic = topics.find((t) => t.topic === name);
+        const configs = Object.fromEntries((topic?.configEntries ?? []).map(({ name: config, value }) => [config, value]));
+        return `replication factor ${topic?.replicationFactor ?? -1}, configs ${JSON.stringify(configs)}`;
+      };
+      throw new StreamsException(
+        `The broker refused to create ${refused.map((e) => `topic ${e.topic} (${e.type}: ${e.message}; asked for ${asked(e.topic)})`).join(', ')}; ` +
+          'check replicationFactor against the number of brokers, and the topic configs',
+        { cause: error },
+      );
+    }
   }
   await waitForLeaders(
     admin,

@@ -62,6 +62,13 @@ export interface Materialized<K, V> {
   /** False turns the store's changelog topic off. Default true. */
   readonly loggingEnabled?: boolean;
   /**
+   * Topic configs the store's changelog topic is created with, over the defaults (`cleanup.policy`
+   * `compact`; `compact,delete` and `retention.ms` for windowed stores), as Kafka Streams'
+   * `Materialized.withLoggingEnabled(config)`: `{ changelogConfig: { 'min.insync.replicas': '2' } }`.
+   * An existing changelog topic keeps the configs it has.
+   */
+  readonly changelogConfig?: Readonly<Record<string, string>>;
+  /**
    * Whether the table's updates to a key are merged until the next commit, so that only the
    * latest is sent downstream (Kafka Streams' record cache, sized by `statestoreCacheMaxBytes`).
    * Applies on Kafka to count/reduce/aggregate of grouped streams and tables and of time windows;

@@ -48,7 +48,7 @@ export class StreamsBuilder {
     const processorName = this.internal.newProcessorName('KTABLE-SOURCE-');
     const serdes = { keySerde: materialized.keySerde ?? consumed.keySerde, valueSerde: materialized.valueSerde ?? consumed.valueSerde };
     this.addSource(sourceName, [topic], consumed);
-    const source = new TableSource(this.internal, processorName, storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    const source = new TableSource(this.internal, processorName, storeName, serdes as KnownSerdes<unknown, unknown>, materialized);
     this.internal.addProcessor(processorName, [sourceName], ktableSourceStep(source.currentStore));
     if (materialized.storeName !== undefined) source.materialize();
     this.tableSources.set(storeName, topic);

@@ -88,6 +88,26 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
    * again. Default 60,000.
    */
   readonly taskStallTimeoutMs?: number;
+  /**
+   * Replicas of each partition of the internal topics (repartition topics and changelogs) the
+   * instance creates, as Kafka Streams' `replication.factor`. Default -1: the broker's
+   * `default.replication.factor`. Topics that exist already keep theirs.
+   */
+  readonly replicationFactor?: number;
+  /**
+   * How often the records of repartition topics that are committed are deleted (Kafka's
+   * DeleteRecords, up to each partition's committed offset), as Kafka Streams'
+   * `repartition.purge.interval.ms`: repartition topics never delete by age, so this is what
+   * keeps them small. A purge follows a commit, so purges come no more often than commits.
+   * Default 30,000.
+   */
+  readonly repartitionPurgeIntervalMs?: number;
+  /**
+   * Added to a window, session or join store's retention to make its changelog's `retention.ms`
+   * (those changelogs are `compact,delete`; others are `compact`), a margin for clock drift, as
+   * Kafka Streams' `windowstore.changelog.additional.retention.ms`. Default 86,400,000 (1 day).
+   */
+  readonly windowstoreChangelogAdditionalRetentionMs?: number;
   /** How many partitions are processed at once (their I/O overlaps). Default 4. */
   readonly maxConcurrentTasks?: number;
   /**

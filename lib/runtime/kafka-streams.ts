@@ -25,6 +25,7 @@ import type { SubTopologyTopics } from './assignor/task-layout.ts';
 import type { RestoreProgress } from './changelog-restorer.ts';
 import { GlobalState } from './global-state.ts';
 import { assertCopartitioned, changelogTopicName, internalTopicName, repartitionTopicPartitions, streamThreadName } from './internal-topics.ts';
+import { changelogTopic, repartitionTopic, type InternalTopicSettings } from './internal-topic-configs.ts';
 import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
 import { queryableStore, type StoreQueryOptions } from './queryable-stores.ts';
 import { asyncView, workerStoreView, type AsyncReadOnlyKeyValueStore } from './async-stores.ts';
@@ -85,8 +86,9 @@ export interface InstanceIdentity {
  * members are this instance's stream threads (and those of every other instance with the same
  * id). A Streams assignor gives each member whole tasks (all source partitions of one partition
  * number of a sub-topology), sticky and state-aware, plus standby replicas. Batches of records run
- * synchronously through the task pipelines; outputs are sent in batches. Stores log to compacted
- * changelog topics, persist to Keyv, and are restored before a task processes its first record.
+ * synchronously through the task pipelines; outputs are sent in batches. Stores log to changelog
+ * topics (compacted; a windowed store's also deleted past its retention), persist to Keyv, and are
+ * restored before a task processes its first record. Repartition topics are purged behind the commit.
  * At-least-once commits offsets after the outputs are acknowledged; exactly-once commits both in
  * one transaction.
  *
@@ -120,6 +122,7 @@ export class KafkaStreams {
   private readonly recordCache: RecordCacheBudget;
   private readonly subTopologyTopics: SubTopologyTopics[];
   private readonly partitionCountByTopic = new Map<string, number>();
+  private readonly internalTopicSettings: InternalTopicSettings;
   private readonly globalState: GlobalState;
   private readonly metadata: StreamsMetadataState;
   private readonly threads: StreamThread[] = [];
@@ -151,6 +154,16 @@ export class KafkaStreams {
     integerSetting('bufferedRecordsPerPartition', config.bufferedRecordsPerPartition, 1000, 1);
     integerSetting('taskTimeoutMs', config.taskTimeoutMs, 300_000, 0);
     integerSetting('taskStallTimeoutMs', config.taskStallTimeoutMs, 60_000, 1);
+    integerSetting('repartitionPurgeIntervalMs', config.repartitionPurgeIntervalMs, 30_000, 0);
+    this.internalTopicSettings = {
+      replicationFactor: replicationFactorSetting(config.replicationFactor),
+      windowstoreChangelogAdditionalRetentionMs: integerSetting(
+        'windowstoreChangelogAdditionalRetentionMs',
+        config.windowstoreChangelogAdditionalRetentionMs,
+        86_400_000,
+        0,
+      ),
+    };
     this.processId = identity?.processId ?? randomUUID();
     this.localHost = config.applicationServer === undefined ? undefined : parseHostInfo(config.applicationServer);
     this.graph = graphOf(topology);
@@ -462,8 +475,9 @@ export class KafkaStreams {
   }
 
   /**
-   * Checks the source topics exist, then creates the repartition topics and the compacted
-   * changelog topics, each with as many partitions as the tasks that write them.
+   * Checks the source topics exist, then creates the repartition topics and the changelog topics,
+   * each with as many partitions as the tasks that write them and the configs Kafka Streams gives
+   * them (internal-topic-configs.ts).
    */
   private async prepareTopics(): Promise<void> {
     const admin = (this.admin = this.kafka.admin());
@@ -483,15 +497,12 @@ export class KafkaStreams {
     const changelogs = this.plan.subTopologies.flatMap((sub) =>
       sub.stores
         .filter((name) => this.graph.stores.get(name)!.builder.loggingEnabled && !this.graph.stores.get(name)!.global && !this.graph.sourceChangelogs.has(name))
-        .map((name) => ({
-          topic: changelogTopicName(this.config.applicationId, name),
-          numPartitions: taskCount(sub),
-          replicationFactor: -1,
-          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-        })),
+        .map((name) =>
+          changelogTopic(changelogTopicName(this.config.applicationId, name), taskCount(sub), this.graph.stores.get(name)!, this.internalTopicSettings),
+        ),
     );
     await ensureTopics(admin, [
-      ...[...repartition].map(([topic, numPartitions]) => ({ topic: this.resolveTopic(topic), numPartitions, replicationFactor: -1 })),
+      ...[...repartition].map(([topic, numPartitions]) => repartitionTopic(this.resolveTopic(topic), numPartitions, this.internalTopicSettings)),
       ...changelogs,
     ]);
     for (const [topic, count] of counts) this.partitionCountByTopic.set(topic, count);
@@ -524,6 +535,17 @@ export class KafkaStreams {
     this.logger.info(`State ${from} -> ${to}`);
     this.stateSubject.next(to);
   }
+}
+
+/** -1 (the broker's default) or a positive whole number, as Kafka Streams' `replication.factor`. */
+function replicationFactorSetting(value: number | undefined): number {
+  if (value === undefined) return -1;
+  if (!Number.isInteger(value) || (value < 1 && value !== -1)) {
+    throw new StreamsException(
+      `replicationFactor must be -1 (the broker's default.replication.factor) or a whole number of at least 1, e.g. 3; got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 /** A whole-number setting at least `min`, or its default; anything else is an error that names it. */

@@ -18,6 +18,7 @@ import type { RestoreProgress } from './changelog-restorer.ts';
 import { createCommitter, type Committer } from './committer.ts';
 import type { KafkaStreamsConfig } from './kafka-streams-config.ts';
 import type { RecordQueue } from './partition-group.ts';
+import { RepartitionPurger } from './repartition-purger.ts';
 import type { RuntimeTask } from './runtime-task.ts';
 import { StandbyUpdater } from './standby-updater.ts';
 import { TaskHealth } from './task-health.ts';
@@ -91,6 +92,7 @@ export class StreamThread {
   private consumerRestarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly taskTimeoutMs: number;
+  private readonly purger: RepartitionPurger;
 
   constructor(private readonly options: StreamThreadOptions) {
     const { config, kafka } = options;
@@ -146,6 +148,8 @@ export class StreamThread {
       },
       metrics: options.metrics,
     });
+    const repartitionTopics = new Set([...options.graph.internalTopics.keys()].map(options.resolveTopic));
+    this.purger = new RepartitionPurger(options.admin, repartitionTopics, config.repartitionPurgeIntervalMs ?? 30_000, this.logger);
     this.standbyUpdater = new StandbyUpdater(
       kafka,
       config.applicationId,
@@ -315,6 +319,8 @@ export class StreamThread {
   /** Sends and commits every task's pending work (on the commit interval, and when closing). */
   async commitAll(clean = false): Promise<void> {
     await this.committer.commitAll(this.tasks.readyTasks(), clean);
+    // Not while closing: the purge would race the admin's disconnect, and the next owner purges.
+    if (!clean) void this.purger.afterCommit(this.tasks.active.values());
     await this.tasks.persistStandbys();
   }
 

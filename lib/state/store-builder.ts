@@ -17,12 +17,22 @@ export interface StoreBuilder<S extends StateStore> {
   readonly valueSerde?: Serde<unknown>;
   /** True when every change is written to a changelog topic (`<applicationId>-<name>-changelog`) that restores the store. */
   readonly loggingEnabled: boolean;
+  /**
+   * Topic configs the changelog topic is created with, over the runtime's defaults (`cleanup.policy`
+   * `compact`), as Kafka Streams' `StoreBuilder.logConfig()`; empty when logging is off.
+   */
+  readonly changelogConfig: Readonly<Record<string, string>>;
   /** True when, under the Kafka runtime, a table's updates per key are merged in a record cache until the next commit. */
   readonly cachingEnabled: boolean;
   /** A copy of this builder whose stores write no changelog, as Kafka Streams' `withLoggingDisabled()`. */
   withLoggingDisabled(): StoreBuilder<S>;
-  /** A copy of this builder whose stores write every change to a changelog topic. */
-  withLoggingEnabled(): StoreBuilder<S>;
+  /**
+   * A copy of this builder whose stores write every change to a changelog topic, created with
+   * `changelogConfig` over the defaults, as Kafka Streams' `withLoggingEnabled(config)`:
+   * `builder.withLoggingEnabled({ 'min.insync.replicas': '2' })`. The topic is created once: an
+   * existing changelog keeps its configs.
+   */
+  withLoggingEnabled(changelogConfig?: Readonly<Record<string, string>>): StoreBuilder<S>;
   /** A copy of this builder whose table updates go through a record cache. */
   withCachingEnabled(): StoreBuilder<S>;
   /** A copy of this builder whose table updates are forwarded one by one. */

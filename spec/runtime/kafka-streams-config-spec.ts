@@ -37,6 +37,33 @@ describe('KafkaStreams scale-out settings', () => {
     expect(() => create({ acceptableRecoveryLag: -5 })).to.throw(StreamsException, 'acceptableRecoveryLag');
   });
 
+  it('refuses a negative repartitionPurgeIntervalMs or windowstoreChangelogAdditionalRetentionMs, naming the setting', () => {
+    expect(() => create({ repartitionPurgeIntervalMs: -1 })).to.throw(
+      StreamsException,
+      'repartitionPurgeIntervalMs must be a whole number of at least 0; got -1',
+    );
+    expect(() => create({ windowstoreChangelogAdditionalRetentionMs: -1000 })).to.throw(
+      StreamsException,
+      'windowstoreChangelogAdditionalRetentionMs must be a whole number of at least 0; got -1000',
+    );
+    expect(() => create({ repartitionPurgeIntervalMs: 1.5 })).to.throw(StreamsException, 'repartitionPurgeIntervalMs');
+    expect(() => create({ repartitionPurgeIntervalMs: 0, windowstoreChangelogAdditionalRetentionMs: 0 })).to.not.throw();
+  });
+
+  for (const replicationFactor of [0, -2, 1.5]) {
+    it(`refuses replicationFactor ${replicationFactor}, saying -1 is the broker's default`, () => {
+      expect(() => create({ replicationFactor })).to.throw(
+        StreamsException,
+        `replicationFactor must be -1 (the broker's default.replication.factor) or a whole number of at least 1, e.g. 3; got ${replicationFactor}`,
+      );
+    });
+  }
+
+  it('takes replicationFactor -1 and 3', () => {
+    expect(() => create({ replicationFactor: -1 })).to.not.throw();
+    expect(() => create({ replicationFactor: 3 })).to.not.throw();
+  });
+
   for (const applicationServer of ['localhost', 'localhost:', ':8080', 'localhost:0', 'localhost:70000', 'http://localhost:8080', 'local host:80']) {
     it(`refuses applicationServer '${applicationServer}', saying it must be host:port`, () => {
       expect(() => create({ applicationServer })).to.throw(StreamsException, `applicationServer must be host:port`);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InMemoryKeyValueStore, Serdes, Stores } from '../../lib/index.ts';
+import { InMemoryKeyValueStore, Serdes, Stores, TopologyException } from '../../lib/index.ts';
 
 describe('Stores.keyValueStoreBuilder', () => {
   it('should describe a store by name and serdes, with logging on by default as in Kafka Streams', () => {
@@ -21,6 +21,27 @@ describe('Stores.keyValueStoreBuilder', () => {
     expect(quiet.name).to.equal('counts');
     expect(builder.loggingEnabled).to.equal(true);
     expect(quiet.withLoggingEnabled().loggingEnabled).to.equal(true);
+  });
+
+  it("should carry the changelog topic configs given to withLoggingEnabled, as Kafka's logConfig, and drop them when logging is disabled", () => {
+    const builder = Stores.keyValueStoreBuilder('counts', Serdes.String(), Serdes.Long());
+    expect(builder.changelogConfig).to.deep.equal({});
+
+    const configured = builder.withLoggingEnabled({ 'min.insync.replicas': '1', 'segment.ms': '3600000' });
+    expect(configured.loggingEnabled).to.equal(true);
+    expect(configured.changelogConfig).to.deep.equal({ 'min.insync.replicas': '1', 'segment.ms': '3600000' });
+    expect(configured.withCachingEnabled().changelogConfig).to.deep.equal(configured.changelogConfig);
+    expect(configured.withLoggingDisabled().changelogConfig).to.deep.equal({});
+    expect(configured.withLoggingEnabled({ 'segment.ms': '60000' }).changelogConfig).to.deep.equal({ 'segment.ms': '60000' });
+    expect(builder.changelogConfig).to.deep.equal({});
+  });
+
+  it('should refuse a changelog topic config that is not a string, naming the store and the config', () => {
+    const builder = Stores.keyValueStoreBuilder('counts', Serdes.String(), Serdes.Long());
+    expect(() => builder.withLoggingEnabled({ 'retention.ms': 5000 } as unknown as Record<string, string>)).to.throw(
+      TopologyException,
+      "Store counts: changelog topic config retention.ms must be a string, e.g. '5000'; got number 5000",
+    );
   });
 
   it('should build a new, independent in-memory store each time (one per task)', () => {

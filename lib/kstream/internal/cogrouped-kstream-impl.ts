@@ -31,7 +31,7 @@ export class CogroupedKStreamImpl<K, VA> implements CogroupedKStream<K, VA> {
     const storeName = materialized.storeName ?? this.builder.newStoreName('COGROUPKSTREAM-AGGREGATE-');
     const keySerde = materialized.keySerde ?? this.parts.map((part) => part.grouped.knownSerdes.keySerde).find((serde) => serde !== undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde };
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized);
     const aggregators = this.parts.map((part) => {
       const nodeName = this.builder.newProcessorName('COGROUPKSTREAM-AGGREGATE-');
       const input = part.grouped.partitionedInput(`${storeName}-${nodeName}`);

@@ -1,4 +1,5 @@
 import type { Serde } from '../../serdes/serde.ts';
+import type { Materialized } from '../options.ts';
 import { Stores } from '../../state/stores.ts';
 import type { NodeImplementation } from '../../topology/internal/node-defs.ts';
 import { TopologyGraph } from '../../topology/internal/topology-graph.ts';
@@ -32,13 +33,20 @@ export class InternalStreamsBuilder {
     return name;
   }
 
-  /** A DSL store; `cachingEnabled` only matters to the table processors that forward through it. */
-  addKeyValueStore(name: string, serdes: KnownSerdes<unknown, unknown>, loggingEnabled = true, cachingEnabled = false): void {
+  /**
+   * A DSL store, logged unless `logging` (a Materialized) turns it off; `cachingEnabled` only
+   * matters to the table processors that forward through it; `windowRetentionMs` marks a window,
+   * session or join store and how long it keeps its entries.
+   */
+  addKeyValueStore(name: string, serdes: KnownSerdes<unknown, unknown>, logging: StoreLogging = {}, cachingEnabled = false, windowRetentionMs?: number): void {
     const builder = Stores.keyValueStoreBuilder(name, serdes.keySerde, serdes.valueSerde);
-    const logged = loggingEnabled ? builder : builder.withLoggingDisabled();
-    this.graph.addStore(cachingEnabled ? logged.withCachingEnabled() : logged, false);
+    const logged = (logging.loggingEnabled ?? true) ? builder.withLoggingEnabled(logging.changelogConfig) : builder.withLoggingDisabled();
+    this.graph.addStore(cachingEnabled ? logged.withCachingEnabled() : logged, false, windowRetentionMs);
   }
 }
+
+/** How a DSL store writes its changelog: the logging part of its Materialized. */
+export type StoreLogging = Pick<Materialized<unknown, unknown>, 'loggingEnabled' | 'changelogConfig'>;
 
 /** Serdes known to travel with a stream, so sinks and stores can use them without being told. */
 export interface KnownSerdes<K, V> {

@@ -94,7 +94,7 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     const processorName = this.builder.nameOrGenerate(name, prefix);
     const parent = this.partitionedInput(storeName);
     const serdes = { keySerde: materialized.keySerde ?? this.serdes.keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true, materialized.cachingEnabled ?? true);
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized, materialized.cachingEnabled ?? true);
     this.builder.addProcessor(processorName, [parent], streamAggregateStep(storeName, fold), [storeName]);
     return new KTableImpl<K, VA>(this.builder, processorName, storeName, serdes);
   }

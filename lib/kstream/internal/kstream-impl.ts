@@ -124,7 +124,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const parent = this.repartitionRequired
       ? addRepartition(this.builder, this.nodeName, processorName, { ...(serdes as KnownSerdes<unknown, unknown>), guardKeys: true })
       : this.nodeName;
-    const source = new TableSource(this.builder, processorName, storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    const source = new TableSource(this.builder, processorName, storeName, serdes as KnownSerdes<unknown, unknown>, materialized);
     this.builder.addProcessor(processorName, [parent], ktableSourceStep(source.currentStore));
     if (materialized.storeName !== undefined) source.materialize();
     return KTableImpl.fromSource<K, V>(this.builder, source, serdes);
@@ -189,11 +189,29 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       keySerde: keySerde ? new JoinBufferKeySerde(keySerde) : undefined,
       valueSerde: serde ? new JoinBufferEntrySerde(serde as Serde<unknown>) : undefined,
     });
-    this.builder.addKeyValueStore(leftStore, bufferSerdes(valueSerde) as KnownSerdes<unknown, unknown>);
-    this.builder.addKeyValueStore(rightStore, bufferSerdes(otherValueSerde) as KnownSerdes<unknown, unknown>);
+    // Kafka's join window stores keep before + after + grace. A side whose unjoined records wait in
+    // its buffer to be emitted with null keeps a compacted changelog only: Kafka keeps those in a
+    // compacted key-value store, and time-based deletion could drop one still waiting.
+    const joinRetentionMs = windows.beforeMs + windows.afterMs + windows.graceMs;
+    const leftEmitsUnjoined = kind !== 'inner';
+    const rightEmitsUnjoined = kind === 'outer';
+    this.builder.addKeyValueStore(
+      leftStore,
+      bufferSerdes(valueSerde) as KnownSerdes<unknown, unknown>,
+      {},
+      false,
+      leftEmitsUnjoined ? undefined : joinRetentionMs,
+    );
+    this.builder.addKeyValueStore(
+      rightStore,
+      bufferSerdes(otherValueSerde) as KnownSerdes<unknown, unknown>,
+      {},
+      false,
+      rightEmitsUnjoined ? undefined : joinRetentionMs,
+    );
     const options = {
-      left: { store: leftStore, emitsUnjoined: kind !== 'inner' },
-      right: { store: rightStore, emitsUnjoined: kind === 'outer' },
+      left: { store: leftStore, emitsUnjoined: leftEmitsUnjoined },
+      right: { store: rightStore, emitsUnjoined: rightEmitsUnjoined },
       windows,
       joiner,
       keySerde,

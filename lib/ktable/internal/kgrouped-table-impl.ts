@@ -65,7 +65,7 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     });
     const processorName = this.builder.nameOrGenerate(name, prefix);
     const serdes = { keySerde: materialized.keySerde ?? this.serdes.keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true, materialized.cachingEnabled ?? true);
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized, materialized.cachingEnabled ?? true);
     this.builder.addProcessor(processorName, [source], ktableAggregateStep(storeName, fns), [storeName]);
     return new KTableImpl<K, VA>(this.builder, processorName, storeName, serdes);
   }

@@ -194,7 +194,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     graph.copartitionedNodes.add(answer).add(notify).add(resolve);
     const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName('KTABLE-FK-JOIN-OUTPUT-')) : undefined;
     const serdes = { keySerde: materialized?.keySerde ?? leftKeySerde, valueSerde: materialized?.valueSerde };
-    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
+    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized);
     const output = this.builder.addProcessor(
       `${base}-OUTPUT`,
       unanswered === undefined ? [resolve] : [resolve, unanswered],
@@ -241,7 +241,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     );
     this.builder.graph.copartitionedNodes.add(thisSide).add(otherSide);
     const serdes = { keySerde: materialized?.keySerde ?? this.serdes.keySerde, valueSerde: materialized?.valueSerde };
-    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
+    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized);
     this.builder.addProcessor(
       mergeName,
       [thisSide, otherSide],
@@ -298,7 +298,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const storeName = materialized ? (materialized.storeName ?? this.builder.newStoreName(prefix)) : undefined;
     const nodeName = this.builder.nameOrGenerate(name, prefix);
     const tableSerdes = { keySerde: materialized?.keySerde ?? serdes.keySerde, valueSerde: materialized?.valueSerde ?? serdes.valueSerde };
-    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, tableSerdes as KnownSerdes<unknown, unknown>, materialized?.loggingEnabled ?? true);
+    if (storeName !== undefined) this.builder.addKeyValueStore(storeName, tableSerdes as KnownSerdes<unknown, unknown>, materialized);
     // Without a store of its own, the child has old values when this table has them; as Kafka's
     // KTableFilter, it asks for them at once where that needs no materialization.
     const upstream: OldValuesUpstream | undefined = storeName === undefined ? { enable: (force) => this.enableSendingOldValues(force) } : undefined;

@@ -1,4 +1,4 @@
-import type { InternalStreamsBuilder, KnownSerdes } from '../../kstream/internal/internal-streams-builder.ts';
+import type { InternalStreamsBuilder, KnownSerdes, StoreLogging } from '../../kstream/internal/internal-streams-builder.ts';
 
 /**
  * The store of a table read from a topic (`StreamsBuilder.table`, `KStream.toTable`). As in Kafka
@@ -15,7 +15,7 @@ export class TableSource {
     readonly processorName: string,
     readonly storeName: string,
     private readonly serdes: KnownSerdes<unknown, unknown>,
-    private readonly loggingEnabled: boolean,
+    private readonly logging: StoreLogging,
   ) {}
 
   get materialized(): boolean {
@@ -26,7 +26,7 @@ export class TableSource {
   materialize(): string {
     if (!this.connected) {
       this.connected = true;
-      this.builder.addKeyValueStore(this.storeName, this.serdes, this.loggingEnabled);
+      this.builder.addKeyValueStore(this.storeName, this.serdes, this.logging);
       this.builder.graph.connectStore(this.processorName, this.storeName);
     }
     return this.storeName;

@@ -7,6 +7,12 @@ export interface StoreRegistration {
   readonly builder: StoreBuilder<StateStore>;
   readonly processors: Set<string>;
   readonly global: boolean;
+  /**
+   * How long a DSL window, session or join store keeps what it holds (Kafka's `retentionPeriod()`
+   * of a window store): its changelog deletes records older than that plus a margin, as well as
+   * compacting. Undefined for stores that keep every key until it is deleted.
+   */
+  readonly windowRetentionMs?: number;
 }
 
 /** An internal topic the topology reads and writes; its real name is `<applicationId>-<name>`. */
@@ -63,9 +69,9 @@ export class TopologyGraph {
     this.nodes.set(node.name, node);
   }
 
-  addStore(builder: StoreBuilder<StateStore>, global: boolean): void {
+  addStore(builder: StoreBuilder<StateStore>, global: boolean, windowRetentionMs?: number): void {
     if (this.stores.has(builder.name)) throw new TopologyException(`StateStore ${builder.name} is already added`);
-    this.stores.set(builder.name, { builder, processors: new Set(), global });
+    this.stores.set(builder.name, { builder, processors: new Set(), global, ...(windowRetentionMs === undefined ? {} : { windowRetentionMs }) });
   }
 
   connectStore(processorName: string, storeName: string): void {

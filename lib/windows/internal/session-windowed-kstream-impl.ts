@@ -61,7 +61,10 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     const parent = this.grouped.partitionedInput(storeName);
     const keySerde = materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new SessionWindowedSerde(this.grouped.knownSerdes.keySerde) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
-    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized.loggingEnabled ?? true);
+    // The store's retention as sessionAggregateStep and Kafka's SessionStoreMaterializer see it: gap + grace unless set.
+    const retentionMs =
+      materialized.retentionMs !== undefined && materialized.retentionMs > 0 ? materialized.retentionMs : this.windows.gapMs + this.windows.graceMs;
+    this.builder.addKeyValueStore(storeName, serdes as KnownSerdes<unknown, unknown>, materialized, false, retentionMs);
     this.builder.addProcessor(
       processorName,
       [parent],

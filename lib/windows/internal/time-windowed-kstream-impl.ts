@@ -66,13 +66,16 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const keySerde =
       materialized.keySerde ?? (this.grouped.knownSerdes.keySerde ? new TimeWindowedSerde(this.grouped.knownSerdes.keySerde, sizeMs) : undefined);
     const serdes = { keySerde, valueSerde: materialized.valueSerde ?? defaultValueSerde };
-    const logging = materialized.loggingEnabled ?? true;
+    // The store's retention, as Kafka's WindowStoreMaterializer and SlidingWindowStoreMaterializer.
+    const retentionMs =
+      materialized.retentionMs ?? (windows instanceof SlidingWindows ? 2 * windows.timeDifferenceMs + windows.graceMs : windows.sizeMs + windows.graceMs);
     // Sliding windows forward every update (their step does not go through a record cache).
     this.builder.addKeyValueStore(
       storeName,
       serdes as KnownSerdes<unknown, unknown>,
-      logging,
+      materialized,
       !(windows instanceof SlidingWindows) && (materialized.cachingEnabled ?? true),
+      retentionMs,
     );
     if (windows instanceof SlidingWindows) {
       // As Kafka Streams, one store of windows, kept 2d + grace unless a retention is asked for.
