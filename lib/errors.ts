@@ -73,6 +73,15 @@ export class KeyvBackendException extends InvalidStateStoreException {
   override readonly name: string = 'KeyvBackendException';
 }
 
+/**
+ * A state store's engine could not do what was asked: its directory cannot be created or written,
+ * its files cannot be read, or it refused a write. The message names the store's path; the
+ * store's changelog still holds its contents (Kafka's exception of the same name).
+ */
+export class ProcessorStateException extends StreamsException {
+  override readonly name = 'ProcessorStateException';
+}
+
 /** A user function (predicate, mapper, aggregator, processor) threw while processing a record. */
 export class ProcessingException extends StreamsException {
   override readonly name = 'ProcessingException';
