@@ -30,6 +30,19 @@ export interface KafkaStreamsConfig extends Omit<StreamsConfig, 'deserialization
    */
   readonly stores?: StoreFactories;
   /**
+   * The folder under which stores kept on disk (`stores: { default: 'lmdb' }`) live, as Kafka
+   * Streams' `state.dir`: `<stateDir>/<applicationId>/<taskId>/<store>`. Each instance on a machine
+   * needs its own (a task folder in use by another instance is an error naming it). Default: the
+   * `kafka-streams` folder under the OS temp directory, as Kafka's default.
+   */
+  readonly stateDir?: string;
+  /**
+   * How long the folder of a task that this instance no longer runs is kept before it is deleted
+   * (checked that often), as Kafka Streams' `state.cleanup.delay.ms`: a task that comes back
+   * sooner reopens its store and replays only the changelog's tail. Default 600,000 (10 min).
+   */
+  readonly stateCleanupDelayMs?: number;
+  /**
    * Bytes (estimated) that the record caches of this instance's tables may hold together: an
    * aggregation's updates to one key are merged until the next commit and only the latest goes
    * downstream, as Kafka Streams' `statestore.cache.max.bytes`. Default 10 MB; 0 forwards every

@@ -3,12 +3,13 @@ import { pathToFileURL } from 'node:url';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { Admin, Kafka as KafkaClient } from 'kafkajs';
 import { kafkajs } from '../kafka/kafkajs.ts';
-import { StreamsException, asStreamsException } from '../errors.ts';
+import { StreamsException, asStreamsException, errorMessage } from '../errors.ts';
 import { consoleLogger, type Logger } from '../logger.ts';
 import { kafkajsLogCreator, toKafkajsLogLevel } from '../kafka/kafkajs-logger.ts';
 import { ensureTopics, partitionCounts } from '../kafka/topic-admin.ts';
 import type { TopicPartition } from '../kafka/topic-partition.ts';
 import { OUTAGE_RETRY_MAX_BACKOFF_MS } from '../kafka/transient-errors.ts';
+import { StateDirectory, defaultStateDir } from './state-directory.ts';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.ts';
 import { sessionStoreView, windowStoreView, type ReadOnlySessionStore, type ReadOnlyWindowStore } from '../state/window-store.ts';
 import type { Serde } from '../serdes/serde.ts';
@@ -116,6 +117,7 @@ export class KafkaStreams {
   private readonly kafka: KafkaClient;
   /** Identifies this instance in the group: all its threads report it. */
   private readonly processId: string;
+  private readonly stateCleanupDelayMs: number;
   private readonly numStreamThreads: number;
   private readonly localHost: HostInfo | undefined;
   /** Shared by the record caches of every task here, as Kafka's per-thread cache. */
@@ -132,6 +134,10 @@ export class KafkaStreams {
   /** Every metric (as `metrics()` returns them) every `metricsIntervalMs`, until the instance is closed. */
   readonly metrics$: Observable<MetricValue[]>;
   private admin: Admin | undefined;
+  /** `<stateDir>/<applicationId>`: the folders of this instance's tasks that keep stores on disk. */
+  private readonly stateDirectory: StateDirectory;
+  /** Deletes the folders of tasks gone from this instance, every `stateCleanupDelayMs`. */
+  private stateCleaner: NodeJS.Timeout | undefined;
 
   constructor(
     topology: Topology,
@@ -165,10 +171,21 @@ export class KafkaStreams {
       ),
     };
     this.processId = identity?.processId ?? randomUUID();
+    this.stateCleanupDelayMs = integerSetting('stateCleanupDelayMs', config.stateCleanupDelayMs, 600_000, 0);
     this.localHost = config.applicationServer === undefined ? undefined : parseHostInfo(config.applicationServer);
     this.graph = graphOf(topology);
     this.plan = topology.plan();
     this.logger = (config.logger ?? consoleLogger('info')).namespace(`app-${config.applicationId}`);
+    if (config.stateDir !== undefined && (typeof config.stateDir !== 'string' || config.stateDir === '')) {
+      throw new StreamsException(`stateDir must be a folder path, not ${JSON.stringify(config.stateDir)}`);
+    }
+    this.stateDirectory = new StateDirectory(
+      config.stateDir ?? defaultStateDir(),
+      config.applicationId,
+      this.processId,
+      this.logger,
+      identity === undefined ? 'main' : String(identity.threadIndex),
+    );
     this.recordCache = new RecordCacheBudget(config.statestoreCacheMaxBytes ?? 10 * 1024 * 1024);
     this.kafka = new (kafkajs().Kafka)({
       clientId: config.applicationId,
@@ -221,6 +238,7 @@ export class KafkaStreams {
         const first = this.identity?.threadIndex ?? 1;
         for (let index = first; index < first + this.numStreamThreads; index++) this.threads.push(this.createThread(index));
         await Promise.all(this.threads.map((thread) => thread.start()));
+        this.startStateCleaner();
       }
       this.threadStateChanged();
     } catch (error) {
@@ -237,10 +255,24 @@ export class KafkaStreams {
     if (this.state === 'NOT_RUNNING' || this.state === 'PENDING_SHUTDOWN') return;
     const failed = this.state === 'ERROR';
     this.transition('PENDING_SHUTDOWN');
+    clearInterval(this.stateCleaner);
     await this.closeThreads(failed);
     await this.globalState.close();
     await this.disconnect();
     this.transition('NOT_RUNNING');
+  }
+
+  /**
+   * Deletes this application's local state, `<stateDir>/<applicationId>`, as Kafka Streams'
+   * `KafkaStreams.cleanUp()`: every store kept on disk is restored from its changelog at the next
+   * start. Only before `start()` or after `close()`, as in Kafka; a folder another instance is
+   * using is an error naming it, and nothing is deleted.
+   */
+  cleanUp(): void {
+    if (this.state !== 'CREATED' && this.state !== 'NOT_RUNNING') {
+      throw new StreamsException(`Cannot clean up while running: cleanUp() is for an instance not started or closed; this one is ${this.state}`);
+    }
+    this.stateDirectory.cleanUp();
   }
 
   /** Task ids (`<subTopology>_<partition>`) this instance runs as active now, over all its threads. */
@@ -418,6 +450,7 @@ export class KafkaStreams {
         this.restorationSubject.next(progress);
       },
       onFailure: (error) => this.fail(error),
+      stateDirectory: this.stateDirectory,
     });
   }
 
@@ -458,6 +491,23 @@ export class KafkaStreams {
       }
     }
     return sums;
+  }
+
+  /** Only where stores are kept on disk: other instances have no task folders to clean. */
+  private startStateCleaner(): void {
+    const stores = this.config.stores ?? {};
+    if (!Object.values(stores).includes('lmdb')) return;
+    this.stateCleaner = setInterval(
+      () => {
+        try {
+          this.stateDirectory.cleanRemovedTasks(this.stateCleanupDelayMs);
+        } catch (error) {
+          this.logger.warn(`Cleaning the state directory failed: ${errorMessage(error)}`);
+        }
+      },
+      Math.max(1000, this.stateCleanupDelayMs),
+    );
+    this.stateCleaner.unref();
   }
 
   private async closeThreads(failed: boolean): Promise<void> {

@@ -85,6 +85,10 @@ export class KeyvPersistedStore implements PersistedStore {
     };
   }
 
+  unwrittenCount(): number {
+    return 0;
+  }
+
   committedInput(offset: number): void {
     this.checkpoint = Math.max(this.checkpoint, offset - 1);
   }

@@ -37,6 +37,8 @@ export interface PersistedStore {
   drain(): TakenChanges | undefined;
   /** Input offsets are committed: a source-changelog store reflects its topic up to the record before `offset`. */
   committedInput(offset: number): void;
+  /** Changes held in the heap until a commit writes them: what a store on disk holds beyond its cache (0 for a store held whole). */
+  unwrittenCount(): number;
   /** Writes what is acknowledged (and restored) to where the store keeps it; `clean` on a close. */
   persist(clean: boolean): Promise<void>;
   disconnect(): Promise<void>;

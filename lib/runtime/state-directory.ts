@@ -9,8 +9,19 @@ export function defaultStateDir(): string {
   return join(tmpdir(), 'kafka-streams');
 }
 
-/** The file in a task's directory that says which instance holds it: `<pid> <instance id>`. */
+/** The file in a task's directory that says who holds it: `<pid> <instance id> <thread>`. */
 const LOCK_FILE = '.lock';
+
+/** How often a lock held by another worker thread of this instance is tried again, and for how long at most. */
+const SIBLING_POLL_MS = 100;
+const SIBLING_WAIT_MS = 60_000;
+
+/** Who holds a task folder, other than the caller. */
+interface Holder {
+  readonly description: string;
+  /** A worker thread of the same instance: it lets go once its task closes, so waiting is right. */
+  readonly sibling: boolean;
+}
 
 /** A task directory this instance holds until `release()`. */
 export interface TaskDirectoryLock {
@@ -24,9 +35,10 @@ export interface TaskDirectoryLock {
  * The state directory of one instance: `<stateDir>/<applicationId>/<taskId>/`, one folder per task
  * holding its stores' files, as Kafka Streams' `StateDirectory`. A task's folder is locked while a
  * task of this instance uses it: within the instance a second lock waits for the first to be
- * released (a task closing while its successor opens); another live process holding it is an
- * error naming the folder, so two instances never share store files. A lock left by a process that
- * died (SIGKILL) is taken over.
+ * released (a task closing while its successor opens), and so does a lock of another worker
+ * thread of the same instance (a task moving between stream threads on workers). Another instance
+ * holding it, in another live process or in this one, is an error naming the folder: two instances
+ * never share store files. A lock left by a process that died (SIGKILL) is taken over.
  */
 export class StateDirectory {
   /** Task folders this instance holds, with the releases waiting for them. */
@@ -40,6 +52,8 @@ export class StateDirectory {
     /** This instance's process id (Kafka's `processId`), written in its lock files. */
     private readonly owner: string,
     private readonly logger: Logger,
+    /** Which of the instance's threads this is: a worker's index, or `main`. */
+    private readonly thread = 'main',
   ) {}
 
   /** `<stateDir>/<applicationId>`: every task folder of the application on this machine. */
@@ -68,7 +82,7 @@ export class StateDirectory {
       }),
     );
     try {
-      this.takeLockFile(path);
+      await this.takeLockFile(path);
     } catch (error) {
       this.held.delete(taskId);
       release();
@@ -118,7 +132,7 @@ export class StateDirectory {
   cleanUp(): void {
     for (const taskId of this.taskIds()) {
       const path = this.taskDir(taskId);
-      const holder = this.held.has(taskId) ? `this instance (${this.owner})` : this.lockHolder(path);
+      const holder = this.held.has(taskId) ? `this instance (${this.owner})` : this.lockHolder(path)?.description;
       if (holder !== undefined) throw new ProcessorStateException(`Cannot clean up ${this.applicationDir}: ${path} is in use by ${holder}`);
     }
     rmSync(this.applicationDir, { recursive: true, force: true });
@@ -135,47 +149,56 @@ export class StateDirectory {
     }
   }
 
-  private takeLockFile(path: string): void {
+  private async takeLockFile(path: string): Promise<void> {
     try {
       mkdirSync(path, { recursive: true });
     } catch (error) {
       throw new ProcessorStateException(`Cannot create the task state directory ${path}: ${errorMessage(error)}`, { cause: error });
     }
-    const holder = this.lockHolder(path);
-    if (holder !== undefined) {
-      throw new ProcessorStateException(
-        `The task state directory ${path} is in use by ${holder}; each instance needs a stateDir of its own (or a different applicationId)`,
-      );
+    const since = Date.now();
+    for (let holder = this.lockHolder(path); holder !== undefined; holder = this.lockHolder(path)) {
+      if (!holder.sibling || Date.now() - since >= SIBLING_WAIT_MS) {
+        throw new ProcessorStateException(
+          `The task state directory ${path} is in use by ${holder.description}` +
+            (holder.sibling ? ` (waited ${SIBLING_WAIT_MS} ms for it)` : '; each instance needs a stateDir of its own (or a different applicationId)'),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, SIBLING_POLL_MS));
     }
     try {
-      writeFileSync(join(path, LOCK_FILE), `${process.pid} ${this.owner}\n`);
+      writeFileSync(join(path, LOCK_FILE), `${this.lockContent()}\n`);
     } catch (error) {
       throw new ProcessorStateException(`Cannot write the lock file of ${path}: ${errorMessage(error)}`, { cause: error });
     }
   }
 
-  /** Who else holds the folder: a description when a live process other than this instance does, undefined when no one (or a dead one) does. */
-  private lockHolder(path: string): string | undefined {
+  private lockContent(): string {
+    return `${process.pid} ${this.owner} ${this.thread}`;
+  }
+
+  /** Who else holds the folder, when a live process (or another thread of this one) does; undefined when no one, or a dead process, does. */
+  private lockHolder(path: string): Holder | undefined {
     let content: string;
     try {
-      content = readFileSync(join(path, LOCK_FILE), 'utf8');
+      content = readFileSync(join(path, LOCK_FILE), 'utf8').trim();
     } catch {
       return undefined;
     }
-    const [pidText, owner] = content.trim().split(' ');
+    if (content === this.lockContent()) return undefined;
+    const [pidText, owner, thread] = content.split(' ');
     const pid = Number(pidText);
-    if (owner === this.owner && pid === process.pid) return undefined;
     if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
       this.logger.info(`Taking over ${path}: its lock was left by process ${pidText}, which is gone`);
       return undefined;
     }
-    return pid === process.pid ? `another KafkaStreams instance of this process (${owner})` : `process ${pid} (instance ${owner})`;
+    if (pid !== process.pid) return { description: `process ${pid} (instance ${owner})`, sibling: false };
+    if (owner === this.owner) return { description: `stream thread ${thread} of this instance`, sibling: true };
+    return { description: `another KafkaStreams instance of this process (${owner})`, sibling: false };
   }
 
   private removeLockFile(path: string): void {
     try {
-      const [pid, owner] = readFileSync(join(path, LOCK_FILE), 'utf8').trim().split(' ');
-      if (Number(pid) === process.pid && owner === this.owner) unlinkSync(join(path, LOCK_FILE));
+      if (readFileSync(join(path, LOCK_FILE), 'utf8').trim() === this.lockContent()) unlinkSync(join(path, LOCK_FILE));
     } catch {
       // Gone already (a cleanUp, a user removing the folder): nothing is held.
     }

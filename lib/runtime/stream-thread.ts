@@ -23,6 +23,8 @@ import type { RuntimeTask } from './runtime-task.ts';
 import { StandbyUpdater } from './standby-updater.ts';
 import { TaskHealth } from './task-health.ts';
 import { TaskManager } from './task-manager.ts';
+import { UNWRITTEN_CHANGES_COMMIT_AT } from './task-stores.ts';
+import type { StateDirectory } from './state-directory.ts';
 import { TaskRestorer } from './task-restorer.ts';
 
 /** A stream thread's life cycle, named as Kafka Streams names it. */
@@ -53,6 +55,8 @@ export interface StreamThreadOptions {
   readonly onRestoreProgress: (progress: RestoreProgress & { taskId: string }) => void;
   readonly onFailure: (error: StreamsException) => void;
   readonly metrics: ThreadMetrics;
+  /** Where the tasks' stores on disk live: one for every thread of the instance. */
+  readonly stateDirectory: StateDirectory;
 }
 
 /**
@@ -174,6 +178,7 @@ export class StreamThread {
       exactlyOnce,
       onFailure: options.onFailure,
       metrics: options.metrics,
+      stateDirectory: options.stateDirectory,
       restorer: new TaskRestorer({
         kafka,
         admin: options.admin,
@@ -483,6 +488,8 @@ export class StreamThread {
     this.options.metrics.timeProcessing(task.task.context.metrics, (now) => task.processBuffered(now));
     for (const queue of task.records.partitions) if (queue.size < this.bufferLimit) this.resume(queue);
     this.lookAgainAfterIdling(task);
+    // A store on disk holds its changes in the heap until a commit writes them: bounded here.
+    if (task.stores.unwrittenCount() >= UNWRITTEN_CHANGES_COMMIT_AT) task.task.context.commitRequested = true;
     try {
       await this.committer.afterBatch(task, () => this.tasks.readyTasks());
     } catch (error) {

@@ -18,6 +18,7 @@ import { StandbyTask } from './standby-task.ts';
 import type { StandbyUpdater } from './standby-updater.ts';
 import type { TaskRestorer } from './task-restorer.ts';
 import { TaskStores } from './task-stores.ts';
+import type { StateDirectory } from './state-directory.ts';
 
 export interface TaskManagerOptions {
   readonly config: KafkaStreamsConfig;
@@ -36,6 +37,8 @@ export interface TaskManagerOptions {
   readonly onFailure: (error: StreamsException) => void;
   /** The thread's metrics, under which its tasks register theirs. */
   readonly metrics: ThreadMetrics;
+  /** Where the tasks' stores on disk live. */
+  readonly stateDirectory: StateDirectory;
 }
 
 /**
@@ -241,6 +244,8 @@ export class TaskManager {
       taskId: id,
       partition,
       factories: config.stores ?? {},
+      stateDirectory: this.options.stateDirectory,
+      logger: this.options.logger,
       defaultKeySerde: config.defaultKeySerde,
       defaultValueSerde: config.defaultValueSerde,
       logged: new Set(subTopology.stores.filter((name) => graph.stores.get(name)!.builder.loggingEnabled)),

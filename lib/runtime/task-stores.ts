@@ -7,14 +7,25 @@ import { InMemoryKeyValueStore } from '../state/in-memory-key-value-store.ts';
 import { KeyvBackend, type KeyvFactory } from '../state/keyv-backend.ts';
 import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.ts';
 import { KeyvPersistedStore } from './keyv-persisted-store.ts';
+import { DiskPersistedStore } from './disk-persisted-store.ts';
+import { PersistentKeyValueStore } from '../state/persistent-key-value-store.ts';
+import type { StateDirectory, TaskDirectoryLock } from './state-directory.ts';
+import { consoleLogger, type Logger } from '../logger.ts';
 import type { PersistedStore, TakenChanges } from './persisted-store.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { StoreBuilder } from '../state/store-builder.ts';
 import { changelogTopicName } from './internal-topics.ts';
 import { topicPartitionKey } from '../kafka/topic-partition.ts';
 
-/** Keyv factories by store name, with `default` for the rest. Without one, a store keeps an in-memory Keyv. */
-export type StoreFactories = Readonly<Record<string, KeyvFactory>>;
+/**
+ * How each store persists, by store name, with `default` for the rest: a Keyv factory (the store
+ * is held in the heap and written behind to Keyv), or `'lmdb'` (the store is on disk under
+ * `stateDir`, the heap holds only its unwritten changes). Without one, a store keeps an in-memory Keyv.
+ */
+export type StoreFactories = Readonly<Record<string, KeyvFactory | 'lmdb'>>;
+
+/** Unwritten changes of a task's stores on disk past which it commits before its commit interval is up (about 200 bytes of heap each). */
+export const UNWRITTEN_CHANGES_COMMIT_AT = 20_000;
 
 /** A batch of changelog records taken from the stores, to be acknowledged before it counts. */
 export interface ChangelogDrain {
@@ -34,6 +45,9 @@ export interface TaskStoresOptions {
   readonly logged: ReadonlySet<string>;
   /** Stores whose source topic is their changelog, by store name (nothing is written for them). */
   readonly sourceChangelogs: ReadonlyMap<string, string>;
+  /** Where stores on disk live; needed when a factory is `'lmdb'`. */
+  readonly stateDirectory?: StateDirectory;
+  readonly logger?: Logger;
 }
 
 /**
@@ -48,6 +62,8 @@ export class TaskStores {
    * `positions()`, so the task replays from there and does not load Keyv again.
    */
   recycled = false;
+  /** The task's folder, locked on the first open of a store on disk. */
+  private lock: Promise<TaskDirectoryLock> | undefined;
 
   constructor(private readonly options: TaskStoresOptions) {}
 
@@ -69,11 +85,26 @@ export class TaskStores {
           `pass one in materialized (or grouped) options, or set default${keySerde ? 'Value' : 'Key'}Serde`,
       );
     }
-    const store = new ChangeTrackingKeyValueStore(built as InMemoryKeyValueStore<unknown, unknown>);
     const sourceTopic = this.options.sourceChangelogs.get(builder.name);
-    const namespace = `${applicationId}/${builder.name}/${taskId};`;
     const factory = factories[builder.name] ?? factories.default ?? (() => new Keyv());
     const changelogTopic = sourceTopic ?? (this.options.logged.has(builder.name) ? changelogTopicName(applicationId, builder.name) : undefined);
+    if (factory === 'lmdb') {
+      const store = new PersistentKeyValueStore(builder.name, keySerde, valueSerde, changelogTopic ?? builder.name);
+      const taskDir = (): Promise<string> => this.lockedTaskDir(builder.name);
+      const logger = this.options.logger ?? consoleLogger('info');
+      this.stores.set(
+        builder.name,
+        new DiskPersistedStore(builder.name, store, changelogTopic, sourceTopic !== undefined, this.options.partition, taskDir, logger),
+      );
+      return store;
+    }
+    if (typeof factory !== 'function') {
+      throw new StreamsException(
+        `The stores setting of store ${builder.name} is ${String(factory)}; give a Keyv factory, (namespace) => new Keyv(...), or 'lmdb'`,
+      );
+    }
+    const store = new ChangeTrackingKeyValueStore(built as InMemoryKeyValueStore<unknown, unknown>);
+    const namespace = `${applicationId}/${builder.name}/${taskId};`;
     const backend = new KeyvBackend(factory(namespace), builder.name, namespace);
     this.stores.set(builder.name, new KeyvPersistedStore(builder.name, store, keySerde, valueSerde, changelogTopic, sourceTopic !== undefined, backend));
     return store;
@@ -175,6 +206,17 @@ export class TaskStores {
     return new Set([...this.stores.values()].filter((s) => s.sourceChangelog).map((s) => s.changelogTopic!));
   }
 
+  /**
+   * Changes of stores on disk waiting in the heap for the next commit to write them. Past
+   * UNWRITTEN_CHANGES_COMMIT_AT the task asks for a commit early, so that the heap holds one
+   * bounded write buffer per task whatever the commit interval and the rate.
+   */
+  unwrittenCount(): number {
+    let count = 0;
+    for (const persisted of this.stores.values()) count += persisted.unwrittenCount();
+    return count;
+  }
+
   /** Writes each store's acknowledged (and restored) changes to where it keeps them; `clean` on a close. */
   async persist(clean = false): Promise<void> {
     for (const persisted of this.stores.values()) await persisted.persist(clean);
@@ -182,5 +224,23 @@ export class TaskStores {
 
   async disconnect(): Promise<void> {
     await Promise.allSettled([...this.stores.values()].map((s) => s.disconnect()));
+    const lock = this.lock;
+    this.lock = undefined;
+    if (lock) (await lock.catch(() => undefined))?.release();
+  }
+
+  private lockedTaskDir(storeName: string): Promise<string> {
+    const directory = this.options.stateDirectory;
+    if (directory === undefined)
+      return Promise.reject(new StreamsException(`Store ${storeName} is to be kept on disk ('lmdb'), but this runtime has no state directory`));
+    if (this.lock === undefined) {
+      const lock = directory.lockTask(this.options.taskId);
+      this.lock = lock;
+      // A failed lock is asked for again at the next load (the restorer retries).
+      lock.catch(() => {
+        if (this.lock === lock) this.lock = undefined;
+      });
+    }
+    return this.lock.then((lock) => lock.path);
   }
 }

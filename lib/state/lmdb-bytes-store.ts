@@ -1,4 +1,4 @@
-import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type RangeOptions, type RootDatabase } from 'lmdb';
 import { InvalidStateStoreException, ProcessorStateException, errorMessage } from '../errors.ts';
@@ -7,6 +7,7 @@ import type { BytesChange, BytesIterator, BytesStore, StoreCheckpoint } from './
 import { prefixEnd } from './internal/byte-order.ts';
 import { checkedCheckpoint, decodeCheckpoint, encodeCheckpoint } from './internal/checkpoint-codec.ts';
 import { CloseableBytesIterator } from './internal/closeable-bytes-iterator.ts';
+import { lmdbFileProblem } from './internal/lmdb-file-check.ts';
 
 /*
  * Every key LMDB holds starts with a tag byte: DATA before a store key, META before the store's own
@@ -49,6 +50,8 @@ export class LmdbBytesStore implements BytesStore {
 
   /** Opens the store in `path`, a directory of its own (created if missing); what was written there before is kept. */
   constructor(readonly path: string) {
+    const problem = existsSync(join(path, 'data.mdb')) ? lmdbFileProblem(join(path, 'data.mdb')) : undefined;
+    if (problem !== undefined) throw new ProcessorStateException(`Cannot open the LMDB store at ${path}: ${problem}`);
     try {
       mkdirSync(path, { recursive: true });
       // noSubdir: false, so that a directory name with a dot (`counts.v2`) is not taken for a file.
@@ -58,8 +61,14 @@ export class LmdbBytesStore implements BytesStore {
         cause: error,
       });
     }
-    const checkpoint = this.db.getBinary(CHECKPOINT_KEY);
-    this.lastCheckpoint = checkpoint === undefined ? new Map() : decodeCheckpoint(checkpoint, `the LMDB store at ${path}`);
+    try {
+      const checkpoint = this.db.getBinary(CHECKPOINT_KEY);
+      this.lastCheckpoint = checkpoint === undefined ? new Map() : decodeCheckpoint(checkpoint, `the LMDB store at ${path}`);
+    } catch (error) {
+      // Not left open: whoever handles the error may wipe the directory and open it again.
+      this.db.close().catch(() => {});
+      throw error;
+    }
   }
 
   get(key: Buffer): Buffer | undefined {
